@@ -1,0 +1,232 @@
+"""The canonical record: the one shape every partner record is turned into.
+
+Readers (MARC 21, MARCXML, Dublin Core, MODS) produce a :class:`CanonicalRecord`;
+the store keeps it as JSON (:meth:`CanonicalRecord.to_dict`), and writers render it
+back out as oai_dc, MARCXML and MODS.  Nothing downstream of a reader looks at the
+source format again, except :attr:`CanonicalRecord.marc_extra`, which carries MARC
+fields no mapping understands so that MARC in gives the same MARC out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+AccessLevel = Literal["open", "read-only", "preview-24"]
+ACCESS_LEVELS: tuple[str, ...] = ("open", "read-only", "preview-24")
+
+#: Kinds of document the hub distinguishes, and the DCMI type each one implies.
+DOCUMENT_KINDS: dict[str, str] = {
+    "book": "Text",
+    "newspaper": "Text",
+    "journal": "Text",
+    "article": "Text",
+    "thesis": "Text",
+    "manuscript": "Text",
+    "audio": "Sound",
+    "video": "MovingImage",
+    "image": "StillImage",
+    "map": "Image",
+}
+
+
+@dataclass
+class Title:
+    """A title; ``kind`` is main, parallel, uniform or alternative."""
+
+    value: str
+    kind: str = "main"
+    subtitle: str | None = None
+    part: str | None = None
+    lang: str | None = None
+    script: str | None = None
+
+
+@dataclass
+class Agent:
+    """A person, body or meeting responsible for the work.
+
+    ``role`` is ``creator`` for main entries and authors, ``contributor`` for the
+    rest; ``relator`` keeps the MARC relator term or code (editor, trl, ...).
+    """
+
+    name: str
+    role: str = "creator"
+    relator: str | None = None
+    kind: str = "personal"  # personal, corporate, meeting
+    dates: str | None = None
+    lang: str | None = None
+    script: str | None = None
+
+
+@dataclass
+class Subject:
+    """A subject heading, keyword or class number; ``scheme`` is udc, bbk, lcsh, keyword, ..."""
+
+    value: str
+    scheme: str = "keyword"
+    kind: str = "topic"  # topic, geographic, temporal, name, genre, classification
+    lang: str | None = None
+
+
+@dataclass
+class Description:
+    """Free text about the work; ``kind`` is abstract, note, toc."""
+
+    value: str
+    kind: str = "note"
+    lang: str | None = None
+
+
+@dataclass
+class DateInfo:
+    """A date as written in the source plus the years it normalises to."""
+
+    original: str
+    year_from: int | None = None
+    year_to: int | None = None
+    kind: str = "issued"  # issued, created, copyright
+
+
+@dataclass
+class Identifier:
+    """An identifier; ``scheme`` is isbn, isbn10, issn, doi, url, local, other."""
+
+    value: str
+    scheme: str = "other"
+    valid: bool = True
+
+
+@dataclass
+class Relation:
+    """A link to another work; ``kind`` is series, host, preceding, succeeding, other."""
+
+    title: str
+    kind: str = "series"
+    number: str | None = None
+    identifier: str | None = None
+
+
+@dataclass
+class DigitalObject:
+    """A deposited electronic copy (file or viewer URL) of the work."""
+
+    url: str
+    mimetype: str | None = None
+    label: str | None = None
+    pages: int | None = None
+    checksum: str | None = None  # "sha256:<hex>", for fixity
+
+
+@dataclass
+class SourceInfo:
+    """Where the record came from (copied into OAI provenance)."""
+
+    partner: str | None = None
+    identifier: str | None = None  # OAI identifier, or file name and position
+    datestamp: str | None = None
+    metadata_namespace: str | None = None
+    format: str | None = None  # oai_dc, marcxml, marc21, mods
+
+
+@dataclass
+class CanonicalRecord:
+    """One catalogue record in the hub's own terms."""
+
+    titles: list[Title] = field(default_factory=list)
+    agents: list[Agent] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
+    descriptions: list[Description] = field(default_factory=list)
+    publishers: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    dates: list[DateInfo] = field(default_factory=list)
+    edition: str | None = None
+    kind: str | None = None
+    dcmi_type: str | None = None
+    formats: list[str] = field(default_factory=list)
+    extent: str | None = None
+    pages: int | None = None
+    languages: list[str] = field(default_factory=list)
+    identifiers: list[Identifier] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    coverage: list[str] = field(default_factory=list)
+    rights: list[str] = field(default_factory=list)
+    access: str | None = None
+    objects: list[DigitalObject] = field(default_factory=list)
+    source: SourceInfo = field(default_factory=SourceInfo)
+    #: MARC fields no mapping understands, kept as MARC-in-JSON field dicts.
+    marc_extra: list[dict[str, Any]] = field(default_factory=list)
+
+    # -- convenience accessors -------------------------------------------------
+    @property
+    def main_title(self) -> str | None:
+        """The first main title, else the first title of any kind."""
+        for title in self.titles:
+            if title.kind == "main":
+                return title.value
+        return self.titles[0].value if self.titles else None
+
+    @property
+    def creators(self) -> list[Agent]:
+        return [a for a in self.agents if a.role == "creator"]
+
+    @property
+    def contributors(self) -> list[Agent]:
+        return [a for a in self.agents if a.role != "creator"]
+
+    @property
+    def year(self) -> int | None:
+        """The first normalised year of the first date that has one."""
+        for date in self.dates:
+            if date.year_from is not None:
+                return date.year_from
+        return None
+
+    def identifiers_of(self, scheme: str) -> list[str]:
+        return [i.value for i in self.identifiers if i.scheme == scheme]
+
+    # -- JSON ------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict, with empty values left out to keep the store small."""
+        return _prune(dataclasses.asdict(self))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CanonicalRecord:
+        """Inverse of :meth:`to_dict`; unknown keys are ignored."""
+        nested = {
+            "titles": Title,
+            "agents": Agent,
+            "subjects": Subject,
+            "descriptions": Description,
+            "dates": DateInfo,
+            "identifiers": Identifier,
+            "relations": Relation,
+            "objects": DigitalObject,
+        }
+        kwargs: dict[str, Any] = {}
+        names = {f.name for f in dataclasses.fields(cls)}
+        for key, value in data.items():
+            if key not in names:
+                continue
+            if key in nested:
+                kwargs[key] = [_build(nested[key], item) for item in value]
+            elif key == "source":
+                kwargs[key] = _build(SourceInfo, value)
+            else:
+                kwargs[key] = value
+        return cls(**kwargs)
+
+
+def _build(klass: type, data: dict[str, Any]) -> Any:
+    names = {f.name for f in dataclasses.fields(klass)}
+    return klass(**{k: v for k, v in data.items() if k in names})
+
+
+def _prune(value: Any) -> Any:
+    if isinstance(value, dict):
+        pruned = {k: _prune(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, [], {}, "")}
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value

@@ -1,0 +1,1 @@
+"""KazNEB Hub: command line, settings and the Flask application factory."""

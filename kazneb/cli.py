@@ -1,0 +1,24 @@
+"""The ``kazneb`` command: one entry point for every job of the hub."""
+
+from __future__ import annotations
+
+import click
+
+from kazneb.config import ConfigError, load_settings
+
+
+@click.group()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="KAZNEB_CONFIG",
+              help="Configuration file (default: config/kazneb.toml).")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """KazNEB Hub: harvest partners, crosswalk records, republish over OAI-PMH, search."""
+    try:
+        ctx.obj = load_settings(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+from repository.cli import register as _register_repository  # noqa: E402
+
+_register_repository(main)

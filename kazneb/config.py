@@ -1,0 +1,103 @@
+"""Settings: one documented table, read from a TOML file and the environment.
+
+The default file is ``config/kazneb.toml``; ``--config PATH`` on the command line or
+``KAZNEB_CONFIG`` selects another, and ``KAZNEB_DATABASE_URL`` overrides the database
+URL (so one file serves SQLite on a laptop and PostgreSQL in production).
+Any section not listed in :data:`SETTINGS` is still loaded and can be read with
+:meth:`Settings.section`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config" / "kazneb.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented setting: ``section.name``, its default and what it does."""
+
+    key: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("hub.name", "KazNEB Hub", "Repository name shown in Identify and on the web page."),
+    Setting("hub.namespace", "kazneb.kz", "Namespace of OAI identifiers: oai:<namespace>:<local-id>."),
+    Setting("hub.base_url", "http://127.0.0.1:8080", "Public URL of the hub; the OAI base URL is <base_url>/oai."),
+    Setting("hub.admin_email", "oai@kazneb.kz", "adminEmail in Identify."),
+    Setting("hub.secret_key", "change-me-kazneb-hub", "Signs resumption tokens; the same on every worker."),
+    Setting("database.url", "sqlite:///kazneb.db", "SQLAlchemy URL of the store (KAZNEB_DATABASE_URL overrides)."),
+    Setting("oai.page_size", 100, "Records per ListRecords page."),
+    Setting("oai.identifiers_page_size", 500, "Headers per ListIdentifiers page."),
+    Setting("oai.sets_page_size", 200, "Sets per ListSets page."),
+    Setting("harvest.partners_file", "partners.toml", "Partner registry file, relative to the config file."),
+    Setting("search.url", "", "Elasticsearch/OpenSearch URL; empty selects the embedded engine."),
+    Setting("search.index", "kazneb", "Name (alias) of the search index."),
+)
+
+
+@dataclass
+class Settings:
+    """Loaded settings; ``values`` maps ``section.name`` to a value."""
+
+    values: dict[str, Any]
+    raw: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A whole TOML section as a dict (empty when absent)."""
+        return dict(self.raw.get(name, {}))
+
+    @property
+    def database_url(self) -> str:
+        return self.values["database.url"]
+
+    @property
+    def oai_base_url(self) -> str:
+        return self.values["hub.base_url"].rstrip("/") + "/oai"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or has a bad value."""
+
+
+def load_settings(path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Read settings from ``path`` (or KAZNEB_CONFIG, or the default file)."""
+    chosen = Path(path or os.environ.get("KAZNEB_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"configuration file not found: {chosen}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{chosen}: {exc}") from exc
+    values = {s.key: s.default for s in SETTINGS}
+    for section, entries in raw.items():
+        if isinstance(entries, dict):
+            for name, value in entries.items():
+                values[f"{section}.{name}"] = value
+    if os.environ.get("KAZNEB_DATABASE_URL"):
+        values["database.url"] = os.environ["KAZNEB_DATABASE_URL"]
+    values.update(overrides or {})
+    _check(values, chosen)
+    return Settings(values=values, raw=raw, path=chosen)
+
+
+def _check(values: dict[str, Any], path: Path) -> None:
+    for key in ("oai.page_size", "oai.identifiers_page_size", "oai.sets_page_size"):
+        if not isinstance(values[key], int) or values[key] < 1:
+            raise ConfigError(f"{path}: {key} must be a positive whole number, not {values[key]!r}")
+    if not str(values["hub.namespace"]).strip() or ":" in str(values["hub.namespace"]):
+        raise ConfigError(f"{path}: hub.namespace must be a non-empty name without ':'")
