@@ -91,7 +91,8 @@ def interpret(reply: Reply, params: dict) -> CleanResponse:
         raise TransientError(f"{exc} (from {reply.url})") from exc
     error = document.root.find("oai:error", NS)
     if error is not None:
-        raise OAIError(error.get("code", "unknown"), (error.text or "").strip())
+        raise OAIError(error.get("code", "unknown"), (error.text or "").strip(),
+                       document.root.findtext("oai:responseDate", None, NS))
     if reply.status >= 400:
         raise PermanentHttpError(f"HTTP {reply.status} from {reply.url}")
     return CleanResponse(reply, params, document)

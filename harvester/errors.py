@@ -22,10 +22,11 @@ class PermanentHttpError(HarvestError):
 class OAIError(HarvestError):
     """An OAI-PMH ``<error code="...">`` returned by the partner."""
 
-    def __init__(self, code: str, message: str = "") -> None:
+    def __init__(self, code: str, message: str = "", response_date: str | None = None) -> None:
         super().__init__(f"{code}: {message}".rstrip(": "))
         self.code = code
         self.text = message
+        self.response_date = response_date
 
 
 class BadDocument(HarvestError):

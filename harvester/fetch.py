@@ -116,6 +116,7 @@ class Fetcher:
         self.limiter = RateLimiter(rate_limit)
         self.timeout = timeout
         self.stats = FetchStats()
+        self.notes: list[str] = []  # retry messages, drained by the run into its error log
         self.sleep = sleep
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
@@ -149,5 +150,6 @@ class Fetcher:
                     raise
                 wait = self.policy.delay(attempt, exc.retry_after)
                 self.stats.retries += 1
+                self.notes.append(str(exc))
                 log.warning("%s; retry %d/%d in %.1fs", exc, attempt, self.policy.attempts - 1, wait)
                 self.sleep(wait)

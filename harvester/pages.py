@@ -55,7 +55,7 @@ def fetch_page(client: PartnerClient, params: dict[str, str]) -> ListPage:
         response = client.harvest(verb="ListRecords", **params)
     except OAIError as exc:
         if exc.code == "noRecordsMatch":
-            return ListPage(records=[])
+            return ListPage(records=[], response_date=exc.response_date)
         raise
     return read_page(response)
 

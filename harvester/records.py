@@ -1,0 +1,93 @@
+"""One harvested record into the store: crosswalk, access level, write — or quarantine.
+
+This is the per-record path shared by OAI harvests and file deliveries; everything
+that can go wrong with one record ends here as a quarantine row, never as a failed run.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from lxml import etree
+from sqlalchemy.orm import Session
+
+from crosswalks.model import CanonicalRecord
+from harvester.models import QuarantinedRecord
+from harvester.pages import HarvestedRecord
+from harvester.partners import PartnerConfig
+from repository.store import IncomingRecord, Store, StoreError
+
+_IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
+
+
+@dataclass
+class Outcomes:
+    """Counts of what happened to records (new, updated, unchanged, deleted, quarantined)."""
+
+    counts: Counter = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, outcome: str, example: str | None = None) -> None:
+        self.counts[outcome] += 1
+        if example is not None:
+            kept = self.examples.setdefault(outcome, [])
+            if len(kept) < 5:
+                kept.append(example)
+
+
+def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> CanonicalRecord:
+    """The canonical record of a harvested record (raises on any reader failure)."""
+    from crosswalks.readers import read_metadata
+
+    if record.metadata is None:
+        raise ValueError("record has no <metadata> element")
+    canonical = read_metadata(record.metadata, namespace)
+    if canonical is None:
+        raise ValueError(f"no reader produced a record for namespace {namespace}")
+    canonical.source.partner = partner_id
+    canonical.source.identifier = record.identifier
+    canonical.source.datestamp = record.datestamp
+    return canonical
+
+
+def store_record(store: Store, session: Session, partner: PartnerConfig, record: HarvestedRecord,
+                 prefix: str, namespace: str, run_id: int | None, outcomes: Outcomes) -> bool:
+    """Crosswalk and write one record; on failure quarantine it. True when it was stored."""
+    try:
+        canonical = crosswalk(record, namespace, partner.id)
+        incoming = IncomingRecord(
+            partner_id=partner.id, source_key=record.identifier, record=canonical,
+            raw=etree.tostring(record.metadata, encoding="unicode"), source_datestamp=record.datestamp,
+            metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
+            access=partner.access_for(record.sets, list(canonical.rights)))
+    except Exception as exc:  # noqa: BLE001 - any reader failure quarantines this record only
+        return _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
+    try:
+        outcomes.add(store.write_record(session, incoming))
+    except StoreError as exc:
+        return _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
+    return True
+
+
+def _quarantined(session: Session, partner_id: str, run_id: int | None, record: HarvestedRecord,
+                 exc: Exception, prefix: str, namespace: str, outcomes: Outcomes) -> bool:
+    quarantine(session, partner_id, run_id, record.identifier, f"{type(exc).__name__}: {exc}",
+               record.raw, prefix, namespace)
+    outcomes.add("quarantined", f"{record.identifier}: {exc}")
+    return False
+
+
+def quarantine(session: Session, partner_id: str, run_id: int | None, source_key: str, error: str,
+               raw: str | None, prefix: str | None = None, namespace: str | None = None) -> None:
+    session.add(QuarantinedRecord(
+        partner_id=partner_id, run_id=run_id, source_key=source_key[:1000], error=error, raw=raw,
+        metadata_prefix=prefix, metadata_namespace=namespace, created_at=int(time.time()), status="open"))
+
+
+def identifier_in(raw: str) -> str:
+    """The OAI identifier written in an unreadable record, or a placeholder."""
+    found = _IDENTIFIER.search(raw)
+    return found.group(1) if found else "(unreadable record)"
