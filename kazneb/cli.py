@@ -22,3 +22,7 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 from repository.cli import register as _register_repository  # noqa: E402
 
 _register_repository(main)
+
+from search.cli import index_group as _index_group  # noqa: E402
+
+main.add_command(_index_group)

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("harvest.partners_file", "partners.toml", "Partner registry file, relative to the config file."),
     Setting("search.url", "", "Elasticsearch/OpenSearch URL; empty selects the embedded engine."),
     Setting("search.index", "kazneb", "Name (alias) of the search index."),
+    Setting("search.path", "kazneb-index", "Folder of the embedded search index (when search.url is empty)."),
+    Setting("search.engine", "auto", "Server kind at search.url: auto, opensearch or elasticsearch."),
 )
 
 

@@ -1,0 +1,316 @@
+"""The embedded engine: a tantivy index in a local folder, needing no search server.
+
+Layout under ``search.path``: one folder per index generation (``<index>-<stamp>``) holding
+the tantivy files and ``position.json`` (the change-log position it has caught up with), and
+``<index>.alias``, a one-line file naming the live generation.  A rebuild writes a new
+generation beside the live one and swaps the alias file atomically (``os.replace``); the
+generation it replaces is kept until the next swap, so open readers never lose their files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from search import query as q
+from search.document import FACETS, KEY_GROUPS
+from search.engine import (
+    FACET_SIZE,
+    FILTER_FIELDS,
+    YEAR_BUCKET,
+    BadRequest,
+    SearchEngine,
+    SearchError,
+    SearchPage,
+    SearchRequest,
+    decode_cursor,
+    display_fields,
+    encode_cursor,
+)
+from search.highlight import highlight, query_keys
+
+SCHEMA_VERSION = 1
+KEY_FIELDS = [f"{group}_{kind}" for group in KEY_GROUPS for kind in ("exact", "stem")]
+KEYWORD_FIELDS = ("languages", "kind", "access", "partners", "subjects")
+Occur = tantivy.Occur
+
+
+def build_schema() -> tantivy.Schema:
+    """Key fields (whitespace-tokenised), keyword fields for filters/facets, one stored blob."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, fast=True, tokenizer_name="raw")
+    builder.add_bytes_field("stored", stored=True)
+    for name in KEY_FIELDS:
+        builder.add_text_field(name, tokenizer_name="keys", index_option="position")
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("identifiers", tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("title_sort", fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    return builder.build()
+
+
+class EmbeddedEngine(SearchEngine):
+    """Tantivy behind the :class:`~search.engine.SearchEngine` interface."""
+
+    name = "embedded"
+
+    def __init__(self, path: str | os.PathLike, index_name: str = "kazneb",
+                 generation: str | None = None, writer_heap: int = 256_000_000) -> None:
+        self.root = Path(path)
+        self.index_name = index_name
+        self.writer_heap = writer_heap
+        self._fixed_generation = generation
+        self._index: tantivy.Index | None = None
+        self._generation: str | None = None
+        self._writer: tantivy.IndexWriter | None = None
+        self.schema = build_schema()
+
+    # -- generations and the alias ---------------------------------------------------
+    @property
+    def alias_file(self) -> Path:
+        return self.root / f"{self.index_name}.alias"
+
+    def live_generation(self) -> str | None:
+        try:
+            return self.alias_file.read_text(encoding="utf-8").strip() or None
+        except FileNotFoundError:
+            return None
+
+    def create(self) -> str:
+        generation = self._new_generation()
+        self._swap_alias(generation)
+        return generation
+
+    def begin_rebuild(self) -> EmbeddedEngine:
+        return EmbeddedEngine(self.root, self.index_name, self._new_generation(), self.writer_heap)
+
+    def finish_rebuild(self) -> str:
+        generation = self._generation_name()
+        self.close()
+        self._swap_alias(generation)
+        return generation
+
+    def _generation_name(self) -> str:
+        if self._fixed_generation is None:
+            raise SearchError("finish_rebuild() belongs to an engine from begin_rebuild()")
+        return self._fixed_generation
+
+    def _new_generation(self) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = f"{self.index_name}-v{SCHEMA_VERSION}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        suffix, name = 0, generation
+        while (self.root / name).exists():
+            suffix += 1
+            name = f"{generation}-{suffix}"
+        (self.root / name).mkdir()
+        _open_index(self.root / name, self.schema)
+        return name
+
+    def _swap_alias(self, generation: str) -> None:
+        old = self.live_generation()
+        tmp = self.alias_file.with_suffix(".alias.tmp")
+        tmp.write_text(generation + "\n", encoding="utf-8")
+        os.replace(tmp, self.alias_file)
+        keep = {generation, old}  # the replaced one stays until the next swap: readers may hold it
+        prefix = f"{self.index_name}-v"
+        for folder in self.root.iterdir():
+            if folder.is_dir() and folder.name.startswith(prefix) and folder.name not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _open(self) -> tantivy.Index:
+        generation = self._fixed_generation or self.live_generation()
+        if generation is None:
+            generation = self.create()
+        if self._index is None or generation != self._generation:
+            self.close()
+            self._index = _open_index(self.root / generation, self.schema)
+            self._generation = generation
+        return self._index
+
+    def close(self) -> None:
+        """Release the writer lock (pending changes not committed are dropped)."""
+        self._writer = None  # dropping the writer frees the lock and discards uncommitted work
+        self._index = None
+
+    # -- writing ---------------------------------------------------------------------
+    def _writer_for(self) -> tantivy.IndexWriter:
+        index = self._open()
+        if self._writer is None:
+            try:
+                self._writer = index.writer(heap_size=self.writer_heap)
+            except ValueError as exc:
+                raise SearchError(f"search index {self._generation} is locked by another writer") from exc
+        return self._writer
+
+    def index(self, documents: Iterable[dict[str, Any]]) -> None:
+        writer = self._writer_for()
+        for doc in documents:
+            writer.delete_documents_by_term("id", doc["id"])
+            writer.add_document(_tantivy_document(doc))
+
+    def delete(self, ids: Iterable[str]) -> None:
+        writer = self._writer_for()
+        for doc_id in ids:
+            writer.delete_documents_by_term("id", doc_id)
+
+    def commit(self, position: int) -> None:
+        self._writer_for().commit()
+        folder = self.root / (self._generation or "")
+        tmp = folder / "position.json.tmp"
+        tmp.write_text(json.dumps({"position": position}), encoding="utf-8")
+        os.replace(tmp, folder / "position.json")
+        self._index.reload()
+
+    def position(self) -> int:
+        self._open()
+        try:
+            data = json.loads((self.root / self._generation / "position.json").read_text(encoding="utf-8"))
+            return int(data["position"])
+        except FileNotFoundError:
+            return 0
+
+    # -- reading ---------------------------------------------------------------------
+    def _searcher(self) -> tantivy.Searcher:
+        index = self._open()
+        index.reload()
+        return index.searcher()
+
+    def count(self) -> int:
+        return self._searcher().num_docs
+
+    def describe(self) -> dict[str, Any]:
+        return {"engine": self.name, "path": str(self.root), "alias": self.index_name,
+                "index": self._fixed_generation or self.live_generation()}
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        tree = _parse(request.q)
+        searcher = self._searcher()
+        main = self._compile(tree)
+        filtered = _boolean([(Occur.Must, main), *self._filters(request)])
+        offset = decode_cursor(request.cursor, "o") if request.cursor else 0
+        if not isinstance(offset, int) or offset < 0:
+            raise BadRequest("cursor", "not a cursor from a previous answer of this search")
+        result = self._run(searcher, filtered, request, offset)
+        keys = query_keys(tree)
+        hits = []
+        for _, address in result.hits:
+            stored = json.loads(searcher.doc(address).get_first("stored"))
+            hits.append({**display_fields(stored), "highlight": highlight(stored, keys)})
+        total = result.count or 0
+        following = offset + len(hits)
+        next_cursor = encode_cursor({"o": following}) if hits and following < total else None
+        facets = self._facets(searcher, filtered) if request.facets else {}
+        return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
+
+    def _run(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
+             offset: int) -> tantivy.SearchResult:
+        order = {"year_asc": ("year", tantivy.Order.Asc), "year_desc": ("year", tantivy.Order.Desc),
+                 "title": ("title_sort", tantivy.Order.Asc)}.get(request.sort)
+        if order is None:
+            return searcher.search(query, limit=request.size, offset=offset, count=True)
+        return searcher.search(query, limit=request.size, offset=offset, count=True,
+                               order_by_field=order[0], order=order[1])
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[dict[str, Any]]]:
+        spec: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}}
+                                for field, name in FACETS.items()}
+        spec["year"] = {"histogram": {"field": "year", "interval": YEAR_BUCKET, "min_doc_count": 1}}
+        answer = searcher.aggregate(query, spec)
+        facets = {}
+        for name in [*FACETS.values(), "year"]:
+            buckets = answer.get(name, {}).get("buckets", [])
+            facets[name] = [{"value": int(b["key"]) if name == "year" else b["key"],
+                             "count": int(b["doc_count"])} for b in buckets if b["doc_count"] > 0]
+        return facets
+
+    # -- query compilation -------------------------------------------------------------
+    def _filters(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        clauses = []
+        for name, values in request.filters.items():
+            field = FILTER_FIELDS[name]
+            either = [(Occur.Should, tantivy.Query.term_query(self.schema, field, v)) for v in values]
+            clauses.append((Occur.Must, _boolean(either)))
+        if request.year_from is not None or request.year_to is not None:
+            clauses.append((Occur.Must, self._year(request.year_from, request.year_to)))
+        return clauses
+
+    def _year(self, low: int | None, high: int | None) -> tantivy.Query:
+        return tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer,
+                                         low if low is not None else -100_000,
+                                         high if high is not None else 100_000)
+
+    def _compile(self, node: q.Node) -> tantivy.Query:
+        if isinstance(node, q.MatchAll):
+            return tantivy.Query.all_query()
+        if isinstance(node, q.Term):
+            return self._term(node)
+        if isinstance(node, q.Isbn):
+            return _boolean([(Occur.Should, tantivy.Query.term_query(self.schema, "identifiers", f))
+                             for f in node.forms])
+        if isinstance(node, q.YearRange):
+            return self._year(node.low, node.high)
+        if isinstance(node, q.Not):
+            return _boolean([(Occur.Must, tantivy.Query.all_query()),
+                             (Occur.MustNot, self._compile(node.node))])
+        occur = Occur.Must if isinstance(node, q.And) else Occur.Should
+        return _boolean([(occur, self._compile(child)) for child in node.nodes])
+
+    def _term(self, term: q.Term) -> tantivy.Query:
+        clauses = []
+        for group, boost in q.FIELD_GROUPS[term.field]:
+            for kind, keys in (("exact", term.exact), ("stem", term.stem)):
+                if not keys:
+                    continue
+                field = f"{group}_{kind}"
+                if len(keys) == 1:
+                    inner = tantivy.Query.term_query(self.schema, field, keys[0])
+                else:
+                    inner = tantivy.Query.phrase_query(self.schema, field, keys)
+                clauses.append((Occur.Should, tantivy.Query.boost_query(inner, boost)))
+        return _boolean(clauses)
+
+
+def _parse(text: str) -> q.Node:
+    try:
+        return q.parse(text)
+    except q.QuerySyntaxError as exc:
+        raise BadRequest("q", str(exc)) from exc
+
+
+def _boolean(clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.Query:
+    if len(clauses) == 1 and clauses[0][0] in (Occur.Must, Occur.Should):
+        return clauses[0][1]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _open_index(folder: Path, schema: tantivy.Schema) -> tantivy.Index:
+    index = tantivy.Index(schema, path=str(folder))
+    index.register_tokenizer("keys", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    return index
+
+
+def _tantivy_document(doc: dict[str, Any]) -> tantivy.Document:
+    out = tantivy.Document()
+    out.add_text("id", doc["id"])
+    shown = {k: v for k, v in doc.items() if not k.endswith(("_exact", "_stem"))}
+    out.add_bytes("stored", json.dumps(shown, ensure_ascii=False).encode("utf-8"))
+    for name in KEY_FIELDS:
+        out.add_text(name, doc.get(name) or "")
+    for name in KEYWORD_FIELDS:
+        values = doc.get(name)
+        for value in [values] if isinstance(values, str) else values or []:
+            out.add_text(name, value)
+    for value in doc.get("identifiers") or []:
+        out.add_text("identifiers", value)
+    out.add_text("title_sort", doc.get("title_sort") or "")
+    if doc.get("year") is not None:
+        out.add_integer("year", int(doc["year"]))
+    return out

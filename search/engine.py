@@ -1,0 +1,120 @@
+"""The one interface every search engine implements, and the request and answer shapes."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+SORTS = ("relevance", "year_asc", "year_desc", "title")
+FILTERS = ("partner", "language", "kind", "access", "subject")
+#: API filter name → document field.
+FILTER_FIELDS = {"partner": "partners", "language": "languages", "kind": "kind", "access": "access",
+                 "subject": "subjects"}
+FACET_SIZE = 20
+YEAR_BUCKET = 10
+MAX_SIZE = 100
+
+
+class SearchError(Exception):
+    """The engine failed or was asked something it cannot do; the message says what."""
+
+
+class BadRequest(SearchError):
+    """A search parameter is wrong; ``parameter`` names it (the API answers HTTP 400)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(f"{parameter}: {message}")
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass
+class SearchRequest:
+    """One search: the ``q`` syntax, exact-value filters, a year range, order and page."""
+
+    q: str = "*"
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    size: int = 20
+    cursor: str | None = None
+    facets: bool = True
+
+
+@dataclass
+class SearchPage:
+    """One page of hits (index documents' display fields), facet counts and the next cursor."""
+
+    total: int
+    hits: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    next_cursor: str | None
+
+
+class SearchEngine(Protocol):
+    """What the API, the indexer and the CLI need from an engine."""
+
+    name: str
+
+    def create(self) -> str:
+        """Make a new, empty index with the current mapping and point the alias at it."""
+
+    def begin_rebuild(self) -> SearchEngine:
+        """An engine writing to a new index beside the live one (the alias is left alone)."""
+
+    def finish_rebuild(self) -> str:
+        """Point the alias at this rebuilt index and drop the one it replaces; its name."""
+
+    def index(self, documents: Iterable[dict[str, Any]]) -> None:
+        """Add or replace documents (by ``id``)."""
+
+    def delete(self, ids: Iterable[str]) -> None:
+        """Remove documents by ``id`` (unknown ids are ignored)."""
+
+    def commit(self, position: int) -> None:
+        """Make everything written so far durable and searchable, with the change-log position."""
+
+    def position(self) -> int:
+        """The change-log sequence number the index has caught up with (0 when new)."""
+
+    def count(self) -> int:
+        """Documents in the live index."""
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """Run one search."""
+
+    def describe(self) -> dict[str, Any]:
+        """Engine name, index name and anything an operator wants in ``kazneb index status``."""
+
+
+def encode_cursor(state: dict[str, Any]) -> str:
+    raw = json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str, required: str) -> Any:
+    """The value under ``required`` in a cursor made by :func:`encode_cursor`."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        state = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+        return state[required]
+    except (ValueError, KeyError, TypeError, UnicodeError) as exc:
+        raise BadRequest("cursor", "not a cursor from a previous answer of this search") from exc
+
+
+def display_fields(doc: dict[str, Any]) -> dict[str, Any]:
+    """The fields a result shows, from a stored document."""
+    return {
+        "id": doc.get("id"),
+        "title": doc.get("title") or "",
+        "creators": list(doc.get("creators") or []),
+        "year": doc.get("year"),
+        "languages": list(doc.get("languages") or []),
+        "kind": doc.get("kind"),
+        "access": doc.get("access"),
+        "partners": list(doc.get("partners") or []),
+    }
