@@ -1,0 +1,374 @@
+"""Commands: ``kazneb partner``, ``kazneb harvest``, ``kazneb ingest``, ``kazneb scheduler``,
+``kazneb quarantine``.  Each wraps a plain function of the harvester so tests can call either."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from lxml import etree
+from sqlalchemy import select
+
+from crosswalks.model import ACCESS_LEVELS
+from harvester.errors import HarvestError
+from harvester.models import HarvestRun, QuarantinedRecord
+from harvester.pages import read_record
+from harvester.partners import PartnerConfig, all_partners, load_partner, save_partner, sync_registry
+from harvester.progress import Reporter, summary_line
+from harvester.records import Outcomes, store_record
+from harvester.xmlclean import clean_text, safe_parser
+from kazneb.config import Settings
+from repository.db import migrate
+from repository.models import Partner
+from repository.store import Store
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store, migrated, with partners.toml applied."""
+    store = Store.from_settings(settings)
+    migrate(store.engine)
+    base = settings.path.parent if settings.path else Path.cwd()
+    try:
+        sync_registry(store, base / settings["harvest.partners_file"])
+    except HarvestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return store
+
+
+def _when(seconds: int | None) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S") if seconds else "-"
+
+
+# -- partner -----------------------------------------------------------------------
+@click.group("partner")
+def partner_group() -> None:
+    """Manage the partner registry (also loaded from config/partners.toml)."""
+
+
+@partner_group.command("add")
+@click.option("--id", "partner_id", required=True, help="Short id: a-z, 0-9, '-', '_', '.'.")
+@click.option("--name", required=True, help="Name (English, or the only one known).")
+@click.option("--name-kk", help="Name in Kazakh.")
+@click.option("--name-ru", help="Name in Russian.")
+@click.option("--url", required=True, help="OAI-PMH base URL.")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS), default="open", show_default=True)
+@click.option("--format", "prefix", help="Metadata prefix (default: marcxml where offered, else oai_dc).")
+@click.option("--set", "sets", multiple=True, help="Set to harvest (repeatable; default: all).")
+@click.option("--schedule", default="1d", show_default=True, help="Cron expression or interval (6h, 1d).")
+@click.option("--contact", default="", help="Contact e-mail.")
+@click.option("--rate-limit", type=float, default=2.0, show_default=True, help="Requests per second.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per request.")
+@pass_settings
+def partner_add(settings: Settings, partner_id: str, name: str, name_kk: str | None, name_ru: str | None,
+                url: str, access: str, prefix: str | None, sets: tuple[str, ...], schedule: str, contact: str,
+                rate_limit: float, timeout: float) -> None:
+    """Add a partner (or replace its settings)."""
+    try:
+        config = PartnerConfig(id=partner_id, base_url=url, name_en=name, name_kk=name_kk, name_ru=name_ru,
+                               access=access, format=prefix, sets=list(sets), schedule=schedule,
+                               contact=contact, rate_limit=rate_limit, timeout=timeout)
+    except HarvestError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    store = open_store(settings)
+    with store.session() as session:
+        save_partner(store, session, config)
+    click.echo(f"partner {partner_id} saved")
+
+
+@partner_group.command("list")
+@pass_settings
+def partner_list(settings: Settings) -> None:
+    """All partners, one line each."""
+    with open_store(settings).session() as session:
+        for p in all_partners(session):
+            flag = "" if p.enabled else " (disabled)"
+            click.echo(f"{p.id:16} {p.access:10} {p.schedule:12} {p.base_url or '-'}  {p.display_name}{flag}")
+
+
+@partner_group.command("show")
+@click.argument("partner_id")
+@pass_settings
+def partner_show(settings: Settings, partner_id: str) -> None:
+    """Every setting of one partner."""
+    with open_store(settings).session() as session:
+        config = _partner(session, partner_id)
+    for key, value in {"id": config.id, "url": config.base_url, "names": config.names,
+                       "access": config.access, "enabled": config.enabled, **config.options()}.items():
+        click.echo(f"{key:18} {json.dumps(value, ensure_ascii=False)}")
+
+
+@partner_group.command("disable")
+@click.argument("partner_id")
+@pass_settings
+def partner_disable(settings: Settings, partner_id: str) -> None:
+    """Stop harvesting a partner (its records stay)."""
+    _set_enabled(settings, partner_id, False)
+
+
+@partner_group.command("enable")
+@click.argument("partner_id")
+@pass_settings
+def partner_enable(settings: Settings, partner_id: str) -> None:
+    """Harvest a disabled partner again."""
+    _set_enabled(settings, partner_id, True)
+
+
+def _set_enabled(settings: Settings, partner_id: str, enabled: bool) -> None:
+    with open_store(settings).session() as session:
+        row = session.get(Partner, partner_id)
+        if row is None:
+            raise click.ClickException(f"no partner {partner_id!r}")
+        row.enabled = enabled
+    click.echo(f"partner {partner_id} {'enabled' if enabled else 'disabled'}")
+
+
+def _partner(session, partner_id: str) -> PartnerConfig:  # type: ignore[no-untyped-def]
+    try:
+        return load_partner(session, partner_id)
+    except HarvestError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+# -- harvest -----------------------------------------------------------------------
+class _DefaultToRun(click.Group):
+    """``kazneb harvest P1 P2`` and ``--all`` mean ``kazneb harvest run ...``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("harvest", cls=_DefaultToRun)
+def harvest_group() -> None:
+    """Harvest partners now (kazneb harvest PARTNER...|--all), or inspect runs."""
+
+
+@harvest_group.command("run")
+@click.argument("partner_ids", nargs=-1)
+@click.option("--all", "everyone", is_flag=True, help="Every enabled partner.")
+@click.option("--full", is_flag=True, help="Full harvest instead of incremental.")
+@pass_settings
+def harvest_run(settings: Settings, partner_ids: tuple[str, ...], everyone: bool, full: bool) -> None:
+    """Harvest the named partners (or --all) now."""
+    from harvester.run import harvest_partner
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    if not partner_ids and not everyone:
+        raise click.UsageError("name partners or give --all")
+    store = open_store(settings)
+    with store.session() as session:
+        partners = ([p for p in all_partners(session) if p.enabled and p.base_url] if everyone
+                    else [_partner(session, pid) for pid in partner_ids])
+    failed = False
+    for partner in partners:
+        reporter = Reporter()
+        try:
+            runs = harvest_partner(store, partner, full=full, progress=reporter)
+        except HarvestError as exc:
+            reporter.finish()
+            click.echo(f"{partner.id}: {exc}", err=True)
+            failed = True
+            continue
+        reporter.finish()
+        for run in runs:
+            click.echo(summary_line(run))
+            failed = failed or run.status != "succeeded"
+    sys.exit(1 if failed else 0)
+
+
+@harvest_group.command("status")
+@pass_settings
+def harvest_status(settings: Settings) -> None:
+    """The last run of every partner, as a table."""
+    header = f"{'partner':16} {'run':>5} {'kind':11} {'status':10} {'started':19} {'finished':19} " \
+             f"{'new':>7} {'upd':>7} {'same':>7} {'del':>6} {'quar':>5} {'req':>6} {'retry':>5}"
+    click.echo(header)
+    with open_store(settings).session() as session:
+        for partner in all_partners(session):
+            run = session.scalars(select(HarvestRun).where(HarvestRun.partner_id == partner.id)
+                                  .order_by(HarvestRun.id.desc()).limit(1)).first()
+            if run is None:
+                click.echo(f"{partner.id:16} {'-':>5} never harvested")
+                continue
+            click.echo(f"{partner.id:16} {run.id:>5} {run.kind:11} {run.status:10} "
+                       f"{_when(run.started_at):19} {_when(run.finished_at):19} "
+                       f"{run.new:>7} {run.updated:>7} {run.unchanged:>7} "
+                       f"{run.deleted:>6} {run.quarantined:>5} {run.requests:>6} {run.retries:>5}")
+
+
+@harvest_group.command("log")
+@click.argument("run_id", type=int)
+@pass_settings
+def harvest_log(settings: Settings, run_id: int) -> None:
+    """Everything recorded about one run, with example errors."""
+    with open_store(settings).session() as session:
+        run = session.get(HarvestRun, run_id)
+        if run is None:
+            raise click.ClickException(f"no run {run_id}")
+    click.echo(summary_line(run))
+    for label, value in (("format", run.metadata_prefix), ("from", run.from_date or "(full)"),
+                         ("started", _when(run.started_at)), ("finished", _when(run.finished_at)),
+                         ("responseDate", run.response_date), ("restarts", run.restarts),
+                         ("resumed", run.resumed), ("message", run.message or "")):
+        click.echo(f"  {label:13} {value}")
+    for kind, entry in sorted((run.errors or {}).items()):
+        click.echo(f"  {kind}: {entry['count']}")
+        for example in entry["examples"]:
+            click.echo(f"      {example}")
+
+
+@harvest_group.command("confirm")
+@click.argument("run_id", type=int)
+@pass_settings
+def harvest_confirm(settings: Settings, run_id: int) -> None:
+    """Apply the deletions of a held run."""
+    from harvester.run import apply_deletions
+
+    click.echo(summary_line(apply_deletions(open_store(settings), _held(settings, run_id))))
+
+
+@harvest_group.command("reject")
+@click.argument("run_id", type=int)
+@pass_settings
+def harvest_reject(settings: Settings, run_id: int) -> None:
+    """Discard the deletions of a held run."""
+    from harvester.run import reject_deletions
+
+    click.echo(summary_line(reject_deletions(open_store(settings), _held(settings, run_id))))
+
+
+def _held(settings: Settings, run_id: int) -> int:
+    with open_store(settings).session() as session:
+        run = session.get(HarvestRun, run_id)
+        if run is None or run.status != "held":
+            raise click.ClickException(f"run {run_id} is not held")
+    return run_id
+
+
+# -- ingest, scheduler -------------------------------------------------------------
+@click.command("ingest")
+@click.option("--partner", "partner_id", required=True, help="Partner whose delivery this is.")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@pass_settings
+def ingest_command(settings: Settings, partner_id: str, path: Path) -> None:
+    """Ingest a file, folder or zip of MARC 21 / MARCXML / Dublin Core XML."""
+    from harvester.ingest import ingest_path
+
+    store = open_store(settings)
+    with store.session() as session:
+        partner = _partner(session, partner_id)
+    try:
+        run = ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True))
+    except HarvestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary_line(run))
+    sys.exit(0 if run.status == "succeeded" else 1)
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="One pass over due partners, then exit.")
+@click.option("--interval", type=float, default=60.0, show_default=True, help="Seconds between passes.")
+@pass_settings
+def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
+    """Run due harvests continuously (several schedulers may run; each partner is locked)."""
+    from harvester.scheduler import run_due, run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    store = open_store(settings)
+    if once:
+        click.echo(f"harvested: {', '.join(run_due(store)) or 'nothing due'}")
+    else:
+        run_forever(store, interval)
+
+
+# -- quarantine --------------------------------------------------------------------
+@click.group("quarantine")
+def quarantine_group() -> None:
+    """Records that could not be read or stored, with their raw text."""
+
+
+@quarantine_group.command("list")
+@click.option("--partner", "partner_id", help="Only this partner.")
+@click.option("--all", "show_all", is_flag=True, help="Include resolved entries.")
+@pass_settings
+def quarantine_list(settings: Settings, partner_id: str | None, show_all: bool) -> None:
+    query = select(QuarantinedRecord).order_by(QuarantinedRecord.id)
+    if partner_id:
+        query = query.where(QuarantinedRecord.partner_id == partner_id)
+    if not show_all:
+        query = query.where(QuarantinedRecord.status == "open")
+    with open_store(settings).session() as session:
+        for q in session.scalars(query):
+            click.echo(f"{q.id:>6} {q.partner_id:12} run {q.run_id or '-':>4} {q.status:8} "
+                       f"{q.source_key[:50]:50} {q.error[:80]}")
+
+
+@quarantine_group.command("show")
+@click.argument("entry_id", type=int)
+@pass_settings
+def quarantine_show(settings: Settings, entry_id: int) -> None:
+    with open_store(settings).session() as session:
+        q = session.get(QuarantinedRecord, entry_id)
+        if q is None:
+            raise click.ClickException(f"no quarantine entry {entry_id}")
+    click.echo(f"partner {q.partner_id}, run {q.run_id}, record {q.source_key}, {q.status}, "
+               f"{_when(q.created_at)}")
+    click.echo(f"error: {q.error}")
+    click.echo(q.raw or "(no raw text)")
+
+
+@quarantine_group.command("retry")
+@click.argument("entry_ids", type=int, nargs=-1)
+@click.option("--partner", "partner_id", help="Retry every open entry of this partner.")
+@pass_settings
+def quarantine_retry(settings: Settings, entry_ids: tuple[int, ...], partner_id: str | None) -> None:
+    """Read and store quarantined records again (after a crosswalk fix)."""
+    store = open_store(settings)
+    outcomes = retry_quarantined(store, list(entry_ids), partner_id)
+    click.echo(", ".join(f"{n} {k}" for k, n in sorted(outcomes.counts.items())) or "nothing to retry")
+
+
+def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None = None) -> Outcomes:
+    """Retry OAI records from quarantine; entries that now store are marked resolved."""
+    outcomes = Outcomes()
+    query = select(QuarantinedRecord).where(QuarantinedRecord.status == "open")
+    if entry_ids:
+        query = query.where(QuarantinedRecord.id.in_(entry_ids))
+    elif partner_id:
+        query = query.where(QuarantinedRecord.partner_id == partner_id)
+    else:
+        return outcomes
+    with store.session() as session:
+        for entry in session.scalars(query).all():
+            partner = load_partner(session, entry.partner_id)
+            record = None
+            try:
+                text, _ = clean_text(entry.raw or "")
+                record = read_record(etree.fromstring(text.encode(), safe_parser()))
+            except etree.XMLSyntaxError as exc:
+                outcomes.add("still unreadable", f"{entry.id}: {exc}")
+            if record is None:
+                continue
+            before = outcomes.counts["quarantined"]
+            if store_record(store, session, partner, record, entry.metadata_prefix or "",
+                            entry.metadata_namespace or "", entry.run_id, outcomes):
+                entry.status = "resolved"
+            elif outcomes.counts["quarantined"] > before:
+                entry.status = "superseded"  # the failed retry left a new entry with the new error
+    return outcomes
+
+
+COMMANDS = (partner_group, harvest_group, ingest_command, scheduler_command, quarantine_group)
+
+
+def register(main: click.Group) -> None:
+    for command in COMMANDS:
+        main.add_command(command)
+
