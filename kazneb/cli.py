@@ -26,3 +26,11 @@ _register_repository(main)
 from search.cli import index_group as _index_group  # noqa: E402
 
 main.add_command(_index_group)
+
+from harvester import cli as _harvester  # noqa: E402
+
+main.add_command(_harvester.partner_group)
+main.add_command(_harvester.harvest_group)
+main.add_command(_harvester.ingest_command)
+main.add_command(_harvester.scheduler_command)
+main.add_command(_harvester.quarantine_group)
