@@ -1,0 +1,109 @@
+"""Commands of the store and provider: init, import, serve, stats, demo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import func, select
+
+from crosswalks.model import ACCESS_LEVELS
+from kazneb.config import Settings
+from repository.db import migrate
+from repository.importer import import_files
+from repository.models import HubRecord, Partner, SourceRecord
+from repository.store import Store, StoreError
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+@click.command("init")
+@pass_settings
+def init_command(settings: Settings) -> None:
+    """Create or migrate the database to the newest schema."""
+    store = Store.from_settings(settings)
+    revision = migrate(store.engine)
+    click.echo(f"database {store.engine.url.render_as_string()} is at revision {revision}")
+
+
+@click.command("import")
+@click.option("--partner", "partner_id", required=True, help="Partner whose records these are.")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Access level (default: the partner's).")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@pass_settings
+def import_command(settings: Settings, partner_id: str, access: str | None, files: tuple[str, ...]) -> None:
+    """Load records from FILES (MARCXML, MARC 21, oai_dc, MODS or saved ListRecords)."""
+    store = Store.from_settings(settings)
+    migrate(store.engine)
+    with store.session() as session:
+        if session.get(Partner, partner_id) is None:
+            raise click.ClickException(
+                f"unknown partner {partner_id!r}: add it first with `kazneb partner add --id {partner_id} ...`"
+            )
+    summary = import_files(store, partner_id, files, access, report=lambda m: click.echo(m, err=True))
+    counts = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
+    click.echo(f"imported {len(files)} file(s) for {partner_id}: {counts}")
+    if summary.counts["failed"]:
+        sys.exit(1)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@pass_settings
+def serve_command(settings: Settings, host: str, port: int) -> None:
+    """Serve the hub (OAI-PMH at /oai) with Flask's server; use gunicorn in production."""
+    from kazneb.app import create_app
+
+    app = create_app(settings)
+    migrate(app.extensions["kazneb_store"].engine)
+    click.echo(f"OAI-PMH base URL: http://{host}:{port}/oai  (point your harvester here)")
+    app.run(host=host, port=port, threaded=True)
+
+
+@click.command("stats")
+@pass_settings
+def stats_command(settings: Settings) -> None:
+    """Print record counts by partner, access level, source format and deleted flag."""
+    store = Store.from_settings(settings)
+    with store.session() as session:
+        for title, column, model in (
+            ("partner", HubRecord.partner_id, HubRecord),
+            ("access", HubRecord.access, HubRecord),
+            ("deleted", HubRecord.deleted, HubRecord),
+            ("source format", SourceRecord.metadata_prefix, SourceRecord),
+        ):
+            click.echo(f"by {title}:")
+            rows = session.execute(select(column, func.count()).select_from(model).group_by(column).order_by(column))
+            for value, count in rows:
+                click.echo(f"  {value!s:<24} {count:>10}")
+        total = session.scalar(select(func.count()).select_from(HubRecord))
+        click.echo(f"total hub records: {total}")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the sample collection and stop.")
+@pass_settings
+def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> None:
+    """Create the database, load the sample collection, and serve the hub."""
+    from repository.sample import load_sample_collection
+
+    store = Store.from_settings(settings)
+    migrate(store.engine)
+    try:
+        summary = load_sample_collection(store)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"sample collection: {summary}")
+    if not no_serve:
+        click.get_current_context().invoke(serve_command, host=host, port=port)
+
+
+def register(group: click.Group) -> None:
+    for command in (init_command, import_command, serve_command, stats_command, demo_command):
+        group.add_command(command)
+
+
+

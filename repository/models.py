@@ -1,0 +1,127 @@
+"""Tables of the store.
+
+Two layers, kept apart on purpose:
+
+* ``source_records``: what one partner sent about one of its records (raw text,
+  provenance, canonical JSON). Unique per (partner, source key).
+* ``hub_records``: what the hub publishes. Today every source record has its own
+  hub record; the de-duplication work will point several source records at one.
+
+Everything the OAI provider serves is pre-rendered into ``record_renderings`` and
+``record_sets`` (with the datestamp copied in) so that one indexed range scan
+answers any page of any list.  Datestamps are whole seconds since the epoch (UTC).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Partner(Base):
+    """A contributing library, archive or university."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_kk: Mapped[str | None] = mapped_column(String(400))
+    name_ru: Mapped[str | None] = mapped_column(String(400))
+    name_en: Mapped[str | None] = mapped_column(String(400))
+    base_url: Mapped[str | None] = mapped_column(String(1000))
+    default_access: Mapped[str] = mapped_column(String(16), default="open")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class HubRecord(Base):
+    """A record the hub publishes (``oai:<namespace>:<local_id>``)."""
+
+    __tablename__ = "hub_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    local_id: Mapped[str] = mapped_column(String(200), unique=True)
+    datestamp: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    access: Mapped[str] = mapped_column(String(16))
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    canonical: Mapped[dict] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class SourceRecord(Base):
+    """One partner's record as received, with its provenance."""
+
+    __tablename__ = "source_records"
+    __table_args__ = (UniqueConstraint("partner_id", "source_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
+    source_key: Mapped[str] = mapped_column(String(1000))
+    source_datestamp: Mapped[str | None] = mapped_column(String(40))
+    metadata_prefix: Mapped[str | None] = mapped_column(String(64))
+    metadata_namespace: Mapped[str | None] = mapped_column(String(400))
+    source_sets: Mapped[list] = mapped_column(JSON, default=list)
+    raw: Mapped[str | None] = mapped_column(Text)
+    canonical: Mapped[dict | None] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    harvested_at: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    hub_record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), index=True)
+
+
+class RecordRendering(Base):
+    """A hub record pre-rendered as a whole OAI ``<record>`` in one metadata format."""
+
+    __tablename__ = "record_renderings"
+    __table_args__ = (Index("ix_renderings_list", "prefix", "datestamp", "record_id"),)
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(64), primary_key=True)
+    datestamp: Mapped[int] = mapped_column(BigInteger)
+    header_xml: Mapped[str] = mapped_column(Text)
+    record_xml: Mapped[str] = mapped_column(Text)
+
+
+class RecordSet(Base):
+    """Set membership of a hub record, with its datestamp copied for keyset paging."""
+
+    __tablename__ = "record_sets"
+    __table_args__ = (Index("ix_record_sets_list", "set_spec", "datestamp", "record_id"),)
+
+    set_spec: Mapped[str] = mapped_column(String(200), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True, index=True)
+    datestamp: Mapped[int] = mapped_column(BigInteger)
+
+
+class OaiSet(Base):
+    """A set the provider lists, with names in Kazakh, Russian and English."""
+
+    __tablename__ = "oai_sets"
+
+    spec: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(400))
+    names: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class RecordChange(Base):
+    """Change log: one row per write to a hub record, read by the search indexer."""
+
+    __tablename__ = "record_changes"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), index=True)
+    changed_at: Mapped[int] = mapped_column(BigInteger)

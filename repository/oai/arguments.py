@@ -1,0 +1,111 @@
+"""Which arguments each verb takes, and checking a request against that.
+
+A request is checked in full before anything is looked up: unknown, repeated,
+missing or malformed arguments are badArgument (badVerb for the verb itself).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime
+
+from repository.oai.errors import BadArgument, BadResumptionToken, BadVerb, OAIError, OAIErrors
+
+#: verb -> (required arguments, optional arguments); resumptionToken is exclusive.
+VERBS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "Identify": (frozenset(), frozenset()),
+    "ListMetadataFormats": (frozenset(), frozenset({"identifier"})),
+    "ListSets": (frozenset(), frozenset()),
+    "ListIdentifiers": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"})),
+    "ListRecords": (frozenset({"metadataPrefix"}), frozenset({"from", "until", "set"})),
+    "GetRecord": (frozenset({"identifier", "metadataPrefix"}), frozenset()),
+}
+RESUMABLE = frozenset({"ListSets", "ListIdentifiers", "ListRecords"})
+
+
+@dataclass(frozen=True)
+class Request:
+    """A checked OAI-PMH request."""
+
+    verb: str
+    args: dict[str, str]
+
+    def get(self, name: str) -> str | None:
+        return self.args.get(name)
+
+
+def parse_request(pairs: list[tuple[str, str]]) -> Request:
+    """Check the request's (name, value) pairs; raise OAIErrors listing every fault."""
+    verbs = [v for k, v in pairs if k == "verb"]
+    if len(verbs) != 1:
+        raise OAIErrors([BadVerb("the verb argument is missing" if not verbs else "the verb argument is repeated")])
+    verb = verbs[0]
+    if verb not in VERBS:
+        raise OAIErrors([BadVerb(f"{verb!r} is not an OAI-PMH verb")])
+    required, optional = VERBS[verb]
+    args: dict[str, str] = {}
+    errors: list[OAIError] = []
+    for name, value in pairs:
+        if name == "verb":
+            continue
+        allowed = name in required or name in optional or (name == "resumptionToken" and verb in RESUMABLE)
+        if not allowed:
+            errors.append(BadArgument(f"{verb} does not take the argument {name!r}"))
+        elif name in args:
+            errors.append(BadArgument(f"the argument {name!r} is repeated"))
+        else:
+            args[name] = value
+    if "resumptionToken" in args:
+        others = sorted(set(args) - {"resumptionToken"})
+        if others:
+            message = f"resumptionToken is exclusive; it cannot be combined with {', '.join(others)}"
+            errors += [BadArgument(message), BadResumptionToken(message)]
+    else:
+        errors += [BadArgument(f"{verb} requires the argument {n!r}") for n in sorted(required - set(args))]
+    errors += _check_dates(args)
+    if errors:
+        raise OAIErrors(errors)
+    return Request(verb, args)
+
+
+DAY = "%Y-%m-%d"
+SECOND = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def parse_datestamp(value: str, *, end_of_day: bool) -> tuple[int, str]:
+    """An OAI date argument as epoch seconds and its granularity.
+
+    Day granularity is widened to the whole day: ``until=2024-05-01`` includes
+    everything stamped that day, since ``from`` and ``until`` are inclusive.
+    """
+    for fmt in (SECOND, DAY):
+        try:
+            moment = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        if len(value) != len(moment.strftime(fmt)):
+            break
+        seconds = calendar.timegm(moment.timetuple())
+        if fmt == DAY and end_of_day:
+            seconds += 86399
+        return seconds, fmt
+    raise BadArgument(f"{value!r} is not a date of the form YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")
+
+
+def _check_dates(args: dict[str, str]) -> list[OAIError]:
+    parsed = {}
+    errors: list[OAIError] = []
+    for name in ("from", "until"):
+        if name in args:
+            try:
+                parsed[name] = parse_datestamp(args[name], end_of_day=name == "until")
+            except BadArgument as exc:
+                errors.append(BadArgument(f"{name}: {exc.message}"))
+    if len(parsed) == 2:
+        (start, start_fmt), (end, end_fmt) = parsed["from"], parsed["until"]
+        if start_fmt != end_fmt:
+            errors.append(BadArgument("from and until must have the same granularity"))
+        elif start > end:
+            errors.append(BadArgument("from is later than until"))
+    return errors

@@ -1,0 +1,119 @@
+"""Fetching one page of a list: an indexed keyset range scan, never an OFFSET.
+
+Each page starts strictly after the (datestamp, id) of the last record sent and
+stops at the list's fixed upper bound, so page N costs what page 1 costs.  One row
+more than the page size is read to know, without an extra empty page, whether
+another page follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+from repository.oai.tokens import ListState
+
+_FROM_ALL = """
+FROM record_renderings r
+WHERE r.prefix = :prefix AND r.datestamp >= :start AND r.datestamp <= :until
+"""
+_FROM_SET = """
+FROM record_sets s JOIN record_renderings r ON r.record_id = s.record_id AND r.prefix = :prefix
+WHERE s.set_spec = :set_spec AND s.datestamp >= :start AND s.datestamp <= :until
+"""
+_AFTER_ALL = " AND (r.datestamp, r.record_id) > (:after_ds, :after_id) ORDER BY r.datestamp, r.record_id"
+_AFTER_SET = " AND (s.datestamp, s.record_id) > (:after_ds, :after_id) ORDER BY s.datestamp, s.record_id"
+
+
+@dataclass(frozen=True)
+class Item:
+    record_id: int
+    datestamp: int
+    xml: str
+
+
+def _params(state: ListState) -> dict[str, object]:
+    return {
+        "prefix": state.prefix,
+        "set_spec": state.set_spec,
+        "start": state.start or 0,
+        "until": state.until,
+        "after_ds": state.after_datestamp,
+        "after_id": state.after_id,
+    }
+
+
+def count(conn: Connection, state: ListState) -> int:
+    """How many items the whole list holds (its completeListSize)."""
+    source = _FROM_SET if state.set_spec else _FROM_ALL
+    return conn.execute(text("SELECT COUNT(*) " + source), _params(state)).scalar_one()
+
+
+def page(conn: Connection, state: ListState, size: int, column: str) -> tuple[list[Item], bool]:
+    """Up to ``size`` items after the state's position, and whether more follow.
+
+    ``column`` is ``record_xml`` for ListRecords and ``header_xml`` for ListIdentifiers.
+    """
+    assert column in ("record_xml", "header_xml")
+    source = _FROM_SET + _AFTER_SET if state.set_spec else _FROM_ALL + _AFTER_ALL
+    sql = f"SELECT r.record_id, r.datestamp, r.{column} " + source + " LIMIT :limit"
+    rows = conn.execute(text(sql), {**_params(state), "limit": size + 1}).all()
+    items = [Item(rid, ds, xml) for rid, ds, xml in rows[:size]]
+    return items, len(rows) > size
+
+
+def earliest_datestamp(conn: Connection) -> int | None:
+    return conn.execute(text("SELECT MIN(datestamp) FROM hub_records")).scalar_one()
+
+
+def set_exists(conn: Connection, spec: str) -> bool:
+    return conn.execute(text("SELECT 1 FROM oai_sets WHERE spec = :s"), {"s": spec}).first() is not None
+
+
+def sets_page(conn: Connection, after_spec: str, size: int) -> tuple[list[tuple[str, str, dict]], bool]:
+    rows = conn.execute(
+        text("SELECT spec, name, names FROM oai_sets WHERE spec > :after ORDER BY spec LIMIT :limit"),
+        {"after": after_spec, "limit": size + 1},
+    ).all()
+    return [(spec, name, _json(names)) for spec, name, names in rows[:size]], len(rows) > size
+
+
+def count_sets(conn: Connection) -> int:
+    return conn.execute(text("SELECT COUNT(*) FROM oai_sets")).scalar_one()
+
+
+def record_by_local_id(conn: Connection, local_id: str, prefix: str | None) -> tuple[int, str | None] | None:
+    """(record id, rendering in ``prefix`` or None) for a local id; None if unknown."""
+    row = conn.execute(text("SELECT id FROM hub_records WHERE local_id = :l"), {"l": local_id}).first()
+    if row is None:
+        return None
+    if prefix is None:
+        return row[0], None
+    xml = conn.execute(
+        text("SELECT record_xml FROM record_renderings WHERE record_id = :r AND prefix = :p"),
+        {"r": row[0], "p": prefix},
+    ).scalar()
+    return row[0], xml
+
+
+def prefixes_of(conn: Connection, record_id: int) -> list[str]:
+    rows = conn.execute(
+        text("SELECT prefix FROM record_renderings WHERE record_id = :r ORDER BY prefix"), {"r": record_id}
+    )
+    return [p for (p,) in rows]
+
+
+def partner_endpoints(conn: Connection) -> list[str]:
+    rows = conn.execute(
+        text("SELECT base_url FROM partners WHERE base_url IS NOT NULL AND base_url != '' ORDER BY id")
+    )
+    return [url for (url,) in rows]
+
+
+def _json(value: object) -> dict:
+    if isinstance(value, str):
+        import json
+
+        return json.loads(value)
+    return dict(value or {})

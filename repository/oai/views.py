@@ -1,0 +1,101 @@
+"""The ``/oai`` route: parse, answer, stream — every error as HTTP 200 with ``<error>``."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, current_app, request
+
+from repository.oai import xml
+from repository.oai.arguments import parse_request
+from repository.oai.errors import BadArgument, BadVerb, OAIError, OAIErrors
+from repository.oai.tokens import TokenCodec
+from repository.oai.verbs import VERB_HANDLERS, Repository
+
+oai_blueprint = Blueprint("oai", __name__)
+
+
+@oai_blueprint.route("/oai", methods=["GET", "POST"])
+def endpoint() -> Response:
+    pairs = _request_pairs()
+    store = current_app.extensions["kazneb_store"]
+    repo = repository_from(current_app.config["KAZNEB_SETTINGS"])
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        oai_request = parse_request(pairs)
+        handler = VERB_HANDLERS[oai_request.verb]
+        with store.engine.connect() as conn:
+            body = handler(conn, repo, oai_request)
+            first = next(body)  # runs the queries; data errors surface here
+        chunks: Iterable[str] = _chain(first, body)
+        opening = xml.envelope_open(now, repo.base_url, dict(oai_request.args, verb=oai_request.verb))
+    except (OAIError, OAIErrors) as exc:
+        errors = exc.errors if isinstance(exc, OAIErrors) else [exc]
+        echo = {} if any(isinstance(e, BadVerb | BadArgument) for e in errors) else dict(pairs)
+        opening = xml.envelope_open(now, repo.base_url, echo)
+        chunks = [xml.error(e.code, e.message) for e in errors]
+    return _respond(opening, chunks)
+
+
+def _request_pairs() -> list[tuple[str, str]]:
+    """Arguments from the query string (GET) or the form body (POST)."""
+    source = request.form if request.method == "POST" else request.args
+    return [(k, v) for k, values in source.lists() for v in values]
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _respond(opening: str, chunks: Iterable[str]) -> Response:
+    def body() -> Iterator[bytes]:
+        yield opening.encode("utf-8")
+        for chunk in chunks:
+            yield chunk.encode("utf-8")
+        yield xml.ENVELOPE_CLOSE.encode("utf-8")
+
+    encoding = _chosen_encoding(request.headers.get("Accept-Encoding", ""))
+    response = Response(_compress(body(), encoding) if encoding else body(), mimetype="text/xml")
+    response.charset = "utf-8"
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+def _chosen_encoding(accept: str) -> str | None:
+    offered = {part.split(";")[0].strip().lower(): part for part in accept.split(",")}
+    for name in ("gzip", "deflate"):
+        if name in offered and "q=0" not in offered[name].replace(" ", "").replace("q=0.", "q=x"):
+            return name
+    return None
+
+
+def _compress(chunks: Iterator[bytes], encoding: str) -> Iterator[bytes]:
+    wbits = 31 if encoding == "gzip" else 15
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    buffer: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        buffer.append(chunk)
+        size += len(chunk)
+        if size >= 65536:
+            yield compressor.compress(b"".join(buffer))
+            buffer, size = [], 0
+    yield compressor.compress(b"".join(buffer)) + compressor.flush()
+
+
+def repository_from(settings) -> Repository:  # type: ignore[no-untyped-def]
+    return Repository(
+        name=settings["hub.name"],
+        base_url=settings.oai_base_url,
+        admin_email=settings["hub.admin_email"],
+        namespace=settings["hub.namespace"],
+        page_size=settings["oai.page_size"],
+        identifiers_page_size=settings["oai.identifiers_page_size"],
+        sets_page_size=settings["oai.sets_page_size"],
+        tokens=TokenCodec(settings["hub.secret_key"]),
+    )

@@ -1,0 +1,101 @@
+"""Pure builders for OAI-PMH XML fragments: data in, text out.
+
+Records are rendered once, when they are written, and stored; these functions are
+therefore on the write path, and the envelope functions on the read path.  They
+build strings rather than trees because a page of pre-rendered records is simply
+concatenated between an opening and a closing envelope.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape, quoteattr
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+PROVENANCE_NS = "http://www.openarchives.org/OAI/2.0/provenance"
+PROVENANCE_SCHEMA = "http://www.openarchives.org/OAI/2.0/provenance.xsd"
+
+_ILLEGAL_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str:
+    """Escape ``value`` for element content, dropping characters XML forbids."""
+    return escape(_ILLEGAL_XML.sub("", str(value)))
+
+
+def xml_attr(value: object) -> str:
+    """Quote ``value`` as an attribute value, dropping characters XML forbids."""
+    return quoteattr(_ILLEGAL_XML.sub("", str(value)))
+
+
+def legal_xml(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids (controls, lone surrogates)."""
+    return _ILLEGAL_XML.sub("", value)
+
+
+def utc_datestamp(seconds: int) -> str:
+    """Epoch seconds as an OAI datestamp, ``YYYY-MM-DDThh:mm:ssZ``."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def header(identifier: str, datestamp: int, set_specs: Iterable[str], deleted: bool) -> str:
+    """An OAI ``<header>``; a deleted record's header carries status="deleted"."""
+    status = ' status="deleted"' if deleted else ""
+    sets = "".join(f"<setSpec>{xml_text(s)}</setSpec>" for s in set_specs)
+    return (
+        f"<header{status}><identifier>{xml_text(identifier)}</identifier>"
+        f"<datestamp>{utc_datestamp(datestamp)}</datestamp>{sets}</header>"
+    )
+
+
+def record(header_xml: str, metadata_xml: str | None, about_xml: str | None) -> str:
+    """An OAI ``<record>``; deleted records have a header only."""
+    if metadata_xml is None:
+        return f"<record>{header_xml}</record>"
+    about = f"<about>{about_xml}</about>" if about_xml else ""
+    return f"<record>{header_xml}<metadata>{metadata_xml}</metadata>{about}</record>"
+
+
+def provenance(
+    base_url: str, identifier: str, datestamp: str, namespace: str, harvest_date: str
+) -> str:
+    """A provenance container (provenance.xsd) saying where a record was harvested from."""
+    return (
+        f'<provenance xmlns="{PROVENANCE_NS}" xmlns:xsi="{XSI_NS}" '
+        f'xsi:schemaLocation="{PROVENANCE_NS} {PROVENANCE_SCHEMA}">'
+        f'<originDescription harvestDate={xml_attr(harvest_date)} altered="true">'
+        f"<baseURL>{xml_text(base_url)}</baseURL>"
+        f"<identifier>{xml_text(identifier)}</identifier>"
+        f"<datestamp>{xml_text(datestamp)}</datestamp>"
+        f"<metadataNamespace>{xml_text(namespace)}</metadataNamespace>"
+        "</originDescription></provenance>"
+    )
+
+
+def envelope_open(response_date: str, request_url: str, request_args: dict[str, str]) -> str:
+    """The XML declaration, ``<OAI-PMH>``, responseDate and request elements."""
+    attrs = "".join(f" {k}={xml_attr(v)}" for k, v in sorted(request_args.items()))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<OAI-PMH xmlns="{OAI_NS}" xmlns:xsi="{XSI_NS}" '
+        f'xsi:schemaLocation="{OAI_NS} {OAI_SCHEMA}">'
+        f"<responseDate>{response_date}</responseDate>"
+        f"<request{attrs}>{xml_text(request_url)}</request>"
+    )
+
+
+ENVELOPE_CLOSE = "</OAI-PMH>"
+
+
+def error(code: str, message: str) -> str:
+    return f"<error code={xml_attr(code)}>{xml_text(message)}</error>"
+
+
+def resumption_token(token: str, cursor: int, complete_list_size: int | None) -> str:
+    """A resumptionToken element; an empty ``token`` marks the last page."""
+    size = f' completeListSize="{complete_list_size}"' if complete_list_size is not None else ""
+    return f'<resumptionToken cursor="{cursor}"{size}>{xml_text(token)}</resumptionToken>'

@@ -1,0 +1,83 @@
+"""Fixtures shared by every test area: settings, stores on SQLite and PostgreSQL, a live hub.
+
+* ``db_url`` — parametrised: a fresh SQLite file and a fresh PostgreSQL database
+  (the server is installed and started by ``tests/services/postgres.py``).
+* ``settings`` — the default settings pointed at ``db_url`` with small page sizes.
+* ``store`` — a migrated :class:`repository.store.Store` on those settings.
+* ``hub_app`` / ``hub_url`` — the hub's Flask app, and the same served over real HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kazneb.config import Settings, load_settings
+from tests.services import postgres
+from tests.services.live_server import live_server
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+os.environ.setdefault("XML_CATALOG_FILES", str(SHARED / "schemas" / "catalog.xml"))
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    return postgres.ensure_postgres()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kazneb.db'}"
+        return
+    admin = request.getfixturevalue("postgres_admin_url")
+    url = postgres.create_database(admin)
+    yield url
+    postgres.drop_database(admin, url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'kazneb.db'}"
+
+
+def make_settings(db_url: str, **overrides: object) -> Settings:
+    values = {"database.url": db_url, "oai.page_size": 10, "oai.identifiers_page_size": 15,
+              "oai.sets_page_size": 5}
+    values.update(overrides)
+    return load_settings(ROOT / "config" / "kazneb.toml", overrides=values)
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return make_settings(db_url)
+
+
+@pytest.fixture
+def store(settings: Settings):  # type: ignore[no-untyped-def]
+    from repository.db import migrate
+    from repository.store import Store
+
+    store = Store.from_settings(settings)
+    migrate(store.engine)
+    yield store
+    store.engine.dispose()
+
+
+@pytest.fixture
+def hub_app(settings: Settings, store):  # type: ignore[no-untyped-def]
+    from kazneb.app import create_app
+
+    app = create_app(settings)
+    app.extensions["kazneb_store"] = store
+    return app
+
+
+@pytest.fixture
+def hub_url(hub_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with live_server(hub_app) as url:
+        yield url

@@ -1,0 +1,1 @@
+"""Real servers the test suite needs, installed and started by the tests themselves."""
