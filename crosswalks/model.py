@@ -41,6 +41,8 @@ class Title:
     part: str | None = None
     lang: str | None = None
     script: str | None = None
+    #: Statement of responsibility as transcribed with the title (MARC 245 $c).
+    responsibility: str | None = None
 
 
 @dataclass

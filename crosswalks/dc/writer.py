@@ -1,0 +1,114 @@
+"""Canonical record -> ``oai_dc:dc``.
+
+Unlike the LOC stylesheet: creators and contributors both kept, publisher and date
+never empty elements, each description once, ISSN and DOI included, and the access
+level stated as a COAR URI plus plain statements in kk/ru/en.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crosswalks import access
+from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
+from crosswalks.model import CanonicalRecord, DateInfo, Identifier
+from crosswalks.normalize.dates import range_text
+from crosswalks.xmltext import clean, escape
+
+_OPEN = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
+         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+         f'xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}">')
+_W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$|^\d{4}-\d{4}$")
+#: ISO 639-2 -> xml:lang (BCP 47) for the languages whose short code is used.
+XML_LANG: dict[str, str] = {"kaz": "kk", "rus": "ru", "eng": "en", "ger": "de", "fre": "fr", "tur": "tr",
+                            "uzb": "uz", "kir": "ky", "chi": "zh", "ukr": "uk"}
+
+
+def _element(name: str, value: str | None, lang: str | None = None) -> str:
+    if not value:
+        return ""
+    value = clean(value).strip()
+    if not value:
+        return ""
+    lang_attr = f' xml:lang="{escape(lang)}"' if lang else ""
+    return f"<dc:{name}{lang_attr}>{escape(value)}</dc:{name}>"
+
+
+def dc_date(date: DateInfo) -> str:
+    """The original when it is already W3CDTF-like, else the normalised year or range."""
+    original = date.original.strip()
+    if _W3CDTF.match(original):
+        return original
+    return range_text(date.year_from, date.year_to) or original
+
+
+def dc_identifier(ident: Identifier) -> str:
+    if ident.scheme in ("isbn", "isbn10"):
+        return f"URN:ISBN:{ident.value}"
+    if ident.scheme == "issn":
+        return f"URN:ISSN:{ident.value}"
+    if ident.scheme == "doi" and not ident.value.startswith("http"):
+        return f"https://doi.org/{ident.value}"
+    return ident.value
+
+
+def title_text(title) -> str:
+    text = title.value
+    if title.subtitle:
+        text += " : " + title.subtitle
+    if title.part:
+        text += ". " + title.part
+    return text
+
+
+def render_oai_dc(record: CanonicalRecord) -> str:
+    """The ``oai_dc:dc`` element as a string (no XML declaration)."""
+    out: list[str] = [_OPEN]
+    add = out.append
+    for title in record.titles:
+        add(_element("title", title_text(title), XML_LANG.get(title.lang or "")))
+    for agent in record.agents:
+        add(_element("creator" if agent.role == "creator" else "contributor", agent.name))
+    for subject in record.subjects:
+        if subject.kind != "genre":
+            add(_element("subject", subject.value))
+    for description in record.descriptions:
+        if description.kind != "language":
+            add(_element("description", description.value, XML_LANG.get(description.lang or "")))
+    for publisher in record.publishers:
+        add(_element("publisher", publisher))
+    for date in record.dates:
+        add(_element("date", dc_date(date)))
+    add(_element("type", record.dcmi_type))
+    add(_element("type", record.kind))
+    for subject in record.subjects:
+        if subject.kind == "genre":
+            add(_element("type", subject.value))
+    formats = list(dict.fromkeys(record.formats + [o.mimetype for o in record.objects if o.mimetype]))
+    for value in formats:
+        add(_element("format", value))
+    add(_element("format", record.extent))
+    for ident in record.identifiers:
+        add(_element("identifier", dc_identifier(ident)))
+    for obj in record.objects:
+        add(_element("identifier", obj.url))
+    for relation in record.relations:
+        if relation.kind == "source":
+            add(_element("source", relation.identifier or relation.title))
+    for language in record.languages:
+        add(_element("language", language))
+    for relation in record.relations:
+        if relation.kind != "source":
+            text = relation.title + (f" ; {relation.number}" if relation.number else "")
+            add(_element("relation", text))
+    for value in record.coverage:
+        add(_element("coverage", value))
+    terms = access.terms_for(record.access)
+    if terms is not None:
+        add(_element("rights", terms.coar_uri))
+        for lang in access.LANGUAGES:
+            add(_element("rights", terms.statement[lang] + " " + terms.terms_of_use[lang], lang))
+    for text in record.rights:
+        add(_element("rights", text))
+    add("</oai_dc:dc>")
+    return "".join(out)

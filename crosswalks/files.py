@@ -1,0 +1,173 @@
+"""Reading files of records (MARC 21 ISO 2709, MARCXML, oai_dc, MODS, saved OAI-PMH responses).
+
+:func:`read_file` streams: one :class:`ReadResult` per record, in file order, with
+the record or the reason it could not be read.  A bad record never stops the
+rest of the file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from lxml import etree
+
+from crosswalks.marc.iso2709 import MarcDecodeError, decode_record, read_chunks, split_records
+from crosswalks.marc.marcxml import MarcXmlError, render_marcxml
+from crosswalks.marc.to_canonical import marc_to_canonical
+from crosswalks.metadata import CrosswalkError, read_metadata
+from crosswalks.model import CanonicalRecord
+from crosswalks.xmlsplit import MARC_NS, MODS_NS, OAI_DC_NS, OAI_NS, XmlSplitError, safe_parser, split_xml
+
+BINARY_FORMATS = {"marc21", "iso2709", "marc", "mrc"}
+_DC_NS = "{http://purl.org/dc/elements/1.1/}"
+
+
+@dataclass
+class ReadResult:
+    """One record of a file: the canonical record, or the error that names why it is missing."""
+
+    position: int
+    identifier: str | None
+    record: CanonicalRecord | None
+    raw: str
+    error: str | None = None
+    deleted: bool = False
+    datestamp: str | None = None
+    sets: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def read_file(source: str | os.PathLike[str] | BinaryIO, format: str | None = None,
+              encoding: str | None = None) -> Iterator[ReadResult]:
+    """The records of a file, streamed.  ``format`` forces ISO 2709 ("marc21") or XML;
+    ``encoding`` forces the character set of ISO 2709 records (e.g. "cp1251")."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as binary:
+            yield from _read_binary(binary, format, encoding)
+    else:
+        yield from _read_binary(source, format, encoding)
+
+
+def _read_binary(binary: BinaryIO, format: str | None, encoding: str | None) -> Iterator[ReadResult]:
+    head = binary.read(4096)
+    chunks = _chain(head, read_chunks(binary))  # type: ignore[arg-type]
+    if (format or "").lower() in BINARY_FORMATS or (not format and not _looks_xml(head)):
+        if not format and not head.lstrip(b"\r\n\t ")[:5].isdigit():
+            yield ReadResult(1, None, None, head[:200].decode("utf-8", "backslashreplace"),
+                             error=f"file is neither XML nor ISO 2709 MARC: it starts with {head[:20]!r}")
+            return
+        yield from _read_iso2709(chunks, encoding)
+    else:
+        yield from _read_xml(chunks)
+
+
+def _looks_xml(head: bytes) -> bool:
+    stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\r\n\t ")
+    return stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if head:
+        yield head
+    yield from rest
+
+
+# -- ISO 2709 --------------------------------------------------------------------------
+def _read_iso2709(chunks: Iterator[bytes], encoding: str | None) -> Iterator[ReadResult]:
+    for position, (data, complete) in enumerate(split_records(chunks), start=1):
+        raw = data.decode("utf-8", "backslashreplace")
+        if not complete:
+            yield ReadResult(position, None, None, raw,
+                             error=f"record {position}: truncated, no record terminator at the end of the file")
+            continue
+        try:
+            marc, charset = decode_record(data, encoding)
+            record = marc_to_canonical(marc)
+        except (MarcDecodeError, ValueError, LookupError) as exc:
+            yield ReadResult(position, None, None, raw, error=f"record {position}: {exc}")
+            continue
+        record.source.format = "marc21"
+        identifier = marc.control("001")
+        yield ReadResult(position, identifier.strip() if identifier else None, record, render_marcxml(marc))
+
+
+# -- XML ---------------------------------------------------------------------------------
+def _read_xml(chunks: Iterator[bytes]) -> Iterator[ReadResult]:
+    parser = safe_parser()
+    try:
+        for piece in split_xml(chunks):
+            if piece.error:
+                yield ReadResult(piece.position, None, None, piece.text, error=piece.error)
+                continue
+            yield _xml_record(piece.position, piece.text, lambda p=piece: p.parse(parser))
+    except (XmlSplitError, UnicodeError) as exc:
+        yield ReadResult(0, None, None, "", error=f"file: {exc}")
+
+
+def _xml_record(position: int, raw: str, parse) -> ReadResult:
+    try:
+        element = parse()
+    except etree.XMLSyntaxError as exc:
+        return ReadResult(position, None, None, raw, error=f"record {position}: malformed XML: {exc}")
+    if element.tag == f"{{{OAI_NS}}}record":
+        return _oai_record(position, raw, element)
+    try:
+        record = read_metadata(element)
+    except (CrosswalkError, MarcXmlError) as exc:
+        return ReadResult(position, _identifier(element), None, raw, error=f"record {position}: {exc}")
+    return ReadResult(position, _identifier(element), record, raw)
+
+
+def _oai_record(position: int, raw: str, element: etree._Element) -> ReadResult:
+    header = element.find(f"{{{OAI_NS}}}header")
+    if header is None:
+        return ReadResult(position, None, None, raw, error=f"record {position}: OAI record without a header")
+    identifier = (header.findtext(f"{{{OAI_NS}}}identifier") or "").strip() or None
+    datestamp = (header.findtext(f"{{{OAI_NS}}}datestamp") or "").strip() or None
+    sets = [(s.text or "").strip() for s in header.iterfind(f"{{{OAI_NS}}}setSpec")]
+    result = ReadResult(position, identifier, None, raw, datestamp=datestamp, sets=sets)
+    if header.get("status") == "deleted":
+        result.deleted = True
+        return result
+    metadata = element.find(f"{{{OAI_NS}}}metadata")
+    payload = next((c for c in metadata if isinstance(c.tag, str)), None) if metadata is not None else None
+    if payload is None:
+        result.error = f"record {position} ({identifier}): OAI record without metadata"
+        return result
+    try:
+        record = read_metadata(payload)
+    except (CrosswalkError, MarcXmlError) as exc:
+        result.error = f"record {position} ({identifier}): {exc}"
+        return result
+    record.source.identifier = identifier
+    record.source.datestamp = datestamp
+    result.record = record
+    return result
+
+
+def _identifier(element: etree._Element) -> str | None:
+    tag = element.tag
+    if tag == f"{{{MARC_NS}}}record":
+        for child in element:
+            if child.get("tag") == "001":
+                return (child.text or "").strip() or None
+    elif tag == f"{{{OAI_DC_NS}}}dc":
+        found = element.findtext(f"{_DC_NS}identifier")
+        return found.strip() if found else None
+    elif tag == f"{{{MODS_NS}}}mods":
+        found = element.findtext(f"{{{MODS_NS}}}recordInfo/{{{MODS_NS}}}recordIdentifier") \
+            or element.findtext(f"{{{MODS_NS}}}identifier")
+        return found.strip() if found else None
+    return None
+
+
+def read_bytes(data: bytes, format: str | None = None, encoding: str | None = None) -> Iterator[ReadResult]:
+    """:func:`read_file` for data already in memory."""
+    return read_file(io.BytesIO(data), format, encoding)

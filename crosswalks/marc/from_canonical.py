@@ -1,0 +1,400 @@
+"""Canonical record -> MARC 21 (the MARC writer).
+
+Builds a correct leader and 008, the fields the crosswalk understands with ISBD
+punctuation, the access level in 506/540 and in 856 $z, and writes back the
+``marc_extra`` fields a MARC source carried, so nothing it understood is lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crosswalks import access
+from crosswalks.marc import tables
+from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
+from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
+
+_ARTICLES = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
+_AGENT_TAGS = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
+_SUBJECT_NAME_TAGS = {"personal": "600", "corporate": "610", "meeting": "611"}
+_RELATION_KIND_TAG = {"host": "773", "preceding": "780", "succeeding": "785", "source": "786", "other": "787"}
+_CONTROL_TAG = re.compile(r"^00[1-9A-Za-z]$")
+_DATA_TAG = re.compile(r"^(0[1-9A-Z][0-9A-Z]|0[1-9a-z][0-9a-z]|[1-9A-Z][0-9A-Z]{2}|[1-9a-z][0-9a-z]{2})$")
+
+
+def _end(text: str, mark: str) -> str:
+    """Text followed by ISBD ``mark`` unless it already ends with punctuation of its own."""
+    text = text.rstrip()
+    if not mark or text.endswith(mark.strip()):
+        return text
+    if mark == "." and text[-1:] in ".?!":
+        return text
+    return text + mark
+
+
+def _sub(code: str, value: str | None) -> list[tuple[str, str]]:
+    return [(code, value)] if value else []
+
+
+class _Writer:
+    def __init__(self, rec: CanonicalRecord) -> None:
+        self.rec = rec
+        self.fields: list[MarcField] = []
+        self.extra = [field_from_json(item) for item in rec.marc_extra]
+
+    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        subfields = [(c, v) for c, v in subfields if v and v.strip()]
+        if subfields:
+            self.fields.append(MarcField(tag, ind1, ind2, subfields))
+
+    def build(self) -> MarcRecord:
+        rec = self.rec
+        local = rec.identifiers_of("local")
+        if local:
+            self.fields.append(MarcField("001", value=local[0]))
+        self.fields.append(MarcField("008", value=self._fixed_008()))
+        self._identifiers(local[1:])
+        self._languages()
+        self._classification()
+        self._names()
+        self._titles()
+        self.add("250", " ", " ", [("a", _end(rec.edition, "."))] if rec.edition else [])
+        self._publication()
+        self._extent_and_types()
+        self._series()
+        self._notes()
+        self._access()
+        self._subjects()
+        self._relations()
+        self._links()
+        self._merge_extra()
+        return MarcRecord(self._leader(), self.fields)
+
+    # -- leader and 008 ----------------------------------------------------------
+    def _leader(self) -> str:
+        rec = self.rec
+        type_code, level = tables.KIND_LEADER.get(rec.kind or "", ("", ""))
+        if not type_code:
+            type_code = tables.DCMI_LEADER.get(rec.dcmi_type or "", "a")
+            level = "c" if rec.dcmi_type == "Collection" else "m"
+        return f"00000n{type_code}{level} a2200000 i 4500"
+
+    def _fixed_008(self) -> str:
+        rec = self.rec
+        base = next((f.value for f in self.extra if f.tag == "008" and f.value), None)
+        fixed = list(((base or "") + " " * 40)[:40])
+        if not base:
+            fixed[0:6] = _entered(rec.source.datestamp)
+            fixed[38:40] = " d"
+        issued = next((d for d in rec.dates if d.kind == "issued" and d.year_from), None)
+        fixed[6:15] = _date_positions(issued)
+        fixed[15:18] = _country(rec.places)
+        if rec.kind == "thesis" and "m" not in fixed[24:28]:
+            fixed[24] = "m"
+        if rec.kind in ("newspaper", "journal"):
+            fixed[21] = "n" if rec.kind == "newspaper" else "p"
+        fixed[35:38] = (rec.languages[0] if rec.languages and len(rec.languages[0]) == 3 else "und")
+        return "".join(fixed)
+
+    # -- 0XX -----------------------------------------------------------------------
+    def _identifiers(self, more_local: list[str]) -> None:
+        for ident in self.rec.identifiers:
+            if ident.scheme in ("isbn", "isbn10"):
+                self.add("020", " ", " ", [("a" if ident.valid else "z", ident.value)])
+        for ident in self.rec.identifiers:
+            if ident.scheme == "issn":
+                self.add("022", " ", " ", [("a" if ident.valid else "y", ident.value)])
+        for ident in self.rec.identifiers:
+            if ident.scheme in ("isbn", "isbn10", "issn", "local"):
+                continue
+            if ident.scheme == "other":
+                self.add("024", "8", " ", [("a", ident.value)])
+            else:
+                source = {"url": "uri", "handle": "hdl"}.get(ident.scheme, ident.scheme)
+                self.add("024", "7", " ", [("a", ident.value), ("2", source)])
+        for value in more_local:
+            self.add("035", " ", " ", [("a", value)])
+
+    def _languages(self) -> None:
+        codes = [code for code in self.rec.languages if code]
+        if len(codes) > 1 or (codes and len(codes[0]) != 3):
+            self.add("041", "0", " ", [("a", code) for code in codes])
+
+    def _classification(self) -> None:
+        for subject in self.rec.subjects:
+            if subject.kind != "classification":
+                continue
+            tag = tables.CLASSIFICATION_SCHEME_TAG.get(subject.scheme)
+            if tag:
+                self.add(tag, " " if tag != "050" else "0", " " if tag != "082" else "4", [("a", subject.value)])
+            else:
+                source = "rubbk" if subject.scheme == "bbk" else subject.scheme
+                self.add("084", " ", " ", [("a", subject.value), ("2", source)])
+
+    # -- names and titles -----------------------------------------------------------------
+    def _names(self) -> None:
+        creators = [a for a in self.rec.agents if a.role == "creator"]
+        main = creators[0] if creators else None
+        if main is not None:
+            self._name(main, _AGENT_TAGS.get(main.kind, _AGENT_TAGS["personal"])[0])
+        for agent in self.rec.agents:
+            if agent is not main:
+                self._name(agent, _AGENT_TAGS.get(agent.kind, _AGENT_TAGS["personal"])[1])
+
+    def _name(self, agent: Agent, tag: str) -> None:
+        relator = agent.relator
+        if relator is None and agent.role == "creator" and tag.startswith("7"):
+            relator = "author"
+        code = tables.RELATOR_CODES.get((relator or "").lower())
+        ind1 = ("1" if "," in agent.name else "0") if agent.kind == "personal" else "2"
+        name_code = "a"
+        term_code = "j" if agent.kind == "meeting" else "e"
+        subfields = [(name_code, agent.name)]
+        if agent.dates:
+            subfields.append(("d", agent.dates))
+        if relator:
+            subfields.append((term_code, relator))
+        if code:
+            subfields.append(("4", code))
+        self.add(tag, ind1, " ", _punctuate_name(subfields))
+
+    def _titles(self) -> None:
+        has_main_entry = any(a.role == "creator" for a in self.rec.agents)
+        mains = [t for t in self.rec.titles if t.kind == "main"]
+        main = mains[0] if mains else (self.rec.titles[0] if self.rec.titles else None)
+        if main is not None:
+            self.add("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True))
+        for title in self.rec.titles:
+            if title is main:
+                continue
+            if title.kind == "uniform":
+                tag = "240" if has_main_entry and not any(f.tag == "240" for f in self.fields) else "730"
+                tag = "130" if not has_main_entry and not any(f.tag == "130" for f in self.fields) else tag
+                ind = "0" if tag != "240" else "1"
+                self.add(tag, ind if tag != "240" else "1", "0" if tag == "240" else " ",
+                         [("a", title.value)] + _part(title))
+            else:
+                self.add("246", "3", "1" if title.kind == "parallel" else "3", _title_subfields(title, False))
+
+    # -- publication, extent, types ------------------------------------------------------
+    def _publication(self) -> None:
+        rec = self.rec
+        issued = [d for d in rec.dates if d.kind == "issued"]
+        subfields = [("a", p) for p in rec.places] + [("b", p) for p in rec.publishers]
+        subfields += [("c", d.original) for d in issued[:1]]
+        if subfields:
+            self.add("264", " ", "1", _punctuate_264(subfields))
+        for date in issued[1:]:
+            self.add("264", " ", "1", [("c", date.original)])
+        for date in rec.dates:
+            if date.kind == "copyright":
+                self.add("264", " ", "4", [("c", date.original)])
+            elif date.kind == "created":
+                self.add("264", " ", "0", [("c", date.original)])
+
+    def _extent_and_types(self) -> None:
+        rec = self.rec
+        extent = rec.extent or (f"{rec.pages} p." if rec.pages else None)
+        if extent:
+            self.add("300", " ", " ", _extent_subfields(extent))
+        content = tables.KIND_CONTENT.get(rec.kind or "", ("text", "txt"))
+        self.add("336", " ", " ", [("a", content[0]), ("b", content[1]), ("2", "rdacontent")])
+        online = bool(rec.objects)
+        media = ("computer", "c") if online else ("unmediated", "n")
+        carrier = ("online resource", "cr") if online else ("volume", "nc")
+        self.add("337", " ", " ", [("a", media[0]), ("b", media[1]), ("2", "rdamedia")])
+        self.add("338", " ", " ", [("a", carrier[0]), ("b", carrier[1]), ("2", "rdacarrier")])
+        for value in rec.formats:
+            self.add("347", " ", " ", [("b", value)])
+
+    def _series(self) -> None:
+        for relation in self.rec.relations:
+            if relation.kind == "series":
+                subfields = [("a", relation.title)] + _sub("x", relation.identifier) + _sub("v", relation.number)
+                self.add("490", "0", " ", _punctuate_series(subfields))
+
+    # -- notes, access, rights ---------------------------------------------------------
+    def _notes(self) -> None:
+        for description in self.rec.descriptions:
+            kind = description.kind
+            tag = tables.NOTE_TAGS.get(kind) or (kind[5:] if kind.startswith("note-") else "500")
+            if not _DATA_TAG.match(tag):
+                tag = "500"
+            ind1 = "0" if tag == "505" else " "
+            self.add(tag, ind1, " ", [("a", description.value)])
+        for value in self.rec.coverage:
+            self.add("522", " ", " ", [("a", value)])
+
+    def _access(self) -> None:
+        terms = access.terms_for(self.rec.access)
+        if terms is not None:
+            ind1 = "0" if terms.level == "open" else "1"
+            for lang in access.LANGUAGES:
+                self.add("506", ind1, " ", [("a", terms.statement[lang]), ("f", terms.coar_label),
+                                            ("u", terms.coar_uri)])
+        for text in self.rec.rights:
+            self.add("540", " ", " ", [("a", text)])
+        if terms is not None:
+            for lang in access.LANGUAGES:
+                self.add("540", " ", " ", [("a", terms.terms_of_use[lang])])
+
+    # -- subjects, relations, links ------------------------------------------------------------
+    def _subjects(self) -> None:
+        for subject in self.rec.subjects:
+            if subject.kind != "classification":
+                self._subject(subject)
+
+    def _subject(self, subject: Subject) -> None:
+        head, *subdivisions = [p.strip() for p in subject.value.split(" -- ")]
+        if subject.scheme == "keyword" and subject.kind == "topic":
+            self.add("653", " ", " ", [("a", subject.value)])
+            return
+        tag = tables.SUBJECT_KIND_TAG.get(subject.kind, "650")
+        ind2 = tables.SUBJECT_SCHEME_IND2.get(subject.scheme.lower(), "7")
+        ind1 = "1" if tag == "600" and "," in head else "0" if tag == "600" else " "
+        subfields = [("a", head)] + [("x", part) for part in subdivisions if part]
+        if ind2 == "7":
+            subfields.append(("2", subject.scheme))
+        self.add(tag, ind1, ind2, subfields)
+
+    def _relations(self) -> None:
+        for relation in self.rec.relations:
+            if relation.kind != "series":
+                self._relation(relation)
+
+    def _relation(self, relation: Relation) -> None:
+        tag = _RELATION_KIND_TAG.get(relation.kind, "787")
+        subfields = [("t", relation.title)] + _sub("g", relation.number) + _sub("o", relation.identifier)
+        self.add(tag, "0", "0" if tag in ("780", "785") else " ", subfields)
+
+    def _links(self) -> None:
+        terms = access.terms_for(self.rec.access)
+        for obj in self.rec.objects:
+            subfields = _sub("3", obj.label) + [("u", obj.url)] + _sub("q", obj.mimetype)
+            if terms is not None:
+                subfields.append(("z", terms.link_note))
+            self.add("856", "4", "0", subfields)
+
+    def _merge_extra(self) -> None:
+        for extra in self.extra:
+            if extra.tag == "008":
+                continue
+            if extra.is_control and _CONTROL_TAG.match(extra.tag):
+                self.fields.append(extra)
+            elif not extra.is_control and _DATA_TAG.match(extra.tag) and extra.subfields:
+                extra.ind1, extra.ind2 = _indicator(extra.ind1), _indicator(extra.ind2)
+                self.fields.append(extra)
+        self.fields.sort(key=lambda f: (not f.is_control, f.tag))
+
+
+def _indicator(value: str) -> str:
+    return value if len(value) == 1 and (value.isdigit() or value.islower() or value == " ") else " "
+
+
+def _entered(datestamp: str | None) -> list[str]:
+    digits = re.sub(r"\D", "", datestamp or "")
+    return list(digits[2:8]) if len(digits) >= 8 else list("000000")
+
+
+def _date_positions(date: DateInfo | None) -> list[str]:
+    if date is None or date.year_from is None:
+        return list("nuuuuuuuu")
+    first = f"{date.year_from:04d}"[:4]
+    if date.year_to not in (None, date.year_from):
+        last = f"{date.year_to:04d}"[:4]
+        if date.year_from % 10 == 0 and date.year_to == date.year_from + 9:
+            return list("s" + first[:3] + "u" + "    ")
+        return list("m" + first + last)
+    return list("s" + first + "    ")
+
+
+def _country(places: list[str]) -> list[str]:
+    for place in places:
+        code = tables.PLACE_COUNTRY.get(place.strip("[]. ").lower())
+        if code:
+            return list((code + "   ")[:3])
+    return list("xx ")
+
+
+def _nonfiling(title: str) -> str:
+    match = _ARTICLES.match(title)
+    return str(len(match.group(1))) if match else "0"
+
+
+def _part(title: Title) -> list[tuple[str, str]]:
+    if not title.part:
+        return []
+    return [("n" if title.part[:1].isdigit() or title.part[:2] in ("Т.", "T.", "Ч.", "Б.") else "p", title.part)]
+
+
+def _title_subfields(title: Title, final_dot: bool) -> list[tuple[str, str]]:
+    subfields = [("a", title.value)]
+    if title.subtitle:
+        subfields.append(("b", title.subtitle))
+    subfields += _part(title)
+    if title.responsibility:
+        subfields.append(("c", title.responsibility))
+    marks = {"b": " :", "n": ".", "p": ".", "c": " /"}
+    for index in range(len(subfields) - 1):
+        code, value = subfields[index]
+        subfields[index] = (code, _end(value, marks[subfields[index + 1][0]]))
+    if final_dot:
+        code, value = subfields[-1]
+        subfields[-1] = (code, _end(value, "."))
+    return subfields
+
+
+def _extent_subfields(extent: str) -> list[tuple[str, str]]:
+    """"186 с. : ил. ; 21 см" -> $a 186 с. : $b ил. ; $c 21 см."""
+    subfields: list[tuple[str, str]] = []
+    code = "a"
+    for token in re.split(r"( : | ; | \+ )", extent):
+        if token in (" : ", " ; ", " + "):
+            subfields[-1] = (subfields[-1][0], subfields[-1][1] + token.rstrip())
+            code = {" : ": "b", " ; ": "c", " + ": "e"}[token]
+        elif token:
+            subfields.append((code, token))
+    return subfields
+
+
+def _punctuate_name(subfields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out = []
+    for index, (code, value) in enumerate(subfields):
+        following = subfields[index + 1][0] if index + 1 < len(subfields) else ""
+        if code != "4" and following in ("d", "e", "j"):
+            value = _end(value, ",")
+        elif code != "4" and following in ("", "4"):
+            value = _end(value, ".")
+        out.append((code, value))
+    return out
+
+
+def _punctuate_264(subfields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out = []
+    for index, (code, value) in enumerate(subfields):
+        following = subfields[index + 1][0] if index + 1 < len(subfields) else ""
+        mark = {"a": " ;", "b": " :", "c": ","}.get(following, "") if following else ""
+        if code == "a" and following == "b":
+            mark = " :"
+        elif code == "b" and following == "c":
+            mark = ","
+        elif code == "b" and following == "b":
+            mark = " :"
+        elif code == "a" and following == "c":
+            mark = ","
+        out.append((code, _end(value, mark) if mark else value))
+    return out
+
+
+def _punctuate_series(subfields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out = []
+    for index, (code, value) in enumerate(subfields):
+        following = subfields[index + 1][0] if index + 1 < len(subfields) else ""
+        mark = {"x": ",", "v": " ;"}.get(following, "")
+        out.append((code, _end(value, mark) if mark else value))
+    return out
+
+
+def canonical_to_marc(record: CanonicalRecord) -> MarcRecord:
+    """The MARC 21 record the hub publishes for a canonical record."""
+    return _Writer(record).build()

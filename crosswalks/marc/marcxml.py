@@ -1,0 +1,79 @@
+"""MARCXML (MARC21slim): lxml element -> :class:`MarcRecord`, and record -> XML string."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from crosswalks.marc.record import MarcField, MarcRecord
+from crosswalks.xmltext import clean, escape
+
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+_LEADER = f"{{{MARC_NS}}}leader"
+_CONTROL = f"{{{MARC_NS}}}controlfield"
+_DATA = f"{{{MARC_NS}}}datafield"
+_SUB = f"{{{MARC_NS}}}subfield"
+_BARE = {"leader": _LEADER, "controlfield": _CONTROL, "datafield": _DATA, "subfield": _SUB}
+
+
+class MarcXmlError(ValueError):
+    """The element is not a usable MARCXML record."""
+
+
+def _qname(tag: object) -> str:
+    """Tags without a namespace (seen in the wild) are read as MARC21slim."""
+    if not isinstance(tag, str):
+        return ""
+    return _BARE.get(tag, tag)
+
+
+def _indicator(value: str | None) -> str:
+    return value[:1] if value and value[:1].strip() else " "
+
+
+def parse_marcxml(element: etree._Element) -> MarcRecord:
+    """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank)."""
+    leader = ""
+    fields: list[MarcField] = []
+    for child in element:
+        tag = _qname(child.tag)
+        if tag == _DATA:
+            subs = [(s.get("code") or " ", s.text or "") for s in child if _qname(s.tag) == _SUB]
+            fields.append(MarcField(child.get("tag") or "", _indicator(child.get("ind1")),
+                                    _indicator(child.get("ind2")), subs))
+        elif tag == _CONTROL:
+            fields.append(MarcField(child.get("tag") or "", value=child.text or ""))
+        elif tag == _LEADER:
+            leader = child.text or ""
+    if not fields:
+        raise MarcXmlError("MARCXML record has no fields")
+    return MarcRecord(repair_leader(leader), fields)
+
+
+def repair_leader(leader: str) -> str:
+    """A 24-character leader; collapsed or short leaders get their fixed positions back."""
+    leader = leader.replace("\t", " ")
+    if len(leader) == 24:
+        return leader
+    leader = (leader + " " * 24)[:24] if len(leader) < 24 else leader[:24]
+    return leader[:20] + "4500"
+
+
+def _sub_xml(code: str, value: str) -> str:
+    return f'<marc:subfield code="{escape(clean(code))}">{escape(clean(value))}</marc:subfield>'
+
+
+def field_xml(marc_field: MarcField) -> str:
+    if marc_field.value is not None:
+        return f'<marc:controlfield tag="{marc_field.tag}">{escape(clean(marc_field.value))}</marc:controlfield>'
+    subs = "".join(_sub_xml(c, v) for c, v in marc_field.subfields)
+    return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
+            f'ind2="{escape(marc_field.ind2)}">{subs}</marc:datafield>')
+
+
+def render_marcxml(record: MarcRecord) -> str:
+    """``<marc:record>`` with namespace and schema location; empty data fields are left out."""
+    body = "".join(field_xml(f) for f in record.fields if f.value is not None or f.subfields)
+    return (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
+            f"<marc:leader>{escape(clean(record.leader))}</marc:leader>{body}</marc:record>")

@@ -1,0 +1,367 @@
+"""MARC 21 record -> canonical record.
+
+Follows the LOC MARC-to-DC crosswalk document (not its stylesheet's faults): every
+name is kept (1XX/7XX with relators), 264 is read as well as 260, dates fall back
+to 008/07-14, 041 languages are all kept, 520 is read once.  Fields no rule reads go
+to ``marc_extra`` untouched so MARC in gives the same MARC out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crosswalks import access
+from crosswalks.marc import tables
+from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
+from crosswalks.model import (
+    Agent,
+    CanonicalRecord,
+    DateInfo,
+    Description,
+    DigitalObject,
+    Identifier,
+    Relation,
+    Subject,
+    Title,
+)
+from crosswalks.normalize.dates import year_range
+from crosswalks.normalize.isbn import parse_isbn, parse_issn
+from crosswalks.normalize.languages import language_code
+from crosswalks.normalize.punctuation import strip_brackets, trim_isbd
+from crosswalks.transliterate import detect_script
+
+_NAME_TAGS = {"100": "personal", "110": "corporate", "111": "meeting",
+              "700": "personal", "710": "corporate", "711": "meeting", "720": "personal"}
+_RELATION_TAGS = {"773": "host", "780": "preceding", "785": "succeeding", "786": "source",
+                  "760": "other", "762": "other", "765": "other", "767": "other", "770": "other",
+                  "772": "other", "774": "other", "775": "other", "776": "other", "777": "other",
+                  "787": "other"}
+_PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b)", re.IGNORECASE)
+_SUBDIVISIONS = ("v", "x", "y", "z")
+_DERIVED_TAGS = {"336", "337", "338"}
+_EXTENT_MARKS = {"b": " : ", "c": " ; ", "e": " + "}
+
+
+def _text(value: str | None) -> str:
+    return trim_isbd(value) if value else ""
+
+
+def _join(field: MarcField, codes: str, sep: str = " ") -> str:
+    return trim_isbd(sep.join(_text(v) for c, v in field.subfields if c in codes and _text(v)))
+
+
+class _Builder:
+    """Walks the fields once, each tag to its reader method; the rest become marc_extra."""
+
+    def __init__(self, marc: MarcRecord) -> None:
+        self.marc = marc
+        self.rec = CanonicalRecord()
+        self.have_main_entry = False
+        self.series_830 = any(f.tag == "830" for f in marc.fields)
+
+    def build(self) -> CanonicalRecord:
+        for marc_field in self.marc.fields:
+            handler = self._handler(marc_field.tag)
+            if handler is None or handler(marc_field) is False:
+                if marc_field.tag not in _DERIVED_TAGS:
+                    self.rec.marc_extra.append(field_to_json(marc_field))
+        self._from_leader_and_008()
+        _dedupe(self.rec)
+        return self.rec
+
+    def _handler(self, tag: str):  # noqa: C901 - a dispatch table by tag ranges
+        if tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260", "264",
+                   "300", "347", "490", "830", "440", "856", "130", "240", "730", "506", "540", "522",
+                   "084"):
+            return getattr(self, f"_f{tag}")
+        if tag in tables.CLASSIFICATION_TAGS:
+            return self._classification
+        if tag in _NAME_TAGS:
+            return self._name
+        if tag in tables.SUBJECT_TAGS:
+            return self._subject
+        if tag in _RELATION_TAGS:
+            return self._relation
+        if tag.startswith("5") and tag not in tables.NOT_NOTES:
+            return self._note
+        return None
+
+    # -- control fields and identifiers ------------------------------------------
+    def _f001(self, f: MarcField) -> None:
+        if f.value and f.value.strip():
+            self.rec.identifiers.append(Identifier(f.value.strip(), "local"))
+
+    def _f008(self, f: MarcField) -> bool:
+        return False  # read in _from_leader_and_008, and kept for its other positions
+
+    def _f020(self, f: MarcField) -> bool | None:
+        for code, value in f.subfields:
+            if code not in "az":
+                continue
+            found = parse_isbn(value)
+            if found is None:
+                self.rec.identifiers.append(Identifier(_text(value), "isbn", valid=False))
+                continue
+            valid = found.valid and code == "a"
+            if found.isbn10:
+                self.rec.identifiers.append(Identifier(found.isbn10, "isbn10", valid=valid))
+            if found.isbn13 and (valid or not found.isbn10):
+                self.rec.identifiers.append(Identifier(found.isbn13, "isbn", valid=valid))
+        return None
+
+    def _f022(self, f: MarcField) -> None:
+        for code, value in f.subfields:
+            if code in "ayz":
+                found = parse_issn(value)
+                if found:
+                    self.rec.identifiers.append(Identifier(found[0], "issn", valid=found[1] and code == "a"))
+
+    def _f024(self, f: MarcField) -> None:
+        value = _text(f.get("a"))
+        if not value:
+            return
+        scheme = (f.get("2") or "").strip().lower() if f.ind1 == "7" else "other"
+        scheme = {"uri": "url", "hdl": "handle"}.get(scheme, scheme or "other")
+        self.rec.identifiers.append(Identifier(value, scheme))
+
+    def _f035(self, f: MarcField) -> None:
+        for value in f.values("a"):
+            self.rec.identifiers.append(Identifier(value.strip(), "local"))
+
+    def _f041(self, f: MarcField) -> None:
+        for code, value in f.subfields:
+            if code in "adj":
+                for start in range(0, len(value.strip()), 3):  # old records pack "kazrus"
+                    lang = language_code(value.strip()[start:start + 3]) or value.strip()[start:start + 3]
+                    self.rec.languages.append(lang)
+
+    # -- titles ------------------------------------------------------------------
+    def _f245(self, f: MarcField) -> None:
+        title = _join(f, "a")
+        if not title:
+            return
+        self.rec.titles.append(Title(
+            value=title, kind="main", subtitle=_join(f, "b") or None,
+            part=_join(f, "np", ". ") or None, script=detect_script(title),
+            responsibility=_join(f, "c") or None))
+
+    def _f246(self, f: MarcField) -> None:
+        title = _join(f, "a")
+        if title:
+            kind = "parallel" if f.ind2 == "1" else "alternative"
+            self.rec.titles.append(Title(title, kind, subtitle=_join(f, "b") or None,
+                                         part=_join(f, "np", ". ") or None, script=detect_script(title)))
+
+    def _uniform(self, f: MarcField) -> None:
+        title = _join(f, "a")
+        if title:
+            self.rec.titles.append(Title(title, "uniform", part=_join(f, "np", ". ") or None,
+                                         script=detect_script(title)))
+
+    _f130 = _f240 = _f730 = _uniform
+
+    # -- responsibility ----------------------------------------------------------
+    def _name(self, f: MarcField) -> None:
+        name = _join(f, "abcq") if f.tag[1:] != "11" else _join(f, "acdn")
+        if not name:
+            return
+        terms = [_text(v) for v in f.values("e" if f.tag[1:] != "11" else "j") if _text(v)]
+        codes = [v.strip().lower().rstrip(".") for v in f.values("4") if v.strip()]
+        relator = ", ".join(terms) if terms else (tables.RELATOR_TERMS.get(codes[0], codes[0]) if codes else None)
+        relator_code = codes[0] if codes else tables.RELATOR_CODES.get((relator or "").lower())
+        main_entry = f.tag.startswith("1")
+        role = "creator" if main_entry or relator_code in tables.AUTHOR_RELATORS else "contributor"
+        if role == "creator" and relator_code in tables.AUTHOR_RELATORS:
+            relator = None  # an author is the default for a creator
+        dates = _text(f.get("d")) if f.tag[1:] != "11" else None
+        self.rec.agents.append(Agent(name=name, role=role, relator=relator, kind=_NAME_TAGS[f.tag],
+                                     dates=dates or None, script=detect_script(name)))
+
+    # -- edition, publication, extent ------------------------------------------------
+    def _f250(self, f: MarcField) -> None:
+        self.rec.edition = _join(f, "ab", " / ") or None
+
+    def _f260(self, f: MarcField) -> None:
+        self._publication(f, "issued")
+
+    def _f264(self, f: MarcField) -> bool | None:
+        kind = {"1": "issued", "4": "copyright", "0": "created"}.get(f.ind2)
+        if kind is None:
+            return False  # distribution / manufacture statements: kept as they are
+        self._publication(f, kind)
+        return None
+
+    def _publication(self, f: MarcField, kind: str) -> None:
+        if kind == "issued":
+            self.rec.places.extend(p for p in (strip_brackets(_text(v)) for v in f.values("a")) if p)
+            self.rec.publishers.extend(p for p in (strip_brackets(_text(v)) for v in f.values("b")) if p)
+        for value in f.values("c"):
+            original = _text(value)
+            if original:
+                first, last = year_range(original)
+                self.rec.dates.append(DateInfo(original, first, last, kind))
+
+    def _f300(self, f: MarcField) -> None:
+        pieces = [(c, _text(v)) for c, v in f.subfields if c in "abce" and _text(v)]
+        self.rec.extent = "".join((_EXTENT_MARKS.get(c, " ") if i else "") + v
+                                  for i, (c, v) in enumerate(pieces)) or None
+        found = _PAGES.search(self.rec.extent or "")
+        self.rec.pages = int(found.group(1)) if found else None
+
+    def _f347(self, f: MarcField) -> None:
+        self.rec.formats.extend(_text(v) for v in f.values("b") if _text(v))
+
+    # -- series and relations ------------------------------------------------------
+    def _f490(self, f: MarcField) -> bool | None:
+        if self.series_830 and f.ind1 == "1":
+            return False  # traced: the 830 carries the series; keep the transcribed form
+        self._series(f)
+        return None
+
+    def _series(self, f: MarcField) -> None:
+        title = _join(f, "anp", ". ")
+        if title:
+            self.rec.relations.append(Relation(title, "series", number=_text(f.get("v")) or None,
+                                               identifier=_text(f.get("x")) or None))
+
+    _f830 = _f440 = _series
+
+    def _relation(self, f: MarcField) -> None:
+        title = _join(f, "ta") or _join(f, "s")
+        identifier = _text(f.get("o") or f.get("x") or f.get("z") or f.get("w")) or None
+        if title or identifier:
+            self.rec.relations.append(Relation(title or identifier or "", _RELATION_TAGS[f.tag],
+                                               number=_text(f.get("g")) or _text(f.get("n")) or None,
+                                               identifier=identifier))
+
+    # -- notes, access, rights, coverage -----------------------------------------
+    def _note(self, f: MarcField) -> None:
+        text = " ".join(v.strip() for c, v in f.subfields if c not in "3568" and v.strip())
+        if text:
+            kind = tables.NOTE_KINDS.get(f.tag, f"note-{f.tag}")
+            self.rec.descriptions.append(Description(text, kind))
+
+    def _f506(self, f: MarcField) -> None:
+        labels = {t.coar_label for t in access.ACCESS_TERMS.values()}
+        terms = [v for v in f.values("f") if v.strip() not in labels]
+        self._rights_text(" ".join(f.values("a") + terms).strip(), f.get("u"))
+
+    def _f540(self, f: MarcField) -> None:
+        self._rights_text(" ".join(f.values("a")).strip(), f.get("u"))
+
+    def _rights_text(self, text: str, uri: str | None) -> None:
+        level = access.level_of_statement(text) if text else None
+        if level:
+            self.rec.access = self.rec.access or level
+        elif text:
+            self.rec.rights.append(text)
+        elif uri and access.is_access_uri(uri):
+            self.rec.access = self.rec.access or access.level_of_coar_uri(uri)
+
+    def _f522(self, f: MarcField) -> None:
+        self.rec.coverage.extend(v.strip() for v in f.values("a") if v.strip())
+
+    # -- subjects and classification ---------------------------------------------------
+    def _subject(self, f: MarcField) -> None:
+        main_codes = "abcdq" if f.tag in ("600", "610") else "acdn" if f.tag == "611" else "a"
+        head = _join(f, main_codes) if f.tag != "630" else _join(f, "adfklmnoprst")
+        parts = [head] + [_text(v) for c, v in f.subfields if c in _SUBDIVISIONS and _text(v)]
+        value = " -- ".join(p for p in parts if p)
+        if not value:
+            return
+        if f.tag == "653":
+            scheme = "keyword"
+        elif f.ind2 == "7":
+            scheme = (f.get("2") or "local").strip()
+        else:
+            scheme = tables.SUBJECT_IND2.get(f.ind2, "keyword")
+        self.rec.subjects.append(Subject(value, scheme, tables.SUBJECT_TAGS[f.tag]))
+
+    def _classification(self, f: MarcField) -> None:
+        value = _join(f, "ab", " ")
+        if value:
+            self.rec.subjects.append(Subject(value, tables.CLASSIFICATION_TAGS[f.tag], "classification"))
+
+    def _f084(self, f: MarcField) -> None:
+        source = (f.get("2") or "").strip().lower()
+        scheme = "bbk" if source.startswith("rubbk") else tables.SOURCE_CODES.get(source, source or "other")
+        for value in f.values("a"):
+            if _text(value):
+                self.rec.subjects.append(Subject(_text(value), scheme, "classification"))
+
+    # -- links -----------------------------------------------------------------------
+    def _f856(self, f: MarcField) -> None:
+        for url in f.values("u"):
+            url = url.strip()
+            if not url:
+                continue
+            if f.ind2 == "2":
+                self.rec.identifiers.append(Identifier(url, "url"))
+                continue
+            note = " ".join(f.values("z"))
+            level = access.level_of_statement(note) if note else None
+            if level and not self.rec.access:
+                self.rec.access = level
+            self.rec.objects.append(DigitalObject(url, mimetype=_text(f.get("q")) or None,
+                                                  label=_text(f.get("3")) or _text(f.get("y")) or None))
+
+    # -- leader and 008 ------------------------------------------------------------
+    def _from_leader_and_008(self) -> None:
+        leader = self.marc.leader
+        fixed = self.marc.control("008") or ""
+        rec = self.rec
+        rec.kind = _kind(leader, fixed, rec)
+        rec.dcmi_type = "Collection" if leader[7:8] == "c" else tables.LEADER_DCMI.get(leader[6:7])
+        language = language_code(fixed[35:38]) if len(fixed) >= 38 and fixed[35:38].strip(" |") else None
+        if language and language not in rec.languages:
+            rec.languages.insert(0, language)
+        if not any(d.kind == "issued" for d in rec.dates) and len(fixed) >= 15:
+            rec.dates.append(_date_from_008(fixed))
+            if rec.dates[-1].original == "":
+                rec.dates.pop()
+
+
+def _kind(leader: str, fixed: str, rec: CanonicalRecord) -> str | None:
+    type_code, level = leader[6:7], leader[7:8]
+    if type_code in ("a", "t") and level == "s":
+        return "newspaper" if fixed[21:22] == "n" else "journal"
+    if type_code in ("a", "t") and level in ("a", "b"):
+        return "article"
+    if type_code == "t":
+        return "manuscript"
+    if type_code == "a":
+        is_thesis = "m" in fixed[24:28] or any(d.kind == "thesis" for d in rec.descriptions)
+        return "thesis" if is_thesis else "book"
+    return {"i": "audio", "j": "audio", "g": "video", "k": "image", "e": "map", "f": "map"}.get(type_code)
+
+
+def _date_from_008(fixed: str) -> DateInfo:
+    date_type, first_text, last_text = fixed[6:7], fixed[7:11], fixed[11:15]
+    first, _ = year_range(first_text.replace("u", "-")) if first_text.strip(" |") else (None, None)
+    last = None
+    if date_type in ("m", "i", "k", "q") and last_text.strip(" |u9"):
+        last, _ = year_range(last_text.replace("u", "-"))
+    if first is None:
+        return DateInfo("")
+    original = first_text if last in (None, first) else f"{first_text}-{last_text}"
+    if "u" in first_text:
+        first, last = year_range(first_text.replace("u", "-"))
+    return DateInfo(original, first, last or first, "issued")
+
+
+def _dedupe(rec: CanonicalRecord) -> None:
+    seen: set[tuple[str, str]] = set()
+    unique: list[Identifier] = []
+    for ident in rec.identifiers:
+        if (ident.scheme, ident.value) not in seen:
+            seen.add((ident.scheme, ident.value))
+            unique.append(ident)
+    rec.identifiers = unique
+    rec.languages = list(dict.fromkeys(rec.languages))
+
+
+def marc_to_canonical(marc: MarcRecord) -> CanonicalRecord:
+    """The canonical record for one MARC 21 bibliographic record."""
+    record = _Builder(marc).build()
+    record.source.format = record.source.format or "marc21"
+    return record

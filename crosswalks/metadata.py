@@ -1,0 +1,66 @@
+"""Reading one metadata element (oai_dc, MARCXML, MODS) into a canonical record, by format."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from crosswalks.dc import OAI_DC_NS
+from crosswalks.dc.reader import read_oai_dc
+from crosswalks.marc.marcxml import MARC_NS, parse_marcxml
+from crosswalks.marc.to_canonical import marc_to_canonical
+from crosswalks.model import CanonicalRecord
+
+MODS_NS = "http://www.loc.gov/mods/v3"
+
+
+class CrosswalkError(ValueError):
+    """A record that cannot be turned into a canonical record; the message says why."""
+
+
+def read_marcxml(element: etree._Element) -> CanonicalRecord:
+    """The canonical record for a ``marc:record`` element (MARC21slim)."""
+    if _local(element.tag) == "collection":
+        element = next((c for c in element if _local(c.tag) == "record"), element)
+    record = marc_to_canonical(parse_marcxml(element))
+    record.source.format = "marcxml"
+    record.source.metadata_namespace = MARC_NS
+    return record
+
+
+def read_mods(element: etree._Element) -> CanonicalRecord:
+    """The canonical record for a ``mods:mods`` element (MODS 3.x)."""
+    from crosswalks.mods.reader import read_mods as _read_mods
+
+    return _read_mods(element)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _namespace(tag: object) -> str:
+    return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
+
+
+_BY_PREFIX = {"oai_dc": OAI_DC_NS, "marcxml": MARC_NS, "marc21": MARC_NS, "marc": MARC_NS,
+              "mods": MODS_NS, "MARC21": MARC_NS}
+_READERS = {OAI_DC_NS.rstrip("/"): read_oai_dc, MARC_NS: read_marcxml, MODS_NS: read_mods}
+
+
+def read_metadata(element: etree._Element, prefix_or_namespace: str | None = None) -> CanonicalRecord:
+    """The canonical record for a metadata element, chosen by prefix, namespace or the element itself.
+
+    Raises :class:`CrosswalkError` for a format the hub cannot read or a record it cannot use.
+    """
+    namespace = _BY_PREFIX.get(prefix_or_namespace or "", prefix_or_namespace or "") or _namespace(element.tag)
+    reader = _READERS.get(namespace.rstrip("/")) or _READERS.get(_namespace(element.tag).rstrip("/"))
+    if reader is None:
+        raise CrosswalkError(f"no reader for metadata format {prefix_or_namespace or element.tag!r}")
+    try:
+        record = reader(element)
+    except CrosswalkError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise CrosswalkError(f"cannot read {_local(element.tag)} record: {exc}") from exc
+    record.source.metadata_namespace = record.source.metadata_namespace or namespace
+    return record

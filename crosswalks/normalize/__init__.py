@@ -1,0 +1,1 @@
+"""Normalisation of values as partners write them: languages, dates, ISBN/ISSN, ISBD punctuation."""

@@ -1,0 +1,63 @@
+"""ISBN and ISSN: extraction from catalogue text, check digits, ISBN-10 -> ISBN-13."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ISBN_CANDIDATE = re.compile(r"(?<![\dXx])(?:97[89][\s-]?)?(?:\d[\s-]?){9}[\dXx](?![\dXx])")
+_ISSN = re.compile(r"(?<!\d)(\d{4})[\s-]?(\d{3}[\dXx])(?![\dXx])")
+
+
+@dataclass(frozen=True)
+class IsbnResult:
+    """An ISBN as found: the 13-digit form when valid, the 10-digit form when given as such."""
+
+    isbn13: str | None
+    isbn10: str | None
+    valid: bool
+    original: str
+
+
+def _isbn10_ok(digits: str) -> bool:
+    total = sum((10 - i) * (10 if c in "Xx" else int(c)) for i, c in enumerate(digits))
+    return total % 11 == 0
+
+
+def _isbn13_check(first12: str) -> str:
+    total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def isbn10_to_13(isbn10: str) -> str:
+    """978-prefixed ISBN-13 for a (valid) ISBN-10."""
+    core = "978" + isbn10[:9]
+    return core + _isbn13_check(core)
+
+
+def parse_isbn(text: str) -> IsbnResult | None:
+    """The first ISBN in a text such as "978-601-7151-37-4 (в пер.) : 500 тг"; None if none is there."""
+    match = _ISBN_CANDIDATE.search(text)
+    if not match:
+        return None
+    digits = re.sub(r"[\s-]", "", match.group(0)).upper()
+    if len(digits) == 13:
+        valid = digits.isdigit() and _isbn13_check(digits[:12]) == digits[12]
+        return IsbnResult(digits, None, valid, text)
+    if len(digits) == 10:
+        if _isbn10_ok(digits):
+            return IsbnResult(isbn10_to_13(digits), digits, True, text)
+        return IsbnResult(None, digits, False, text)
+    return None
+
+
+def parse_issn(text: str) -> tuple[str, bool] | None:
+    """("1234-5679", valid) for the first ISSN in a text, else None."""
+    match = _ISSN.search(text)
+    if not match:
+        return None
+    digits = (match.group(1) + match.group(2)).upper()
+    total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    valid = digits[7] == ("X" if check == 10 else str(check))
+    return f"{digits[:4]}-{digits[4:]}", valid

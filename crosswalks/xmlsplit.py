@@ -1,0 +1,261 @@
+"""Split a large XML file into record-sized pieces without building the whole tree.
+
+The file is decoded incrementally and scanned for the record element (found from
+the first tags: OAI ``record``, ``marc:record``, ``mods:mods`` or ``oai_dc:dc``).
+Each record's text is parsed on its own inside a wrapper that re-declares the
+namespaces in scope, so memory stays flat and a broken record (bad bytes, an
+undeclared entity) costs only itself.  A DOCTYPE is skipped, never loaded:
+entities are not resolved and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from lxml import etree
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+MARC_NS = "http://www.loc.gov/MARC21/slim"
+MODS_NS = "http://www.loc.gov/mods/v3"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+#: Elements that are records, in (namespace, local name) form.
+RECORD_ELEMENTS = {(OAI_NS, "record"), (MARC_NS, "record"), (MODS_NS, "mods"), (OAI_DC_NS, "dc")}
+
+_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_TAG = re.compile(r"<(/?)([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
+_XMLNS = re.compile(r"""\sxmlns(?::([^\s=]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_BAD_TEXT = re.compile("[\ud800-\udfff]")
+_WRAP = "kazneb-wrap"
+
+PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True,
+                  "dtd_validation": False}
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that never loads a DTD, resolves an entity or touches the network."""
+    return etree.XMLParser(**PARSER_OPTIONS)
+
+
+class XmlSplitError(ValueError):
+    """The file is not XML the splitter can find records in."""
+
+
+@dataclass
+class Piece:
+    """One record's text, its namespace (root wrapper) context, or why it is unusable."""
+
+    position: int
+    text: str
+    wrapper_open: str
+    error: str | None = None
+
+    def parse(self, parser: etree.XMLParser) -> etree._Element:
+        """The record element; raises etree.XMLSyntaxError for a malformed record."""
+        root = etree.fromstring(self.wrapper_open + self.text + f"</{_WRAP}>", parser)
+        return root[0]
+
+
+def detect_encoding(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    found = _DECLARATION.match(head)
+    return found.group(1).decode("ascii").lower() if found else "utf-8"
+
+
+def _decoded(chunks: Iterable[bytes], encoding: str) -> Iterator[str]:
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)(errors="surrogateescape")
+    except LookupError as exc:
+        raise XmlSplitError(f"unknown declared encoding {encoding!r}") from exc
+    for chunk in chunks:
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
+
+
+class _Scanner:
+    """Finds the record element and the namespaces in scope before the first record."""
+
+    def __init__(self) -> None:
+        self.scopes: list[dict[str, str]] = []
+        self.root: tuple[str, str] | None = None
+
+    def namespace(self, prefix: str) -> str:
+        for scope in reversed(self.scopes):
+            if prefix in scope:
+                return scope[prefix]
+        return ""
+
+    def wanted(self, ns: str, local: str) -> bool:
+        if (ns, local) not in RECORD_ELEMENTS:
+            return False
+        if self.root == (OAI_NS, "OAI-PMH"):
+            return (ns, local) == (OAI_NS, "record")
+        return True
+
+    def start_tag(self, match: re.Match[str]) -> tuple[str, bool]:
+        """(qualified name, is record) for a start tag, pushing its namespace scope."""
+        qname, attrs, empty = match.group(2), match.group(3), match.group(4)
+        scope = {m.group(1) or "": m.group(2) if m.group(2) is not None else m.group(3)
+                 for m in _XMLNS.finditer(attrs)}
+        self.scopes.append(scope)
+        prefix, _, local = qname.rpartition(":")
+        ns = self.namespace(prefix)
+        if self.root is None:
+            self.root = (ns, local)
+        is_record = self.wanted(ns, local)
+        if empty or is_record:
+            self.scopes.pop()
+        return qname, is_record
+
+    def wrapper(self) -> str:
+        merged: dict[str, str] = {}
+        for scope in self.scopes:
+            merged.update(scope)
+        attrs = "".join(f' xmlns{":" + p if p else ""}="{_attr(u)}"' for p, u in merged.items())
+        return f"<{_WRAP}{attrs}>"
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+def _skip_markup(buffer: str, at: int) -> int | None:
+    """End of the comment, PI, CDATA or DOCTYPE starting at ``at``; None if not one, -1 if incomplete."""
+    for opener, closer in (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>")):
+        if buffer.startswith(opener, at):
+            end = buffer.find(closer, at)
+            return -1 if end < 0 else end + len(closer)
+    if buffer.startswith("<!", at):  # DOCTYPE, with an optional internal subset
+        subset = buffer.find("[", at)
+        close = buffer.find(">", at)
+        if close < 0:
+            return -1
+        if 0 <= subset < close:
+            end = buffer.find("]", subset)
+            close = buffer.find(">", end) if end >= 0 else -1
+            return -1 if close < 0 else close + 1
+        return close + 1
+    return None
+
+
+def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
+    """Record pieces of an XML byte stream, numbered from 1."""
+    chunk_iter = iter(chunks)
+    head = next(chunk_iter, b"")
+    text_chunks = _decoded(_chain(head, chunk_iter), detect_encoding(head[:1024]))
+    buffer = ""
+    scanner = _Scanner()
+    pos = 0
+    record_qname: str | None = None
+    eof = False
+
+    def more() -> bool:
+        nonlocal buffer, eof
+        piece = next(text_chunks, None)
+        if piece is None:
+            eof = True
+            return False
+        buffer += piece
+        return True
+
+    # 1. the prologue: scan tags up to the first record element
+    while record_qname is None:
+        at = buffer.find("<", pos)
+        if at < 0:
+            buffer, pos = "", 0
+            if not more():
+                return
+            continue
+        skipped = _skip_markup(buffer, at)
+        if skipped == -1:
+            if not more():
+                return
+            continue
+        if skipped is not None:
+            pos = skipped
+            continue
+        match = _TAG.match(buffer, at)
+        if match is None:
+            if buffer.find(">", at) < 0 and more():
+                continue
+            raise XmlSplitError(f"not well-formed XML near {buffer[at:at + 40]!r}")
+        if match.group(1):
+            if scanner.scopes:
+                scanner.scopes.pop()
+            pos = match.end()
+            continue
+        qname, is_record = scanner.start_tag(match)
+        if is_record:
+            record_qname = qname
+            pos = at
+        else:
+            pos = match.end()
+    wrapper = scanner.wrapper()
+    buffer, pos = buffer[pos:], 0
+    yield from _records(buffer, more_text=text_chunks, qname=record_qname, wrapper=wrapper)
+
+
+def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) -> Iterator[Piece]:
+    tags = re.compile(r"<(/?)" + re.escape(qname) + r"(?=[\s/>])")
+    position = 0
+    start = 0
+    while True:
+        found = tags.search(buffer, start)
+        while found is None or found.group(1):
+            if found is not None:  # the end tag of an enclosing element of the same name
+                start = found.end()
+                found = tags.search(buffer, start)
+                continue
+            extra = next(more_text, None)
+            if extra is None:
+                return
+            buffer = buffer[max(0, len(buffer) - len(qname) - 2):] + extra
+            start = 0
+            found = tags.search(buffer, start)
+        begin = found.start()
+        position += 1
+        end, buffer, begin = _record_end(buffer, begin, tags, more_text)
+        if end < 0:
+            yield Piece(position, buffer[begin:], wrapper,
+                        error=f"record {position}: truncated, the file ends inside the record")
+            return
+        text = buffer[begin:end]
+        error = None
+        if _BAD_TEXT.search(text):
+            error = f"record {position}: bytes that are not valid in the file's declared encoding"
+        yield Piece(position, text, wrapper, error)
+        buffer, start = buffer[end:], 0
+
+
+def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Iterator[str]) -> tuple[int, str, int]:
+    """(end offset, buffer, begin) of the record starting at ``begin``; end -1 when the file ends first."""
+    depth = 0
+    at = begin
+    while True:
+        found = tags.search(buffer, at)
+        close = buffer.find(">", found.end()) if found else -1
+        if found is None or close < 0:
+            extra = next(more_text, None)
+            if extra is None:
+                return -1, buffer, begin
+            buffer = buffer[begin:] + extra
+            at -= begin
+            begin = 0
+            continue
+        if found.group(1):
+            depth -= 1
+        elif buffer[close - 1] != "/":
+            depth += 1
+        at = close + 1
+        if depth <= 0:
+            return at, buffer, begin
+
+
+def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield head
+    yield from rest

@@ -1,0 +1,49 @@
+"""Text made safe for XML: NFC, only characters XML 1.0 allows, and escaping.
+
+Every writer passes each value through :func:`clean` and :func:`escape` so a
+stray control character or lone surrogate from a partner never breaks a response.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
+#: (the latter are legal but are always mojibake in library data).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """NFC text with characters illegal in XML removed."""
+    if not text.isascii():
+        text = _ILLEGAL.sub("", text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    elif _ILLEGAL.search(text):
+        text = _ILLEGAL.sub("", text)
+    return text
+
+
+def squeeze(text: str) -> str:
+    """Clean text with runs of whitespace collapsed to one space and ends trimmed."""
+    return _SPACES.sub(" ", clean(text)).strip()
+
+
+def escape(text: str) -> str:
+    """Escape for element content and double-quoted attributes (after :func:`clean`)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    return text
+
+
+def xml_text(text: str) -> str:
+    """:func:`clean` then :func:`escape`: the one call writers make per value."""
+    return escape(clean(text))
