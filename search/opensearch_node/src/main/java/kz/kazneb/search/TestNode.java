@@ -1,5 +1,6 @@
 package kz.kazneb.search;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +38,9 @@ public final class TestNode {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args.length > 0 ? args[0] : "build/opensearch").toAbsolutePath();
         String ports = args.length > 1 ? args[1] : "9250-9299";
+        for (String folder : new String[] {"data", "logs", "config"}) {
+            Files.createDirectories(home.resolve(folder));
+        }
         Settings settings = Settings.builder()
                 .put("path.home", home.toString())
                 .put("path.data", home.resolve("data").toString())
