@@ -44,7 +44,8 @@ def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> Canon
 
     if record.metadata is None:
         raise ValueError("record has no <metadata> element")
-    canonical = read_metadata(record.metadata, namespace)
+    # the payload's own namespace wins: partners do send other formats than the one asked for
+    canonical = read_metadata(record.metadata, etree.QName(record.metadata).namespace or namespace)
     if canonical is None:
         raise ValueError(f"no reader produced a record for namespace {namespace}")
     canonical.source.partner = partner_id

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from xml.sax.saxutils import escape
 
 from harvester.dates import DAYS, SECONDS, format_datestamp, parse_datestamp
@@ -107,7 +107,7 @@ class ScriptedPartner:
     def respond(self, path: str, params: dict[str, str]) -> Exchange:
         self.requests.append(dict(params))
         if path == "/old-oai":
-            return Exchange(301, {"Location": "/oai"})
+            return Exchange(301, {"Location": "/oai?" + urlencode(params)})
         verb = params.get("verb", "")
         if verb == "ListRecords":
             self.list_requests += 1
