@@ -14,6 +14,8 @@ from crosswalks.dc.writer import render_oai_dc
 from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import MARC_NS, MARC_SCHEMA, render_marcxml
 from crosswalks.model import CanonicalRecord
+from crosswalks.mods import MODS_NS, MODS_SCHEMA
+from crosswalks.mods.writer import render_mods
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ def render_marc21(record: CanonicalRecord) -> str:
 FORMATS: dict[str, MetadataFormat] = {
     "oai_dc": MetadataFormat("oai_dc", OAI_DC_NS, OAI_DC_SCHEMA, render_oai_dc),
     "marcxml": MetadataFormat("marcxml", MARC_NS, MARC_SCHEMA, render_marc21),
+    "mods": MetadataFormat("mods", MODS_NS, MODS_SCHEMA, render_mods),
 }
 
 

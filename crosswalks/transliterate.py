@@ -39,6 +39,8 @@ GOST_7_79_B: dict[str, str] = {
 }
 _GOST_C_BEFORE = set("еийы")
 
+_CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u052f]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
 _KAZAKH_ONLY = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
@@ -46,16 +48,10 @@ def detect_script(text: str | None) -> str | None:
     """"Cyrl", "Latn" or "mixed" by the letters present; None when there are no letters."""
     if not text:
         return None
-    cyrillic = latin = False
-    for char in text:
-        if not char.isalpha():
-            continue
-        if "\u0400" <= char <= "\u052f":
-            cyrillic = True
-        elif char < "\u0250" or "\u1e00" <= char <= "\u1eff":
-            latin = True
-        if cyrillic and latin:
-            return "mixed"
+    cyrillic = _CYRILLIC_LETTER.search(text) is not None
+    latin = _LATIN_LETTER.search(text) is not None
+    if cyrillic and latin:
+        return "mixed"
     return "Cyrl" if cyrillic else "Latn" if latin else None
 
 

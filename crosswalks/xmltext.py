@@ -12,23 +12,20 @@ import unicodedata
 #: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
 #: (the latter are legal but are always mojibake in library data).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
     """NFC text with characters illegal in XML removed."""
-    if not text.isascii():
+    if not text.isprintable() and _ILLEGAL.search(text):  # isprintable: a fast C check for the usual case
         text = _ILLEGAL.sub("", text)
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-    elif _ILLEGAL.search(text):
-        text = _ILLEGAL.sub("", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text
 
 
 def squeeze(text: str) -> str:
     """Clean text with runs of whitespace collapsed to one space and ends trimmed."""
-    return _SPACES.sub(" ", clean(text)).strip()
+    return clean(" ".join(text.split()))
 
 
 def escape(text: str) -> str:
@@ -47,3 +44,8 @@ def escape(text: str) -> str:
 def xml_text(text: str) -> str:
     """:func:`clean` then :func:`escape`: the one call writers make per value."""
     return escape(clean(text))
+
+
+def finish(xml: str) -> str:
+    """A rendered element made safe in one pass: writers escape each value, then call this once."""
+    return clean(xml)

@@ -13,7 +13,7 @@ from crosswalks import access
 from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import clean, escape
+from crosswalks.xmltext import escape, finish
 
 _OPEN = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -25,10 +25,7 @@ XML_LANG: dict[str, str] = {"kaz": "kk", "rus": "ru", "eng": "en", "ger": "de", 
 
 
 def _element(name: str, value: str | None, lang: str | None = None) -> str:
-    if not value:
-        return ""
-    value = clean(value).strip()
-    if not value:
+    if not value or not (value := value.strip()):
         return ""
     lang_attr = f' xml:lang="{escape(lang)}"' if lang else ""
     return f"<dc:{name}{lang_attr}>{escape(value)}</dc:{name}>"
@@ -111,4 +108,4 @@ def render_oai_dc(record: CanonicalRecord) -> str:
     for text in record.rights:
         add(_element("rights", text))
     add("</oai_dc:dc>")
-    return "".join(out)
+    return finish("".join(out))

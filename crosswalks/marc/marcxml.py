@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from crosswalks.marc.record import MarcField, MarcRecord
-from crosswalks.xmltext import clean, escape
+from crosswalks.xmltext import escape, finish
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -13,37 +13,32 @@ _LEADER = f"{{{MARC_NS}}}leader"
 _CONTROL = f"{{{MARC_NS}}}controlfield"
 _DATA = f"{{{MARC_NS}}}datafield"
 _SUB = f"{{{MARC_NS}}}subfield"
-_BARE = {"leader": _LEADER, "controlfield": _CONTROL, "datafield": _DATA, "subfield": _SUB}
 
 
 class MarcXmlError(ValueError):
     """The element is not a usable MARCXML record."""
 
 
-def _qname(tag: object) -> str:
-    """Tags without a namespace (seen in the wild) are read as MARC21slim."""
-    if not isinstance(tag, str):
-        return ""
-    return _BARE.get(tag, tag)
-
-
 def _indicator(value: str | None) -> str:
-    return value[:1] if value and value[:1].strip() else " "
+    return value[:1] if value and value != " " and value[:1].strip() else " "
 
 
 def parse_marcxml(element: etree._Element) -> MarcRecord:
     """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank)."""
     leader = ""
     fields: list[MarcField] = []
+    append = fields.append
     for child in element:
-        tag = _qname(child.tag)
-        if tag == _DATA:
-            subs = [(s.get("code") or " ", s.text or "") for s in child if _qname(s.tag) == _SUB]
-            fields.append(MarcField(child.get("tag") or "", _indicator(child.get("ind1")),
-                                    _indicator(child.get("ind2")), subs))
-        elif tag == _CONTROL:
-            fields.append(MarcField(child.get("tag") or "", value=child.text or ""))
-        elif tag == _LEADER:
+        tag = child.tag
+        if tag == _DATA or tag == "datafield":
+            subs = [(s.get("code") or " ", s.text or "") for s in child
+                    if s.tag == _SUB or s.tag == "subfield"]
+            attrib = child.attrib
+            append(MarcField(attrib.get("tag") or "", _indicator(attrib.get("ind1")),
+                             _indicator(attrib.get("ind2")), subs))
+        elif tag == _CONTROL or tag == "controlfield":
+            append(MarcField(child.get("tag") or "", value=child.text or ""))
+        elif tag == _LEADER or tag == "leader":
             leader = child.text or ""
     if not fields:
         raise MarcXmlError("MARCXML record has no fields")
@@ -59,14 +54,11 @@ def repair_leader(leader: str) -> str:
     return leader[:20] + "4500"
 
 
-def _sub_xml(code: str, value: str) -> str:
-    return f'<marc:subfield code="{escape(clean(code))}">{escape(clean(value))}</marc:subfield>'
-
-
 def field_xml(marc_field: MarcField) -> str:
     if marc_field.value is not None:
-        return f'<marc:controlfield tag="{marc_field.tag}">{escape(clean(marc_field.value))}</marc:controlfield>'
-    subs = "".join(_sub_xml(c, v) for c, v in marc_field.subfields)
+        return f'<marc:controlfield tag="{marc_field.tag}">{escape(marc_field.value)}</marc:controlfield>'
+    subs = "".join([f'<marc:subfield code="{escape(c)}">{escape(v)}</marc:subfield>'
+                    for c, v in marc_field.subfields])
     return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
             f'ind2="{escape(marc_field.ind2)}">{subs}</marc:datafield>')
 
@@ -74,6 +66,6 @@ def field_xml(marc_field: MarcField) -> str:
 def render_marcxml(record: MarcRecord) -> str:
     """``<marc:record>`` with namespace and schema location; empty data fields are left out."""
     body = "".join(field_xml(f) for f in record.fields if f.value is not None or f.subfields)
-    return (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
-            f"<marc:leader>{escape(clean(record.leader))}</marc:leader>{body}</marc:record>")
+    return finish(f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                  f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
+                  f"<marc:leader>{escape(record.leader)}</marc:leader>{body}</marc:record>")

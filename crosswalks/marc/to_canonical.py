@@ -47,7 +47,10 @@ def _text(value: str | None) -> str:
 
 
 def _join(field: MarcField, codes: str, sep: str = " ") -> str:
-    return trim_isbd(sep.join(_text(v) for c, v in field.subfields if c in codes and _text(v)))
+    values = [v for c, v in field.subfields if c in codes]
+    if len(values) == 1:
+        return trim_isbd(values[0])
+    return trim_isbd(sep.join(t for t in map(trim_isbd, values) if t))
 
 
 class _Builder:
@@ -69,22 +72,12 @@ class _Builder:
         _dedupe(self.rec)
         return self.rec
 
-    def _handler(self, tag: str):  # noqa: C901 - a dispatch table by tag ranges
-        if tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260", "264",
-                   "300", "347", "490", "830", "440", "856", "130", "240", "730", "506", "540", "522",
-                   "084"):
-            return getattr(self, f"_f{tag}")
-        if tag in tables.CLASSIFICATION_TAGS:
-            return self._classification
-        if tag in _NAME_TAGS:
-            return self._name
-        if tag in tables.SUBJECT_TAGS:
-            return self._subject
-        if tag in _RELATION_TAGS:
-            return self._relation
-        if tag.startswith("5") and tag not in tables.NOT_NOTES:
-            return self._note
-        return None
+    def _handler(self, tag: str):
+        """The reader method for a tag (None: the field is kept as marc_extra)."""
+        name = _DISPATCH.get(tag)
+        if name is None and tag[:1] == "5" and tag not in tables.NOT_NOTES:
+            name = "_note"
+        return getattr(self, name) if name else None
 
     # -- control fields and identifiers ------------------------------------------
     def _f001(self, f: MarcField) -> None:
@@ -319,6 +312,17 @@ class _Builder:
             rec.dates.append(_date_from_008(fixed))
             if rec.dates[-1].original == "":
                 rec.dates.pop()
+
+
+_DISPATCH: dict[str, str] = {
+    **{tag: f"_f{tag}" for tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260",
+                                   "264", "300", "347", "490", "830", "440", "856", "130", "240", "730",
+                                   "506", "540", "522", "084")},
+    **{tag: "_classification" for tag in tables.CLASSIFICATION_TAGS},
+    **{tag: "_name" for tag in _NAME_TAGS},
+    **{tag: "_subject" for tag in tables.SUBJECT_TAGS},
+    **{tag: "_relation" for tag in _RELATION_TAGS},
+}
 
 
 def _kind(leader: str, fixed: str, rec: CanonicalRecord) -> str | None:

@@ -6,6 +6,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 
 #: Note kinds written as MODS note/@type, and the "coverage" note that carries dc:coverage.
 COVERAGE_NOTE = "coverage"
+RESPONSIBILITY_NOTE = "statement of responsibility"
 #: typeOfResource <-> document kind.
 TYPE_OF_RESOURCE: dict[str, str] = {
     "book": "text", "thesis": "text", "newspaper": "text", "journal": "text", "article": "text",

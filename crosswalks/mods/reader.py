@@ -19,7 +19,7 @@ from crosswalks.model import (
     Subject,
     Title,
 )
-from crosswalks.mods import COVERAGE_NOTE, MODS_NS, RESOURCE_DCMI, RESOURCE_KIND, XLINK_NS
+from crosswalks.mods import COVERAGE_NOTE, MODS_NS, RESOURCE_DCMI, RESOURCE_KIND, RESPONSIBILITY_NOTE, XLINK_NS
 from crosswalks.normalize.dates import year_range
 from crosswalks.normalize.isbn import parse_isbn, parse_issn
 from crosswalks.normalize.languages import language_code
@@ -127,7 +127,7 @@ class _ModsReader:
             self.rec.edition = edition
 
     def _dates(self, elements: list[etree._Element], kind: str) -> None:
-        plain = [e for e in elements if not e.get("point") and e.get("encoding") != "marc" and _text(e)]
+        plain = [e for e in elements if not e.get("point") and not e.get("encoding") and _text(e)]
         for element in plain:
             first, last = year_range(_text(element))
             self.rec.dates.append(DateInfo(_text(element), first, last, kind))
@@ -170,6 +170,9 @@ class _ModsReader:
         note_type = (el.get("type") or "").strip()
         if note_type == COVERAGE_NOTE:
             self.rec.coverage.append(value)
+            return
+        if note_type == RESPONSIBILITY_NOTE and self.rec.titles and not self.rec.titles[0].responsibility:
+            self.rec.titles[0].responsibility = value
             return
         kind = note_type if note_type in _NOTE_KINDS or note_type.startswith("note-") else "note"
         self.rec.descriptions.append(Description(value, kind, language_code(el.get("lang"))))
@@ -262,8 +265,6 @@ class _ModsReader:
         if rec.kind and not rec.dcmi_type:
             rec.dcmi_type = DOCUMENT_KINDS.get(rec.kind)
         rec.languages = list(dict.fromkeys(rec.languages))
-        for obj, mimetype in zip(rec.objects, rec.formats[len(rec.formats) - len(rec.objects):], strict=False):
-            del obj, mimetype  # media types stay in formats; objects carry no per-file type in MODS
 
 
 def _title_value(el: etree._Element) -> str:

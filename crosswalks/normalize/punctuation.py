@@ -6,8 +6,7 @@ import re
 
 from crosswalks.xmltext import squeeze
 
-_TRAILING = re.compile(r"[\s/:;=,+]+$")
-_LEADING = re.compile(r"^[\s/:;=,+]+")
+_SEPARATORS = " /:;=,+"
 #: A final full stop is kept after these (initials and common abbreviations).
 _KEEP_DOT = re.compile(
     r"(?:^|[\s.(\-])(?:\w|[A-ZА-ЯӘҒҚҢӨҰҮҺІ]\w|etc|Jr|Sr|Inc|Ltd|Co|ed|eds|vol|t|ж|г|гг|в|вв|ғ|т|б|с|p|pp|изд|ред"
@@ -22,9 +21,9 @@ def trim_isbd(text: str | None) -> str:
     """
     if not text:
         return ""
-    value = _LEADING.sub("", _TRAILING.sub("", squeeze(text)))
-    while value.endswith(".") and not value.endswith("...") and not _KEEP_DOT.search(value):
-        value = _TRAILING.sub("", value[:-1])
+    value = squeeze(text).strip(_SEPARATORS)
+    while value[-1:] == "." and not value.endswith("...") and not _KEEP_DOT.search(value):
+        value = value[:-1].rstrip(_SEPARATORS)
     return value
 
 

@@ -1,0 +1,185 @@
+"""Canonical record -> MODS 3.8 (``mods:mods``), after the LOC MARC-to-MODS mapping.
+
+Carries what MODS can: titles by type, names with marcrelator roles, origin info,
+languages, extent, notes by type, subjects and classifications with authorities,
+related items, identifiers, one ``location/url`` per digital object (its note
+names the access level) and ``accessCondition`` with the COAR URI in kk/ru/en.
+"""
+
+from __future__ import annotations
+
+from crosswalks import access
+from crosswalks.marc import tables
+from crosswalks.model import Agent, CanonicalRecord, Subject, Title
+from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
+from crosswalks.xmltext import escape, finish
+
+_OPEN = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
+         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
+         f'xsi:schemaLocation="{MODS_NS} {MODS_SCHEMA}">')
+_TITLE_TYPES = {"parallel": "translated", "uniform": "uniform", "alternative": "alternative"}
+_AGENT_TYPES = {"personal": "personal", "corporate": "corporate", "meeting": "conference"}
+_RELATED_TYPES = {"series": "series", "host": "host", "preceding": "preceding", "succeeding": "succeeding",
+                  "source": "original"}
+_IDENTIFIER_TYPES = {"isbn": "isbn", "isbn10": "isbn", "issn": "issn", "doi": "doi", "url": "uri",
+                     "handle": "hdl", "local": "local"}
+_SUBJECT_CHILD = {"topic": "topic", "geographic": "geographic", "temporal": "temporal", "genre": "genre",
+                  "name": "name", "title": "titleInfo"}
+_DCMI_RESOURCE = {"Text": "text", "Sound": "sound recording", "StillImage": "still image",
+                  "Image": "still image", "MovingImage": "moving image", "Software": "software, multimedia",
+                  "PhysicalObject": "three dimensional object", "Collection": "mixed material"}
+
+
+_TEXT = ' type="text"'
+_LANGUAGE_CODE = ' type="code" authority="iso639-2b"'
+
+
+def _el(name: str, value: str | None, attrs: str = "") -> str:
+    """``<mods:name attrs>value</mods:name>``, or nothing for an empty value."""
+    if not value or not value.strip():
+        return ""
+    return f"<mods:{name}{attrs}>{escape(value)}</mods:{name}>"
+
+
+def _a(name: str, value: str | None) -> str:
+    """One attribute, or nothing when the value is empty."""
+    return f' {name}="{escape(value)}"' if value else ""
+
+
+def _title_info(title: Title, primary: bool) -> str:
+    inner = _el("title", title.value) + _el("subTitle", title.subtitle)
+    if title.part:
+        inner += _el("partNumber" if title.part[:1].isdigit() else "partName", title.part)
+    attrs = _a("type", _TITLE_TYPES.get(title.kind)) + (' usage="primary"' if primary else "") + _a("lang", title.lang)
+    return f"<mods:titleInfo{attrs}>{inner}</mods:titleInfo>"
+
+
+def _name(agent: Agent, primary: bool) -> str:
+    relator = agent.relator or ("author" if agent.role == "creator" else "contributor")
+    code = tables.RELATOR_CODES.get(relator.lower())
+    role = _el("roleTerm", relator, ' type="text" authority="marcrelator"' if code else ' type="text"')
+    if code:
+        role += _el("roleTerm", code, ' type="code" authority="marcrelator"')
+    inner = _el("namePart", agent.name) + _el("namePart", agent.dates, ' type="date"')
+    attrs = _a("type", _AGENT_TYPES.get(agent.kind, "personal")) + (' usage="primary"' if primary else "")
+    return f"<mods:name{attrs}>{inner}<mods:role>{role}</mods:role></mods:name>"
+
+
+def _origin(record: CanonicalRecord) -> str:
+    inner = "".join(f"<mods:place>{_el('placeTerm', p, _TEXT)}</mods:place>" for p in record.places)
+    inner += "".join(_el("publisher", p) for p in record.publishers)
+    element = {"issued": "dateIssued", "created": "dateCreated", "copyright": "copyrightDate"}
+    for date in record.dates:
+        inner += _el(element.get(date.kind, "dateOther"), date.original)
+    issued = next((d for d in record.dates if d.kind == "issued" and d.year_from), None)
+    if issued is not None:
+        if issued.year_to not in (None, issued.year_from):
+            inner += _el("dateIssued", str(issued.year_from), ' encoding="w3cdtf" keyDate="yes" point="start"')
+            inner += _el("dateIssued", str(issued.year_to), ' encoding="w3cdtf" point="end"')
+        else:
+            inner += _el("dateIssued", str(issued.year_from), ' encoding="w3cdtf" keyDate="yes"')
+    inner += _el("edition", record.edition)
+    if record.kind:
+        inner += _el("issuance", "continuing" if record.kind in ("newspaper", "journal") else "monographic")
+    return f'<mods:originInfo eventType="publication">{inner}</mods:originInfo>' if inner else ""
+
+
+def _subject(subject: Subject) -> str:
+    if subject.kind == "classification":
+        authority = "rubbk" if subject.scheme == "bbk" else subject.scheme
+        return _el("classification", subject.value, _a("authority", authority))
+    head, *subdivisions = [p.strip() for p in subject.value.split(" -- ")]
+    child = _SUBJECT_CHILD.get(subject.kind, "topic")
+    if child == "name":
+        first = f"<mods:name>{_el('namePart', head)}</mods:name>"
+    elif child == "titleInfo":
+        first = f"<mods:titleInfo>{_el('title', head)}</mods:titleInfo>"
+    else:
+        first = _el(child, head)
+    rest = "".join(_el("topic", part) for part in subdivisions)
+    authority = None if subject.scheme == "keyword" else subject.scheme
+    return f"<mods:subject{_a('authority', authority)}{_a('lang', subject.lang)}>{first}{rest}</mods:subject>"
+
+
+def _related(record: CanonicalRecord) -> str:
+    out = []
+    for relation in record.relations:
+        inner = f"<mods:titleInfo>{_el('title', relation.title)}</mods:titleInfo>"
+        inner += _el("identifier", relation.identifier)
+        if relation.number:
+            inner += f'<mods:part><mods:detail>{_el("number", relation.number)}</mods:detail></mods:part>'
+        out.append(f"<mods:relatedItem{_a('type', _RELATED_TYPES.get(relation.kind))}>{inner}"
+                   "</mods:relatedItem>")
+    return "".join(out)
+
+
+def _access(record: CanonicalRecord) -> str:
+    out = []
+    terms = access.terms_for(record.access)
+    if terms is not None:
+        for lang in access.LANGUAGES:
+            out.append(_el("accessCondition", terms.statement[lang],
+                           f' type="restriction on access" xlink:href="{terms.coar_uri}" lang="{lang}"'))
+        for lang in access.LANGUAGES:
+            out.append(_el("accessCondition", terms.terms_of_use[lang], f' type="use and reproduction" lang="{lang}"'))
+    out.extend(_el("accessCondition", text, ' type="use and reproduction"') for text in record.rights)
+    return "".join(out)
+
+
+def render_mods(record: CanonicalRecord) -> str:
+    """The ``mods:mods`` element (MODS 3.8) as a string, no XML declaration."""
+    out = [_OPEN]
+    mains = [t for t in record.titles if t.kind == "main"]
+    for title in record.titles:
+        out.append(_title_info(title, bool(mains) and title is mains[0]))
+    creators = [a for a in record.agents if a.role == "creator"]
+    for agent in record.agents:
+        out.append(_name(agent, bool(creators) and agent is creators[0]))
+    resource = TYPE_OF_RESOURCE.get(record.kind or "") or _DCMI_RESOURCE.get(record.dcmi_type or "")
+    if resource:
+        manuscript = "yes" if record.kind == "manuscript" else None
+        collection = "yes" if record.dcmi_type == "Collection" else None
+        out.append(_el("typeOfResource", resource, _a("manuscript", manuscript) + _a("collection", collection)))
+    out.append(_el("genre", record.kind))
+    for subject in record.subjects:
+        if subject.kind == "genre":
+            authority = None if subject.scheme == "keyword" else subject.scheme
+            out.append(_el("genre", subject.value, _a("authority", authority)))
+    out.append(_origin(record))
+    for code in record.languages:
+        out.append(f"<mods:language>{_el('languageTerm', code, _LANGUAGE_CODE)}</mods:language>")
+    physical = _el("extent", record.extent) + "".join(_el("internetMediaType", f) for f in record.formats)
+    if physical:
+        out.append(f"<mods:physicalDescription>{physical}</mods:physicalDescription>")
+    for description in record.descriptions:
+        if description.kind == "abstract":
+            out.append(_el("abstract", description.value, _a("lang", description.lang)))
+        elif description.kind == "toc":
+            out.append(_el("tableOfContents", description.value, _a("lang", description.lang)))
+        else:
+            note_type = None if description.kind == "note" else description.kind
+            out.append(_el("note", description.value, _a("type", note_type) + _a("lang", description.lang)))
+    for title in mains[:1]:
+        out.append(_el("note", title.responsibility, f' type="{RESPONSIBILITY_NOTE}"'))
+    out.extend(_el("note", value, f' type="{COVERAGE_NOTE}"') for value in record.coverage)
+    out.extend(_subject(s) for s in record.subjects if s.kind != "genre")
+    out.append(_related(record))
+    local = record.identifiers_of("local")
+    for ident in record.identifiers:
+        if ident.scheme == "local" and ident.value == local[0]:
+            continue
+        out.append(_el("identifier", ident.value, _a("type", _IDENTIFIER_TYPES.get(ident.scheme, ident.scheme))
+                       + ("" if ident.valid else ' invalid="yes"')))
+    terms = access.terms_for(record.access)
+    for obj in record.objects:
+        attrs = _a("displayLabel", obj.label) + _a("note", terms.link_note if terms else None)
+        attrs += ' access="raw object"' + (' usage="primary display"' if obj is record.objects[0] else "")
+        url = _el("url", obj.url, attrs)
+        out.append(f"<mods:location>{url}</mods:location>")
+    out.append(_access(record))
+    info = _el("recordIdentifier", local[0]) if local else ""
+    info += _el("recordContentSource", record.source.partner)
+    if info:
+        out.append(f"<mods:recordInfo>{info}</mods:recordInfo>")
+    out.append("</mods:mods>")
+    return finish("".join(out))
