@@ -73,6 +73,7 @@ class ScriptedPartner:
         self.formats = formats or {"oai_dc": OAI_DC_NS}
         self.script: dict[int, Fault] = {}
         self.ignore_dates = False
+        self.latency = 0.0  # seconds added to every ListRecords reply
         self.token_epoch = 0
         self.last_page_token = "empty"  # empty | missing
         self.list_requests = 0
@@ -112,6 +113,7 @@ class ScriptedPartner:
         if verb == "ListRecords":
             self.list_requests += 1
             exchange = self._body(self.list_records(params))
+            exchange.delay = self.latency
             fault = self.script.get(self.list_requests)
             if fault:
                 fault(exchange)
