@@ -34,3 +34,7 @@ main.add_command(_harvester.harvest_group)
 main.add_command(_harvester.ingest_command)
 main.add_command(_harvester.scheduler_command)
 main.add_command(_harvester.quarantine_group)
+
+from crosswalks.cli import crosswalk_command as _crosswalk_command  # noqa: E402
+
+main.add_command(_crosswalk_command)

@@ -67,7 +67,7 @@ def render_oai_dc(record: CanonicalRecord) -> str:
     for agent in record.agents:
         add(_element("creator" if agent.role == "creator" else "contributor", agent.name))
     for subject in record.subjects:
-        if subject.kind != "genre":
+        if subject.kind not in ("genre", "geographic"):
             add(_element("subject", subject.value))
     for description in record.descriptions:
         if description.kind != "language":
@@ -86,7 +86,8 @@ def render_oai_dc(record: CanonicalRecord) -> str:
         add(_element("format", value))
     add(_element("format", record.extent))
     for ident in record.identifiers:
-        add(_element("identifier", dc_identifier(ident)))
+        if ident.scheme != "local":  # the partner's record number means nothing outside its catalogue
+            add(_element("identifier", dc_identifier(ident)))
     for obj in record.objects:
         add(_element("identifier", obj.url))
     for relation in record.relations:
@@ -100,6 +101,9 @@ def render_oai_dc(record: CanonicalRecord) -> str:
             add(_element("relation", text))
     for value in record.coverage:
         add(_element("coverage", value))
+    for subject in record.subjects:
+        if subject.kind == "geographic":  # LOC crosswalk: 651 is coverage
+            add(_element("coverage", subject.value))
     terms = access.terms_for(record.access)
     if terms is not None:
         add(_element("rights", terms.coar_uri))

@@ -1,0 +1,86 @@
+"""``kazneb crosswalk``: convert files of records and report the ones that cannot be converted.
+
+Partners run it to see what the hub will make of their data.  Converted records go
+to stdout (or --output); each failure is reported on stderr with its file, record
+position and reason, and the exit code is 1 when any record failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from crosswalks.files import read_file
+from crosswalks.formats import FORMATS
+from crosswalks.model import CanonicalRecord
+
+TARGETS = (*FORMATS, "json")
+SOURCES = ("auto", "marc21", "marcxml", "oai_dc", "mods", "oai")
+_COLLECTIONS = {
+    "oai_dc": ("<collection>", "</collection>"),  # oai_dc has no collection element of its own
+    "marcxml": ('<marc:collection xmlns:marc="http://www.loc.gov/MARC21/slim">', "</marc:collection>"),
+    "mods": ('<mods:modsCollection xmlns:mods="http://www.loc.gov/mods/v3">', "</mods:modsCollection>"),
+}
+
+
+def render(record: CanonicalRecord, target: str) -> str:
+    """One record in the target format (json: the canonical record as the store keeps it)."""
+    if target == "json":
+        return json.dumps(record.to_dict(), ensure_ascii=False)
+    return FORMATS[target].render(record)
+
+
+def convert(paths: list[Path], source: str, target: str, out: TextIO, err: TextIO,
+            encoding: str | None = None) -> tuple[int, int]:
+    """Convert every record of every file; returns (converted, failed)."""
+    converted = failed = 0
+    head, tail = _COLLECTIONS.get(target, ("", ""))
+    if head:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + head + "\n")
+    for path in paths:
+        file_format = None if source in ("auto", "oai", "marcxml", "oai_dc", "mods") else source
+        for result in read_file(path, format=file_format, encoding=encoding):
+            if result.deleted:
+                continue
+            if result.record is None:
+                failed += 1
+                err.write(f"{path}: {result.error}\n")
+                continue
+            try:
+                text = render(result.record, target)
+            except (ValueError, KeyError, TypeError) as exc:  # a record no writer can express
+                failed += 1
+                err.write(f"{path}: record {result.position}: cannot write {target}: {exc}\n")
+                continue
+            out.write(text + "\n")
+            converted += 1
+    if tail:
+        out.write(tail + "\n")
+    return converted, failed
+
+
+@click.command("crosswalk")
+@click.option("--from", "source", type=click.Choice(SOURCES), default="auto", show_default=True,
+              help="Format of the input files (auto: sniffed from each file).")
+@click.option("--to", "target", type=click.Choice(TARGETS), required=True, help="Format to write.")
+@click.option("--encoding", default=None,
+              help="Character set of ISO 2709 records when their leader is wrong (e.g. cp1251).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write converted records here instead of stdout.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def crosswalk_command(source: str, target: str, encoding: str | None, output: str | None,
+                      files: tuple[Path, ...]) -> None:
+    """Convert MARC 21, MARCXML, oai_dc, MODS or saved OAI-PMH responses to oai_dc, MARCXML, MODS or JSON."""
+    stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    try:
+        converted, failed = convert(list(files), source, target, stream, sys.stderr, encoding)
+    finally:
+        if output:
+            stream.close()
+    click.echo(f"{converted} converted, {failed} failed", err=True)
+    if failed:
+        raise SystemExit(1)
