@@ -210,7 +210,9 @@ def _end_of(until: str) -> datetime:
 
 
 class FilePartner(ScriptedPartner):
-    """Serves recorded responses: ``routes[(verb, resumptionToken or "")]`` is a file to send."""
+    """Serves recorded responses: ``routes[(verb, resumptionToken or "")]`` is a file to send.
+
+    Files whose name says ``http422`` are sent with that status, as their server did."""
 
     def __init__(self, routes: dict[tuple[str, str], Path]) -> None:
         super().__init__()
@@ -221,7 +223,8 @@ class FilePartner(ScriptedPartner):
         key = (params.get("verb", ""), params.get("resumptionToken", ""))
         if key not in self.routes:
             return self._body(self.error("badArgument", f"no recorded response for {key}"))
-        return Exchange(body=self.routes[key].read_bytes())
+        path = self.routes[key]
+        return Exchange(status=422 if "http422" in path.name else 200, body=path.read_bytes())
 
 
 def _handler_for(partner: ScriptedPartner) -> type[BaseHTTPRequestHandler]:
