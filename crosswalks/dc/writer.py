@@ -62,7 +62,7 @@ def render_oai_dc(record: CanonicalRecord) -> str:
     """The ``oai_dc:dc`` element as a string (no XML declaration)."""
     out: list[str] = [_OPEN]
     add = out.append
-    for title in record.titles:
+    for title in sorted(record.titles, key=lambda t: t.kind != "main"):  # dc readers take the first as main
         add(_element("title", title_text(title), XML_LANG.get(title.lang or "")))
     for agent in record.agents:
         add(_element("creator" if agent.role == "creator" else "contributor", agent.name))

@@ -148,7 +148,7 @@ class _Builder:
     def _uniform(self, f: MarcField) -> None:
         title = _join(f, "a")
         if title:
-            self.rec.titles.append(Title(title, "uniform", part=_join(f, "np", ". ") or None,
+            self.rec.titles.append(Title(title, "uniform", part=_join(f, "lnp", ". ") or None,
                                          script=detect_script(title)))
 
     _f130 = _f240 = _f730 = _uniform
