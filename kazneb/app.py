@@ -19,4 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from repository.oai.views import oai_blueprint
 
     app.register_blueprint(oai_blueprint)
+    from web import init_app as init_web
+
+    init_web(app)
     return app

@@ -1,0 +1,12 @@
+"""The reader-facing side: the JSON API under /api and the search pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the API and the web pages (with their translations) on ``app``."""
+    from web.api import api_blueprint
+
+    app.register_blueprint(api_blueprint)

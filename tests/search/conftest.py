@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import copy
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,13 +38,25 @@ def fresh_engine(kind: str, tmp_path: Path, request: pytest.FixtureRequest, name
 ENGINES = ["embedded", "opensearch"]
 
 
-@pytest.fixture(scope="session")
-def opensearch_url() -> Iterator[str]:
-    """A real OpenSearch 2.19 node for the whole session (a start failure fails the tests)."""
-    from search.opensearch_node.node import running_node
+_node: contextlib.ExitStack | None = None
+_node_url: str | None = None
 
-    with running_node() as url:
-        yield url
+
+def shared_opensearch_url() -> str:
+    """One real OpenSearch 2.19 node per test process, stopped at exit; a start failure fails the test."""
+    global _node, _node_url
+    if _node_url is None:
+        from search.opensearch_node.node import running_node
+
+        _node = contextlib.ExitStack()
+        _node_url = _node.enter_context(running_node())
+        atexit.register(_node.close)
+    return _node_url
+
+
+@pytest.fixture(scope="session")
+def opensearch_url() -> str:
+    return shared_opensearch_url()
 
 
 @pytest.fixture(params=ENGINES)

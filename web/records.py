@@ -1,0 +1,36 @@
+"""A hub record as the API and the record page show it, with links to its OAI renderings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from crosswalks.formats import FORMATS
+
+#: Actions each access level allows a reader (in the order the record page shows them).
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "open": ("download", "read_online"),
+    "read-only": ("read_online",),
+    "preview-24": ("download_first_24_pages", "read_online"),
+}
+
+
+def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The full record: canonical fields, access, holdings and OAI-PMH links."""
+    base = base_url.rstrip("/")
+    oai = {prefix: f"{base}/oai?" + urlencode({"verb": "GetRecord", "identifier": view.oai_identifier,
+                                               "metadataPrefix": prefix})
+           for prefix in FORMATS}
+    return {
+        "id": view.local_id,
+        "oai_identifier": view.oai_identifier,
+        "datestamp": datetime.fromtimestamp(view.datestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "deleted": bool(view.deleted),
+        "access": view.access,
+        "actions": list(ACTIONS.get(view.access, ())),
+        "partners": list(view.partner_ids),
+        "record": view.canonical.to_dict(),
+        "links": {"self": f"{base}/api/records/{view.local_id}", "page": f"{base}/record/{view.local_id}",
+                  "oai": oai},
+    }
