@@ -8,5 +8,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the API and the web pages (with their translations) on ``app``."""
     from web.api import api_blueprint
+    from web.i18n import init_babel
+    from web.pages import pages_blueprint
 
     app.register_blueprint(api_blueprint)
+    app.register_blueprint(pages_blueprint)
+    init_babel(app)

@@ -1,0 +1,119 @@
+"""``/`` (search with facets and paging) and ``/record/<id>`` (the full record), in three languages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from search.engine import BadRequest, SearchError
+from web import i18n
+from web.params import SEARCH_PARAMETERS, search_request
+from web.records import ACTIONS, record_json
+from web.services import search_engine, store
+
+pages_blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
+                            static_url_path="/static/web")
+PAGE_SIZE = 10
+
+
+@pages_blueprint.get("/")
+def search_page():  # type: ignore[no-untyped-def]
+    args = request.args.copy()
+    args.pop("lang", None)
+    error = page = None
+    try:
+        search = search_request(args, allowed=(*SEARCH_PARAMETERS,), default_size=PAGE_SIZE)
+        page = search_engine().search(search)
+    except BadRequest as exc:
+        error, search = exc, None
+    except SearchError:
+        abort(503)
+    status = 400 if error else 200
+    return render_template("search.html", page=page, search=search, error=error, args=args,
+                           facet_link=lambda name, value: _toggle(args, name, value),
+                           page_link=lambda cursor: _page(args, cursor),
+                           highlight=lambda text: Markup(text)), status
+
+
+@pages_blueprint.get("/record/<path:record_id>")
+def record_page(record_id: str):  # type: ignore[no-untyped-def]
+    view = store().find_hub_record(record_id)
+    if view is None or view.deleted:
+        abort(404)
+    data = record_json(view, request.url_root)
+    return render_template("record.html", record=data, canonical=view.canonical,
+                           holdings=_holdings(view.partner_ids), actions=_actions(view))
+
+
+@pages_blueprint.get("/lang/<code>")
+def switch_language(code: str):  # type: ignore[no-untyped-def]
+    """Remember the chosen language in a cookie and go back (no JavaScript needed)."""
+    target = request.args.get("next") or url_for("pages.search_page")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("pages.search_page")
+    response = redirect(target)
+    if code in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@pages_blueprint.app_context_processor
+def page_helpers():  # type: ignore[no-untyped-def]
+    return {"languages": i18n.LANGUAGES, "current_language": str(get_locale() or i18n.DEFAULT_LANGUAGE),
+            "facet_title": lambda name: i18n.FACET_TITLES.get(name, name), "label": i18n.label,
+            "here": request.full_path.rstrip("?")}
+
+
+def _toggle(args, name: str, value: object) -> tuple[str, bool]:  # type: ignore[no-untyped-def]
+    """The link that adds (or, when active, removes) a facet value, and whether it is active."""
+    query = [(k, v) for k, v in args.items(multi=True) if k != "cursor"]
+    if name == "year":
+        low, high = str(value), str(int(value) + 9)  # type: ignore[call-overload]
+        active = args.get("year_from") == low and args.get("year_to") == high
+        query = [(k, v) for k, v in query if k not in ("year_from", "year_to")]
+        if not active:
+            query += [("year_from", low), ("year_to", high)]
+    else:
+        active = str(value) in args.getlist(name)
+        query = [(k, v) for k, v in query if not (k == name and v == str(value))]
+        if not active:
+            query.append((name, str(value)))
+    return url_for("pages.search_page") + ("?" + urlencode(query) if query else ""), active
+
+
+def _page(args, cursor: str | None) -> str:  # type: ignore[no-untyped-def]
+    query = [(k, v) for k, v in args.items(multi=True) if k != "cursor"]
+    if cursor:
+        query.append(("cursor", cursor))
+    return url_for("pages.search_page") + ("?" + urlencode(query) if query else "")
+
+
+def _holdings(partner_ids: list[str]) -> list[dict[str, str]]:
+    from repository.models import Partner
+
+    language = str(get_locale() or "kk")
+    holdings = []
+    with store().session() as session:
+        for partner_id in partner_ids:
+            partner = session.get(Partner, partner_id)
+            names = {"kk": partner.name_kk, "ru": partner.name_ru, "en": partner.name_en} if partner else {}
+            name = names.get(language) or next((n for n in names.values() if n), None) or partner_id
+            holdings.append({"id": partner_id, "name": name,
+                             "search": url_for("pages.search_page", partner=partner_id)})
+    return holdings
+
+
+def _actions(view) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The reader actions the access level allows, linked to the partner's digital copy."""
+    copy = next((o.url for o in view.canonical.objects if o.url), None)
+    links = []
+    for action in ACTIONS.get(view.access, ()):
+        url = None
+        if copy:
+            first_pages = ("&" if "?" in copy else "?") + "pages=1-24"
+            url = copy + (first_pages if action == "download_first_24_pages" else "")
+        links.append({"action": action, "url": url})
+    return links
