@@ -1,0 +1,53 @@
+"""The pages over HTTP: actions per access level, bad parameters, unknown records, the language switch."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+
+
+def page(url: str, path: str, **params) -> requests.Response:  # type: ignore[no-untyped-def]
+    return requests.get(url + path, params=params, timeout=30, allow_redirects=False)
+
+
+def record_path(url: str, q: str) -> str:
+    html = page(url, "/", q=q, lang="en").text
+    return re.search(r'href="(/record/[^"]+)"', html).group(1)
+
+
+def test_actions_follow_the_access_level(site_url: str) -> None:
+    expected = {'"Libraries of the Steppe"': ["Download", "Read online"],
+                '"Абай жолы"': ["Read online"],
+                '"zamanaui kezeñ"': ["Download the first 24 pages", "Read online"]}
+    for q, actions in expected.items():
+        html = page(site_url, record_path(site_url, q), lang="en").text
+        shown = re.findall(r'class="action action-[^"]*"[^>]*>([^<]+)<', html)
+        assert shown == actions, q
+
+
+def test_page_paging_links_walk_all_results(site_url: str) -> None:
+    html = page(site_url, "/", q="*", lang="en").text
+    seen = re.findall(r'href="/record/([^"]+)"', html)
+    while (following := re.search(r'<a rel="next" class="next" href="([^"]+)"', html)):
+        html = requests.get(site_url + following.group(1).replace("&amp;", "&"), timeout=30).text
+        seen += re.findall(r'href="/record/([^"]+)"', html)
+    assert len(seen) == len(set(seen)) == 10
+
+
+def test_bad_parameter_page_names_it(site_url: str) -> None:
+    answer = page(site_url, "/", size="huge", lang="en")
+    assert answer.status_code == 400 and "<code>size</code>" in answer.text
+
+
+def test_unknown_record_page_is_404(site_url: str) -> None:
+    assert page(site_url, "/record/kaznu.none").status_code == 404
+
+
+def test_language_switch_sets_a_cookie_and_stays_on_the_site(site_url: str) -> None:
+    answer = page(site_url, "/lang/ru", next="/?q=abai")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/?q=abai")
+    assert "kazneb_lang=ru" in answer.headers["Set-Cookie"]
+    assert page(site_url, "/lang/ru", next="https://elsewhere.example/").headers["Location"] == "/"
+    russian = requests.get(site_url + "/?q=*", cookies={"kazneb_lang": "ru"}, timeout=30).text
+    assert "Найдено записей: 10" in russian
