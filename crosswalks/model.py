@@ -191,7 +191,7 @@ class CanonicalRecord:
     # -- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, with empty values left out to keep the store small."""
-        return _prune(dataclasses.asdict(self))
+        return _prune(_as_plain(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CanonicalRecord:
@@ -223,6 +223,17 @@ class CanonicalRecord:
 def _build(klass: type, data: dict[str, Any]) -> Any:
     names = {f.name for f in dataclasses.fields(klass)}
     return klass(**{k: v for k, v in data.items() if k in names})
+
+
+def _as_plain(value: Any) -> Any:
+    """Like dataclasses.asdict, without its deep copies (the store hashes this often)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _as_plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, list):
+        return [_as_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_plain(v) for k, v in value.items()}
+    return value
 
 
 def _prune(value: Any) -> Any:

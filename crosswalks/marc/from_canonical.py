@@ -93,7 +93,7 @@ class _Writer:
             fixed[24] = "m"
         if rec.kind in ("newspaper", "journal"):
             fixed[21] = "n" if rec.kind == "newspaper" else "p"
-        fixed[35:38] = (rec.languages[0] if rec.languages and len(rec.languages[0]) == 3 else "und")
+        fixed[35:38] = rec.languages[0] if rec.languages and len(rec.languages[0]) == 3 else "|||"
         return "".join(fixed)
 
     # -- 0XX -----------------------------------------------------------------------
