@@ -22,7 +22,7 @@ class ImportSummary:
     """Counts by outcome, and one message per record that failed."""
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("new", "updated", "unchanged", "deleted", "failed"), 0))
+        ("new", "updated", "unchanged", "deleted", "skipped", "failed"), 0))
     errors: list[str] = field(default_factory=list)
 
     def add(self, outcome: str) -> None:
@@ -75,7 +75,7 @@ def _write_batch(store, partner_id, path, batch, access, summary, report) -> Non
         for result in batch:
             key = source_key(path, result)
             if result.deleted:
-                summary.add(store.delete_record(session, partner_id, key).replace("missing", "unchanged"))
+                summary.add(store.delete_record(session, partner_id, key).replace("missing", "skipped"))
                 continue
             incoming = IncomingRecord(
                 partner_id=partner_id,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from crosswalks.formats import FORMATS
 from crosswalks.model import CanonicalRecord
-from repository.models import Partner, SourceRecord
 from repository.oai import xml
 
 
@@ -28,38 +28,33 @@ class Publisher:
         datestamp: int,
         set_specs: Sequence[str],
         deleted: bool,
-        record: CanonicalRecord,
-        source: SourceRecord,
-        partner: Partner | None,
+        record: CanonicalRecord | None,
+        about_xml: str | None,
     ) -> Iterator[tuple[str, str, str]]:
         """(prefix, header XML, record XML) for each metadata format."""
         header_xml = xml.header(identifier, datestamp, set_specs, deleted)
-        about = None if deleted else provenance_of(source, partner)
         for prefix, fmt in FORMATS.items():
-            metadata = None if deleted else fmt.render(record)
-            yield prefix, header_xml, xml.record(header_xml, metadata, about)
+            metadata = None if deleted or record is None else fmt.render(record)
+            yield prefix, header_xml, xml.record(header_xml, metadata, about_xml)
 
 
-def provenance_of(source: SourceRecord, partner: Partner | None) -> str:
-    """The provenance container describing where ``source`` came from."""
-    base_url = (partner.base_url if partner and partner.base_url else None) or f"urn:kazneb:partner:{source.partner_id}"
-    harvested = datetime.fromtimestamp(source.harvested_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,
+                  namespace: str | None, harvested_at: int) -> str:
+    """The provenance container describing where a partner record came from."""
+    harvested = datetime.fromtimestamp(harvested_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return xml.provenance(
-        base_url=base_url,
-        identifier=source_identifier_uri(source),
-        datestamp=valid_utc(source.source_datestamp) or harvested,
-        namespace=source.metadata_namespace or "urn:kazneb:unknown-namespace",
+        base_url=base_url or f"urn:kazneb:partner:{partner_id}",
+        identifier=source_identifier_uri(source_key),
+        datestamp=valid_utc(source_datestamp) or harvested,
+        namespace=namespace or "urn:kazneb:unknown-namespace",
         harvest_date=harvested,
     )
 
 
-def source_identifier_uri(source: SourceRecord) -> str:
+def source_identifier_uri(key: str) -> str:
     """The partner's identifier as a URI (file positions become ``urn:kazneb:file:...``)."""
-    key = source.source_key
     if ":" in key.split("/")[0]:
         return key.replace(" ", "%20")
-    from urllib.parse import quote
-
     return "urn:kazneb:file:" + quote(key, safe="/#.-_")
 
 

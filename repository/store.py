@@ -12,28 +12,38 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, event, select
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
+from repository import models
 from repository import sets as oai_sets
 from repository.models import (
     HubRecord,
     OaiSet,
     Partner,
     RecordChange,
-    RecordRendering,
     RecordSet,
     SourceRecord,
 )
 from repository.oai import xml
-from repository.publishing import Publisher
+from repository.publishing import Publisher, provenance_of
+
+
+class tables:  # noqa: N801 - a namespace of Core tables for the bulk write path
+    partners: Table = models.Partner.__table__  # type: ignore[assignment]
+    hub_records: Table = models.HubRecord.__table__  # type: ignore[assignment]
+    source_records: Table = models.SourceRecord.__table__  # type: ignore[assignment]
+    record_renderings: Table = models.RecordRendering.__table__  # type: ignore[assignment]
+    record_sets: Table = models.RecordSet.__table__  # type: ignore[assignment]
+    record_changes: Table = models.RecordChange.__table__  # type: ignore[assignment]
+    oai_sets: Table = models.OaiSet.__table__  # type: ignore[assignment]
 
 
 class StoreError(Exception):
@@ -102,6 +112,7 @@ class Store:
         self.publisher = Publisher(namespace)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.base_url = base_url
+        self._known_sets: set[str] = set()
 
     @classmethod
     def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
@@ -147,75 +158,72 @@ class Store:
             partner.settings = settings
         session.add(partner)
         session.flush()
-        self._ensure_sets(session, [f"partner:{partner_id}"], partner)
+        self._name_partner_set(session, partner)
         return partner
 
     # -- writes ----------------------------------------------------------------------
     def write_record(self, session: Session, incoming: IncomingRecord) -> str:
-        """Store one partner record; ``new``, ``updated`` or ``unchanged``.
+        """Store one partner record; ``new``, ``updated`` or ``unchanged`` (see :meth:`write_records`)."""
+        return self.write_records(session, [incoming])[0]
+
+    def write_records(self, session: Session, incomings: Sequence[IncomingRecord]) -> list[str]:
+        """Store partner records in one go; for each, ``new``, ``updated`` or ``unchanged``.
 
         Unchanged content (same canonical record, access level and sets) leaves the
         hub record and its datestamp alone, so re-harvests cost aggregators nothing.
+        Raises :class:`StoreError` (naming the record) before writing anything when a
+        record names an unknown partner or access level.
         """
-        partner = session.get(Partner, incoming.partner_id)
-        if partner is None:
-            raise StoreError(f"record {incoming.source_key!r}: unknown partner {incoming.partner_id!r}")
-        access = incoming.access or partner.default_access
-        check_access(access, f"record {incoming.source_key!r}")
-        incoming.record.access = access
-        canonical = legal_text(incoming.record.to_dict())
-        digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
-        source = session.scalars(
-            select(SourceRecord).where(
-                SourceRecord.partner_id == incoming.partner_id,
-                SourceRecord.source_key == incoming.source_key,
-            )
-        ).one_or_none()
-        if source is not None and source.content_hash == digest:
-            return "unchanged"
-        stamp = now_seconds()
-        hub = self._hub_record_for(session, source, incoming.partner_id, incoming.source_key)
-        status = "new" if source is None else "updated"
-        source = source or SourceRecord(partner_id=incoming.partner_id, source_key=incoming.source_key)
-        source.source_datestamp = incoming.source_datestamp
-        source.metadata_prefix = incoming.metadata_prefix
-        source.metadata_namespace = incoming.metadata_namespace
-        source.source_sets = list(incoming.source_sets)
-        source.raw = xml.legal_xml(incoming.raw) if incoming.raw is not None else None
-        source.canonical = canonical
-        source.content_hash = digest
-        source.harvested_at = stamp
-        source.deleted = False
-        source.hub_record_id = hub.id
-        session.add(source)
-        hub.deleted = False
-        hub.access = access
-        hub.canonical = canonical
-        hub.content_hash = digest
-        self._publish(session, hub, source, partner, stamp)
-        return status
+        conn = session.connection()
+        partners = self._partners(conn, {i.partner_id for i in incomings})
+        prepared = [self._prepare(incoming, partners) for incoming in incomings]
+        existing = self._existing_sources(conn, [(p.incoming.partner_id, p.incoming.source_key) for p in prepared])
+        statuses: list[str] = []
+        changed: dict[tuple[str, str], _Prepared] = {}
+        for item in prepared:
+            key = (item.incoming.partner_id, item.incoming.source_key)
+            known = changed.get(key) or existing.get(key)
+            if known is not None and known.digest == item.digest:
+                statuses.append("unchanged")
+                continue
+            statuses.append("new" if known is None else "updated")
+            changed[key] = item
+        if changed:
+            self._write_changed(conn, list(changed.values()), existing, partners)
+        return statuses
 
     def delete_record(self, session: Session, partner_id: str, source_key: str) -> str:
         """Turn a partner record into a tombstone: ``deleted``, ``unchanged`` or ``missing``."""
-        source = session.scalars(
-            select(SourceRecord).where(
-                SourceRecord.partner_id == partner_id, SourceRecord.source_key == source_key
-            )
-        ).one_or_none()
-        if source is None:
-            return "missing"
-        if source.deleted:
-            return "unchanged"
+        return self.delete_records(session, partner_id, [source_key])[0]
+
+    def delete_records(self, session: Session, partner_id: str, source_keys: Sequence[str]) -> list[str]:
+        """Tombstone several of a partner's records; an outcome for each key."""
+        conn = session.connection()
+        existing = self._existing_sources(conn, [(partner_id, k) for k in source_keys])
         stamp = now_seconds()
-        source.deleted = True
-        source.harvested_at = stamp
-        source.content_hash = content_hash(None, [], deleted=True)
-        hub = session.get(HubRecord, source.hub_record_id)
-        assert hub is not None
-        hub.deleted = True
-        hub.content_hash = source.content_hash
-        self._publish(session, hub, source, session.get(Partner, partner_id), stamp)
-        return "deleted"
+        digest = content_hash(None, [], deleted=True)
+        statuses, doomed = [], {}
+        for key in source_keys:
+            known = existing.get((partner_id, key))
+            if known is None:
+                statuses.append("missing")
+            elif known.deleted or key in doomed:
+                statuses.append("unchanged")
+            else:
+                statuses.append("deleted")
+                doomed[key] = known
+        if not doomed:
+            return statuses
+        sources, hubs = tables.source_records, tables.hub_records
+        conn.execute(update(sources).where(sources.c.id == bindparam("sid")).values(
+            deleted=True, harvested_at=stamp, content_hash=digest),
+            [{"sid": k.source_id} for k in doomed.values()])
+        conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(deleted=True, content_hash=digest),
+                     [{"hid": k.hub_id} for k in doomed.values()])
+        partner = self._partners(conn, {partner_id}).get(partner_id)
+        items = [_Publication(k.hub_id, k.local_id, partner_id, True, "", None, None) for k in doomed.values()]
+        self._publish(conn, items, partner and {partner_id: partner}, stamp)
+        return statuses
 
     def set_access(self, session: Session, local_id: str, access: str) -> bool:
         """Change a hub record's access level (a new datestamp); False if unchanged."""
@@ -225,16 +233,92 @@ class Store:
             raise StoreError(f"no hub record {local_id!r}")
         if hub.access == access:
             return False
-        canonical = dict(hub.canonical)
-        canonical["access"] = access
-        hub.access = access
-        hub.canonical = canonical
         source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
         assert source is not None
-        source.canonical = canonical
-        source.content_hash = content_hash(canonical, sorted(source.source_sets or []), deleted=hub.deleted)
-        self._publish(session, hub, source, session.get(Partner, hub.partner_id), now_seconds())
+        canonical = dict(hub.canonical)
+        canonical["access"] = access
+        digest = content_hash(canonical, sorted(source.source_sets or []), deleted=hub.deleted)
+        hub.access, hub.canonical, hub.content_hash = access, canonical, digest
+        source.canonical, source.content_hash = canonical, digest
+        session.flush()
+        conn = session.connection()
+        partners = self._partners(conn, {hub.partner_id})
+        provenance = _Provenance(source.source_key, source.source_datestamp, source.metadata_namespace,
+                                 source.harvested_at)
+        item = _Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, access,
+                            CanonicalRecord.from_dict(canonical), provenance)
+        self._publish(conn, [item], partners, now_seconds())
         return True
+
+    def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner]) -> _Prepared:
+        partner = partners.get(incoming.partner_id)
+        if partner is None:
+            raise StoreError(f"record {incoming.source_key!r}: unknown partner {incoming.partner_id!r}")
+        access = incoming.access or partner.default_access
+        check_access(access, f"record {incoming.source_key!r}")
+        incoming.record.access = access
+        canonical = legal_text(incoming.record.to_dict())
+        digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
+        return _Prepared(incoming, access, canonical, digest)
+
+    def _partners(self, conn: Connection, ids: set[str]) -> dict[str, Partner]:
+        rows = conn.execute(select(tables.partners).where(tables.partners.c.id.in_(sorted(ids))))
+        return {row.id: Partner(**row._asdict()) for row in rows}
+
+    def _existing_sources(self, conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], _Known]:
+        """What the store holds for these (partner, source key) pairs."""
+        sources, hubs = tables.source_records, tables.hub_records
+        found: dict[tuple[str, str], _Known] = {}
+        by_partner: dict[str, list[str]] = {}
+        for partner_id, key in keys:
+            by_partner.setdefault(partner_id, []).append(key)
+        for partner_id, partner_keys in by_partner.items():
+            for chunk in _chunks(sorted(set(partner_keys)), 500):
+                rows = conn.execute(
+                    select(sources.c.source_key, sources.c.id, sources.c.content_hash, sources.c.deleted,
+                           sources.c.hub_record_id, hubs.c.local_id)
+                    .join(hubs, hubs.c.id == sources.c.hub_record_id)
+                    .where(sources.c.partner_id == partner_id, sources.c.source_key.in_(chunk)))
+                for key, sid, digest, deleted, hid, local_id in rows:
+                    found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted))
+        return found
+
+    def _write_changed(self, conn: Connection, items: list[_Prepared],
+                       existing: dict[tuple[str, str], _Known], partners: dict[str, Partner]) -> None:
+        stamp = now_seconds()
+        sources, hubs = tables.source_records, tables.hub_records
+        fresh = [p for p in items if (p.incoming.partner_id, p.incoming.source_key) not in existing]
+        if fresh:
+            rows = [{"local_id": local_id_for(p.incoming.partner_id, p.incoming.source_key), "datestamp": stamp,
+                     "deleted": False, "access": p.access, "partner_id": p.incoming.partner_id,
+                     "canonical": p.canonical, "content_hash": p.digest} for p in fresh]
+            ids = conn.execute(insert(hubs).returning(hubs.c.id, sort_by_parameter_order=True), rows).scalars().all()
+            for p, hid, row in zip(fresh, ids, rows, strict=True):
+                existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(
+                    None, hid, row["local_id"], "", False)
+            conn.execute(insert(sources), [_without(_source_row(p, existing, stamp), "sid") for p in fresh])
+        fresh_ids = {id(p) for p in fresh}
+        old = [p for p in items if id(p) not in fresh_ids]
+        if old:
+            conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(
+                deleted=False, access=bindparam("access"), canonical=bindparam("canonical"),
+                content_hash=bindparam("digest")),
+                [{"hid": _known(p, existing).hub_id, "access": p.access, "canonical": p.canonical,
+                  "digest": p.digest} for p in old])
+            fixed = ("sid", "partner_id", "source_key", "hub_record_id")
+            rows = [{("v_" + k if k not in fixed else k): v for k, v in _source_row(p, existing, stamp).items()}
+                    for p in old]
+            columns = [k[2:] for k in rows[0] if k.startswith("v_")]
+            conn.execute(update(sources).where(sources.c.id == bindparam("sid")).values(
+                {c: bindparam("v_" + c) for c in columns}), rows)
+        publications = []
+        for p in items:
+            known = _known(p, existing)
+            provenance = _Provenance(p.incoming.source_key, p.incoming.source_datestamp,
+                                     p.incoming.metadata_namespace, stamp)
+            publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
+                                              p.access, p.incoming.record, provenance))
+        self._publish(conn, publications, partners, stamp)
 
     # -- reads for other parts ---------------------------------------------------------
     def changes_since(self, after_seq: int, limit: int = 1000) -> list[tuple[int, int]]:
@@ -279,63 +363,145 @@ class Store:
         )
 
     # -- publishing ----------------------------------------------------------------------
-    def _hub_record_for(
-        self, session: Session, source: SourceRecord | None, partner_id: str, source_key: str
-    ) -> HubRecord:
-        if source is not None:
-            hub = session.get(HubRecord, source.hub_record_id)
-            assert hub is not None
-            return hub
-        hub = HubRecord(
-            local_id=local_id_for(partner_id, source_key),
-            datestamp=0,
-            deleted=False,
-            access="open",
-            partner_id=partner_id,
-            canonical={},
-            content_hash="",
-        )
-        session.add(hub)
-        session.flush()
-        return hub
+    def _publish(self, conn: Connection, items: list[_Publication], partners: dict[str, Partner] | None,
+                 stamp: int) -> None:
+        """New datestamp, renderings, sets and a change-log entry for each item."""
+        partners = partners or {}
+        renderings, record_sets, changes = tables.record_renderings, tables.record_sets, tables.record_changes
+        ids = [item.hub_id for item in items]
+        kept_sets: dict[int, list[str]] = {}
+        if any(item.deleted for item in items):  # a tombstone stays in the sets it was in
+            for chunk in _chunks(ids, 500):
+                for rid, spec in conn.execute(select(record_sets.c.record_id, record_sets.c.set_spec)
+                                              .where(record_sets.c.record_id.in_(chunk))):
+                    kept_sets.setdefault(rid, []).append(spec)
+        for chunk in _chunks(ids, 500):
+            conn.execute(delete(renderings).where(renderings.c.record_id.in_(chunk)))
+            conn.execute(delete(record_sets).where(record_sets.c.record_id.in_(chunk)))
+        rendering_rows, set_rows, all_specs = [], [], set()
+        for item in items:
+            if item.deleted:
+                specs = sorted(kept_sets.get(item.hub_id, []))
+            else:
+                specs = oai_sets.memberships(item.partner_id, item.access, item.record)
+            all_specs.update(specs)
+            partner = partners.get(item.partner_id)
+            about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
+            for prefix, header_xml, record_xml in self.publisher.render(
+                    self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
+                rendering_rows.append({"record_id": item.hub_id, "prefix": prefix, "datestamp": stamp,
+                                       "header_xml": header_xml, "record_xml": record_xml})
+            set_rows += [{"set_spec": spec, "record_id": item.hub_id, "datestamp": stamp} for spec in specs]
+        conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
+                     .values(datestamp=stamp), [{"hid": hid} for hid in ids])
+        conn.execute(insert(renderings), rendering_rows)
+        if set_rows:
+            conn.execute(insert(record_sets), set_rows)
+        conn.execute(insert(changes), [{"record_id": hid, "changed_at": stamp} for hid in ids])
+        self._ensure_sets(conn, all_specs, partners)
 
-    def _publish(
-        self, session: Session, hub: HubRecord, source: SourceRecord, partner: Partner | None, stamp: int
-    ) -> None:
-        """New datestamp, renderings, sets and a change-log entry for ``hub``."""
-        hub.datestamp = stamp
-        record = CanonicalRecord.from_dict(hub.canonical or {})
-        specs = [] if hub.deleted else oai_sets.memberships(hub.partner_id, hub.access, record)
-        if hub.deleted:  # a tombstone stays in the sets it was in
-            specs = list(session.scalars(select(RecordSet.set_spec).where(RecordSet.record_id == hub.id)))
-        session.execute(delete(RecordRendering).where(RecordRendering.record_id == hub.id))
-        session.execute(delete(RecordSet).where(RecordSet.record_id == hub.id))
-        identifier = self.oai_identifier(hub.local_id)
-        for prefix, header_xml, record_xml in self.publisher.render(
-            identifier, stamp, specs, hub.deleted, record, source, partner
-        ):
-            session.add(
-                RecordRendering(
-                    record_id=hub.id, prefix=prefix, datestamp=stamp,
-                    header_xml=header_xml, record_xml=record_xml,
-                )
-            )
-        for spec in specs:
-            session.add(RecordSet(set_spec=spec, record_id=hub.id, datestamp=stamp))
-        self._ensure_sets(session, specs, partner)
-        session.add(RecordChange(record_id=hub.id, changed_at=stamp))
-        session.flush()
+    def _ensure_sets(self, conn: Connection, specs: Iterable[str], partners: dict[str, Partner]) -> None:
+        """Add the sets not yet listed (remembered per process: sets are never removed)."""
+        missing = sorted(set(specs) - self._known_sets)
+        if not missing:
+            return
+        oai = tables.oai_sets
+        present = set(conn.execute(select(oai.c.spec).where(oai.c.spec.in_(missing))).scalars())
+        for spec in missing:
+            if spec not in present:
+                partner = partners.get(spec.partition(":")[2]) if spec.startswith("partner:") else None
+                names = oai_sets.names_for(spec, partner)
+                conn.execute(_insert_ignore(conn, oai).values(spec=spec, name=oai_sets.set_name(names), names=names))
+        self._known_sets.update(missing)
 
-    def _ensure_sets(self, session: Session, specs: Sequence[str], partner: Partner | None) -> None:
-        for spec in specs:
-            names = oai_sets.names_for(spec, partner)
-            existing = session.get(OaiSet, spec)
-            if existing is None:
-                session.add(OaiSet(spec=spec, name=oai_sets.set_name(names), names=names))
-            elif spec.startswith("partner:") and existing.names != names:
-                existing.names = names
-                existing.name = oai_sets.set_name(names)
+    def _name_partner_set(self, session: Session, partner: Partner) -> None:
+        spec = f"partner:{partner.id}"
+        names = oai_sets.names_for(spec, partner)
+        existing = session.get(OaiSet, spec)
+        if existing is None:
+            session.add(OaiSet(spec=spec, name=oai_sets.set_name(names), names=names))
+        else:
+            existing.names, existing.name = names, oai_sets.set_name(names)
         session.flush()
+        self._known_sets.add(spec)
+
+
+@dataclass
+class _Prepared:
+    incoming: IncomingRecord
+    access: str
+    canonical: dict
+    digest: str
+
+
+@dataclass
+class _Known:
+    source_id: int | None
+    hub_id: int
+    local_id: str
+    digest: str
+    deleted: bool
+
+
+@dataclass
+class _Provenance:
+    source_key: str
+    source_datestamp: str | None
+    namespace: str | None
+    harvested_at: int
+
+
+@dataclass
+class _Publication:
+    hub_id: int
+    local_id: str
+    partner_id: str
+    deleted: bool
+    access: str
+    record: CanonicalRecord | None
+    provenance: _Provenance | None
+
+
+def _known(item: _Prepared, existing: dict[tuple[str, str], _Known]) -> _Known:
+    return existing[(item.incoming.partner_id, item.incoming.source_key)]
+
+
+def _source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: int) -> dict[str, Any]:
+    known = _known(p, existing)
+    incoming = p.incoming
+    return {"sid": known.source_id, "partner_id": incoming.partner_id, "source_key": incoming.source_key,
+            "source_datestamp": incoming.source_datestamp, "metadata_prefix": incoming.metadata_prefix,
+            "metadata_namespace": incoming.metadata_namespace, "source_sets": list(incoming.source_sets),
+            "raw": xml.legal_xml(incoming.raw) if incoming.raw is not None else None,
+            "canonical": p.canonical, "content_hash": p.digest, "harvested_at": stamp, "deleted": False,
+            "hub_record_id": known.hub_id}
+
+
+def provenance_xml(provenance: _Provenance | None, partner: Partner | None, partner_id: str) -> str | None:
+    if provenance is None:
+        return None
+    return provenance_of(partner.base_url if partner else None, partner_id, provenance.source_key,
+                         provenance.source_datestamp, provenance.namespace, provenance.harvested_at)
+
+
+def _insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-def]
+    """INSERT that skips rows whose key exists (another worker may have added it)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != key}
+
+
+def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def content_hash(canonical: dict | None, source_sets: list[str], *, deleted: bool) -> str:

@@ -150,10 +150,8 @@ def _list(conn: Connection, repo: Repository, request: Request, verb: str, colum
         after_id=last.record_id if last else state.after_id,
         cursor=state.cursor + len(items),
     )
-    yield f"<{verb}>"
-    for item in items:
-        yield item.xml
-    yield _token_xml(repo, verb, state, next_state, more) + f"</{verb}>"
+    yield "".join([f"<{verb}>", *(item.xml for item in items), _token_xml(repo, verb, state, next_state, more),
+                   f"</{verb}>"])
 
 
 def _list_state(conn: Connection, repo: Repository, request: Request, verb: str) -> ListState:
