@@ -354,7 +354,9 @@ def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None
                 record = read_record(etree.fromstring(text.encode(), safe_parser()))
             except etree.XMLSyntaxError as exc:
                 outcomes.add("still unreadable", f"{entry.id}: {exc}")
+                continue
             if record is None:
+                outcomes.add("still unreadable", f"{entry.id}: no OAI record header")
                 continue
             before = outcomes.counts["quarantined"]
             if store_record(store, session, partner, record, entry.metadata_prefix or "",

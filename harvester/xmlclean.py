@@ -141,6 +141,15 @@ def _repair(body: bytes, encoding: str | None) -> CleanDocument:
         return _salvage(text, repairs)
 
 
+def _declare(chunk: str, namespaces: str) -> str:
+    """The record with the envelope's namespace declarations, so its raw text stands alone."""
+    end = chunk.find(">")
+    start_tag = chunk[:end]
+    declared = [m.group(0) for m in _XMLNS.finditer(namespaces)]
+    missing = "".join(d for d in declared if d.split("=")[0].strip() + "=" not in start_tag.replace(" =", "="))
+    return start_tag + missing + chunk[end:]
+
+
 def _salvage(text: str, repairs: list[str]) -> CleanDocument:
     """Parse the envelope and each record apart, so one broken record costs only itself."""
     chunks = _RECORD_SPAN.findall(text)
@@ -163,7 +172,7 @@ def _salvage(text: str, repairs: list[str]) -> CleanDocument:
             wrapper = etree.fromstring(f"<w{namespaces}>{chunk}</w>".encode(), _STRICT)
             good.append(wrapper[0])
         except etree.XMLSyntaxError as exc:
-            broken.append((chunk, f"XML syntax error: {exc}"))
+            broken.append((_declare(chunk, namespaces), f"XML syntax error: {exc}"))
     if container is not None:
         token = container.find(f"{{{OAI_NS}}}resumptionToken")
         for element in good:
