@@ -54,23 +54,51 @@ def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> Canon
     return canonical
 
 
-def store_record(store: Store, session: Session, partner: PartnerConfig, record: HarvestedRecord,
-                 prefix: str, namespace: str, run_id: int | None, outcomes: Outcomes) -> bool:
-    """Crosswalk and write one record; on failure quarantine it. True when it was stored."""
+def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, prefix: str, namespace: str,
+            run_id: int | None, outcomes: Outcomes) -> IncomingRecord | None:
+    """The record crosswalked and ready for the store, or None after quarantining it."""
     try:
         canonical = crosswalk(record, namespace, partner.id)
-        incoming = IncomingRecord(
+        return IncomingRecord(
             partner_id=partner.id, source_key=record.identifier, record=canonical,
             raw=etree.tostring(record.metadata, encoding="unicode"), source_datestamp=record.datestamp,
             metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
             access=partner.access_for(record.sets, list(canonical.rights)))
     except Exception as exc:  # noqa: BLE001 - any reader failure quarantines this record only
-        return _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
+        _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
+        return None
+
+
+def write_all(store: Store, session: Session, incomings: list[IncomingRecord],
+              records: dict[str, HarvestedRecord], run_id: int | None, outcomes: Outcomes) -> set[str]:
+    """Write a page's records in one go (one by one when the store refuses one); keys stored."""
     try:
-        outcomes.add(store.write_record(session, incoming))
-    except StoreError as exc:
-        return _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
-    return True
+        statuses = store.write_records(session, incomings)
+    except StoreError:
+        statuses = []
+        for incoming in incomings:
+            try:
+                statuses.append(store.write_record(session, incoming))
+            except StoreError as exc:
+                record = records[incoming.source_key]
+                _quarantined(session, incoming.partner_id, run_id, record, exc, incoming.metadata_prefix or "",
+                             incoming.metadata_namespace or "", outcomes)
+                statuses.append("quarantined")
+    stored = set()
+    for incoming, status in zip(incomings, statuses, strict=True):
+        if status != "quarantined":
+            outcomes.add(status)
+            stored.add(incoming.source_key)
+    return stored
+
+
+def store_record(store: Store, session: Session, partner: PartnerConfig, record: HarvestedRecord,
+                 prefix: str, namespace: str, run_id: int | None, outcomes: Outcomes) -> bool:
+    """Crosswalk and write one record; on failure quarantine it. True when it was stored."""
+    incoming = prepare(session, partner, record, prefix, namespace, run_id, outcomes)
+    if incoming is None:
+        return False
+    return bool(write_all(store, session, [incoming], {record.identifier: record}, run_id, outcomes))
 
 
 def _quarantined(session: Session, partner_id: str, run_id: int | None, record: HarvestedRecord,

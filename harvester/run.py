@@ -26,7 +26,7 @@ from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
 from harvester.pages import ListGuard, ListPage, fetch_page
 from harvester.partners import PartnerConfig
-from harvester.records import Outcomes, identifier_in, quarantine, store_record
+from harvester.records import Outcomes, identifier_in, prepare, quarantine, write_all
 from repository.models import SourceRecord
 from repository.store import Store
 
@@ -198,12 +198,20 @@ class ListHarvest:
         with self.store.session() as session:
             run = session.get(HarvestRun, self.run_id)
             last_event: dict[str, bool] = {}
+            incomings, by_key = [], {}
             for record in page.records:
                 if record.deleted:
                     last_event[record.identifier] = True
-                elif store_record(self.store, session, self.partner, record, run.metadata_prefix,
-                                  run.metadata_namespace, run.id, outcomes):
+                    continue
+                incoming = prepare(session, self.partner, record, run.metadata_prefix, run.metadata_namespace,
+                                   run.id, outcomes)
+                if incoming is not None:
+                    incomings.append(incoming)
+                    by_key[record.identifier] = record
+                    last_event.pop(record.identifier, None)
                     last_event[record.identifier] = False
+            stored = write_all(self.store, session, incomings, by_key, run.id, outcomes) if incomings else set()
+            last_event = {k: v for k, v in last_event.items() if v or k in stored}
             for raw, error in page.broken:
                 key = identifier_in(raw)
                 quarantine(session, self.partner.id, run.id, key, error, raw, run.metadata_prefix,
@@ -331,9 +339,7 @@ def apply_deletions(store: Store, run_id: int) -> HarvestRun:
             if not keys:
                 run.status, run.phase, run.finished_at = "succeeded", "done", int(time.time())
                 return run
-            for key in keys:
-                if store.delete_record(session, run.partner_id, key) == "deleted":
-                    run.deleted += 1
+            run.deleted += store.delete_records(session, run.partner_id, list(keys)).count("deleted")
             session.execute(delete(PendingDeletion).where(PendingDeletion.run_id == run_id,
                                                           PendingDeletion.source_key.in_(keys)))
 
