@@ -52,10 +52,10 @@ def build_collection(db: Path, size: int) -> None:
     batch = 2000
     for start in range(have, size, batch):
         with store.session() as session:
-            for i in range(start, min(start + batch, size)):
-                partner = partners[i % len(partners)]
-                store.write_record(session, IncomingRecord(partner, f"oai:{partner}.kz:{i}", make_record(i),
-                                                           raw=f"<record>{i}</record>", metadata_prefix="oai_dc"))
+            store.write_records(session, [
+                IncomingRecord(partners[i % 4], f"oai:{partners[i % 4]}.kz:{i}", make_record(i),
+                               raw=f"<record>{i}</record>", metadata_prefix="oai_dc")
+                for i in range(start, min(start + batch, size))])
         done = min(start + batch, size)
         if done % 50000 == 0 or done == size:
             rate = (done - have) / (time.perf_counter() - started)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -92,8 +93,8 @@ class RecordRendering(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True)
     prefix: Mapped[str] = mapped_column(String(64), primary_key=True)
     datestamp: Mapped[int] = mapped_column(BigInteger)
-    header_xml: Mapped[str] = mapped_column(Text)
-    record_xml: Mapped[str] = mapped_column(Text)
+    header_xml: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8, served as is
+    record_xml: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class RecordSet(Base):

@@ -97,6 +97,8 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA mmap_size=1073741824")  # list pages are read, not copied
+            cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
 
         return engine
@@ -390,7 +392,8 @@ class Store:
             for prefix, header_xml, record_xml in self.publisher.render(
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
                 rendering_rows.append({"record_id": item.hub_id, "prefix": prefix, "datestamp": stamp,
-                                       "header_xml": header_xml, "record_xml": record_xml})
+                                       "header_xml": header_xml.encode("utf-8"),
+                                       "record_xml": record_xml.encode("utf-8")})
             set_rows += [{"set_spec": spec, "record_id": item.hub_id, "datestamp": stamp} for spec in specs]
         conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
                      .values(datestamp=stamp), [{"hid": hid} for hid in ids])

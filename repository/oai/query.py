@@ -30,7 +30,7 @@ _AFTER_SET = " AND (s.datestamp, s.record_id) > (:after_ds, :after_id) ORDER BY 
 class Item:
     record_id: int
     datestamp: int
-    xml: str
+    xml: bytes  # UTF-8, pre-rendered
 
 
 def _params(state: ListState) -> dict[str, object]:
@@ -59,7 +59,7 @@ def page(conn: Connection, state: ListState, size: int, column: str) -> tuple[li
     source = _FROM_SET + _AFTER_SET if state.set_spec else _FROM_ALL + _AFTER_ALL
     sql = f"SELECT r.record_id, r.datestamp, r.{column} " + source + " LIMIT :limit"
     rows = conn.execute(text(sql), {**_params(state), "limit": size + 1}).all()
-    items = [Item(rid, ds, xml) for rid, ds, xml in rows[:size]]
+    items = [Item(rid, ds, bytes(xml)) for rid, ds, xml in rows[:size]]
     return items, len(rows) > size
 
 
@@ -83,7 +83,7 @@ def count_sets(conn: Connection) -> int:
     return conn.execute(text("SELECT COUNT(*) FROM oai_sets")).scalar_one()
 
 
-def record_by_local_id(conn: Connection, local_id: str, prefix: str | None) -> tuple[int, str | None] | None:
+def record_by_local_id(conn: Connection, local_id: str, prefix: str | None) -> tuple[int, bytes | None] | None:
     """(record id, rendering in ``prefix`` or None) for a local id; None if unknown."""
     row = conn.execute(text("SELECT id FROM hub_records WHERE local_id = :l"), {"l": local_id}).first()
     if row is None:
@@ -94,7 +94,7 @@ def record_by_local_id(conn: Connection, local_id: str, prefix: str | None) -> t
         text("SELECT record_xml FROM record_renderings WHERE record_id = :r AND prefix = :p"),
         {"r": row[0], "p": prefix},
     ).scalar()
-    return row[0], xml
+    return row[0], bytes(xml) if xml is not None else None
 
 
 def prefixes_of(conn: Connection, record_id: int) -> list[str]:

@@ -46,7 +46,7 @@ class Repository:
     tokens: TokenCodec
 
 
-Body = Iterator[str]
+Body = Iterator[bytes]  # UTF-8 chunks of the response body
 
 
 def identify(conn: Connection, repo: Repository, _request: Request) -> Body:
@@ -68,15 +68,15 @@ def identify(conn: Connection, repo: Repository, _request: Request) -> Body:
         f"<scheme>oai</scheme><repositoryIdentifier>{xml.xml_text(repo.namespace)}</repositoryIdentifier>"
         f"<delimiter>:</delimiter><sampleIdentifier>{xml.xml_text(sample)}</sampleIdentifier>"
         "</oai-identifier></description>"
-    )
+    ).encode()
     if friends:
         urls = "".join(f"<baseURL>{xml.xml_text(u)}</baseURL>" for u in friends)
         yield (
             f'<description><friends xmlns="{FRIENDS_NS}" xmlns:xsi="{xml.XSI_NS}" '
             f'xsi:schemaLocation="{FRIENDS_NS} http://www.openarchives.org/OAI/2.0/friends.xsd">'
             f"{urls}</friends></description>"
-        )
-    yield "</Identify>"
+        ).encode()
+    yield b"</Identify>"
 
 
 def list_metadata_formats(conn: Connection, repo: Repository, request: Request) -> Body:
@@ -96,7 +96,7 @@ def list_metadata_formats(conn: Connection, repo: Repository, request: Request) 
             f"<metadataNamespace>{xml.xml_text(fmt.namespace)}</metadataNamespace></metadataFormat>"
         )
     parts.append("</ListMetadataFormats>")
-    yield "".join(parts)
+    yield "".join(parts).encode()
 
 
 def get_record(conn: Connection, repo: Repository, request: Request) -> Body:
@@ -107,7 +107,7 @@ def get_record(conn: Connection, repo: Repository, request: Request) -> Body:
         raise IdDoesNotExist(f"no record has the identifier {identifier!r}")
     if found[1] is None:
         raise CannotDisseminateFormat(f"{identifier} is not available as {prefix}")
-    yield f"<GetRecord>{found[1]}</GetRecord>"
+    yield b"<GetRecord>" + found[1] + b"</GetRecord>"
 
 
 def list_records(conn: Connection, repo: Repository, request: Request) -> Body:
@@ -135,7 +135,7 @@ def list_sets(conn: Connection, repo: Repository, request: Request) -> Body:
     next_state = replace(state, after_spec=sets[-1][0] if sets else "", cursor=state.cursor + len(sets))
     parts.append(_token_xml(repo, "ListSets", state, next_state, more))
     parts.append("</ListSets>")
-    yield "".join(parts)
+    yield "".join(parts).encode()
 
 
 def _list(conn: Connection, repo: Repository, request: Request, verb: str, column: str, size: int) -> Body:
@@ -150,8 +150,8 @@ def _list(conn: Connection, repo: Repository, request: Request, verb: str, colum
         after_id=last.record_id if last else state.after_id,
         cursor=state.cursor + len(items),
     )
-    yield "".join([f"<{verb}>", *(item.xml for item in items), _token_xml(repo, verb, state, next_state, more),
-                   f"</{verb}>"])
+    closing = _token_xml(repo, verb, state, next_state, more) + f"</{verb}>"
+    yield b"".join([f"<{verb}>".encode(), *(item.xml for item in items), closing.encode()])
 
 
 def _list_state(conn: Connection, repo: Repository, request: Request, verb: str) -> ListState:

@@ -29,13 +29,13 @@ def endpoint() -> Response:
         with store.engine.connect() as conn:
             body = handler(conn, repo, oai_request)
             first = next(body)  # runs the queries; data errors surface here
-        chunks: Iterable[str] = _chain(first, body)
+        chunks: Iterable[bytes] = _chain(first, body)
         opening = xml.envelope_open(now, repo.base_url, dict(oai_request.args, verb=oai_request.verb))
     except (OAIError, OAIErrors) as exc:
         errors = exc.errors if isinstance(exc, OAIErrors) else [exc]
         echo = {} if any(isinstance(e, BadVerb | BadArgument) for e in errors) else dict(pairs)
         opening = xml.envelope_open(now, repo.base_url, echo)
-        chunks = [xml.error(e.code, e.message) for e in errors]
+        chunks = [xml.error(e.code, e.message).encode() for e in errors]
     return _respond(opening, chunks)
 
 
@@ -45,16 +45,15 @@ def _request_pairs() -> list[tuple[str, str]]:
     return [(k, v) for k, values in source.lists() for v in values]
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield first
     yield from rest
 
 
-def _respond(opening: str, chunks: Iterable[str]) -> Response:
+def _respond(opening: str, chunks: Iterable[bytes]) -> Response:
     def body() -> Iterator[bytes]:
         yield opening.encode("utf-8")
-        for chunk in chunks:
-            yield chunk.encode("utf-8")
+        yield from chunks
         yield xml.ENVELOPE_CLOSE.encode("utf-8")
 
     encoding = _chosen_encoding(request.headers.get("Accept-Encoding", ""))

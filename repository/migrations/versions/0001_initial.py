@@ -59,8 +59,8 @@ def upgrade() -> None:
         sa.Column("record_id", sa.Integer, sa.ForeignKey("hub_records.id"), primary_key=True),
         sa.Column("prefix", sa.String(64), primary_key=True),
         sa.Column("datestamp", sa.BigInteger, nullable=False),
-        sa.Column("header_xml", sa.Text, nullable=False),
-        sa.Column("record_xml", sa.Text, nullable=False),
+        sa.Column("header_xml", sa.LargeBinary, nullable=False),
+        sa.Column("record_xml", sa.LargeBinary, nullable=False),
     )
     op.create_index("ix_renderings_list", "record_renderings", ["prefix", "datestamp", "record_id"])
     op.create_table(
