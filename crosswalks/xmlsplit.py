@@ -27,7 +27,6 @@ RECORD_ELEMENTS = {(OAI_NS, "record"), (MARC_NS, "record"), (MODS_NS, "mods"), (
 _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _TAG = re.compile(r"<(/?)([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
 _XMLNS = re.compile(r"""\sxmlns(?::([^\s=]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_BAD_TEXT = re.compile("[\ud800-\udfff]")
 _WRAP = "kazneb-wrap"
 
 PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True,
@@ -54,8 +53,8 @@ class Piece:
 
     def parse(self, parser: etree.XMLParser) -> etree._Element:
         """The record element; raises etree.XMLSyntaxError for a malformed record."""
-        root = etree.fromstring(self.wrapper_open + self.text + f"</{_WRAP}>", parser)
-        return root[0]
+        data = (self.wrapper_open + self.text + f"</{_WRAP}>").encode("utf-8")
+        return etree.fromstring(data, parser)[0]
 
 
 def detect_encoding(head: bytes) -> str:
@@ -226,10 +225,12 @@ def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) ->
             return
         text = buffer[begin:end]
         error = None
-        if _BAD_TEXT.search(text):
+        try:
+            text.encode("utf-8")  # fails only on the surrogates that stand for undecodable bytes
+        except UnicodeEncodeError:
             error = f"record {position}: bytes that are not valid in the file's declared encoding"
         yield Piece(position, text, wrapper, error)
-        buffer, start = buffer[end:], 0
+        start = end  # no copy: the buffer is compacted only when more text is read
 
 
 def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Iterator[str]) -> tuple[int, str, int]:

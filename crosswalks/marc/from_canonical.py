@@ -7,6 +7,7 @@ punctuation, the access level in 506/540 and in 856 $z, and writes back the
 
 from __future__ import annotations
 
+import operator
 import re
 
 from crosswalks import access
@@ -43,7 +44,7 @@ class _Writer:
         self.extra = [field_from_json(item) for item in rec.marc_extra]
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        subfields = [(c, v) for c, v in subfields if v and v.strip()]
+        subfields = [(c, v) for c, v in subfields if v]
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
 
@@ -284,7 +285,10 @@ class _Writer:
             elif not extra.is_control and _DATA_TAG.match(extra.tag) and extra.subfields:
                 extra.ind1, extra.ind2 = _indicator(extra.ind1), _indicator(extra.ind2)
                 self.fields.append(extra)
-        self.fields.sort(key=lambda f: (not f.is_control, f.tag))
+        self.fields.sort(key=_TAG_ORDER)  # control tags (00X) sort before data tags
+
+
+_TAG_ORDER = operator.attrgetter("tag")
 
 
 def _indicator(value: str) -> str:

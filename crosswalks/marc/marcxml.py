@@ -54,18 +54,27 @@ def repair_leader(leader: str) -> str:
     return leader[:20] + "4500"
 
 
+_SUBFIELD_OPEN: dict[str, str] = {}
+
+
+def _subfield_open(code: str) -> str:
+    opening = _SUBFIELD_OPEN.get(code)
+    if opening is None:
+        opening = _SUBFIELD_OPEN[code] = f'<marc:subfield code="{escape(code)}">'
+    return opening
+
+
 def field_xml(marc_field: MarcField) -> str:
     if marc_field.value is not None:
         return f'<marc:controlfield tag="{marc_field.tag}">{escape(marc_field.value)}</marc:controlfield>'
-    subs = "".join([f'<marc:subfield code="{escape(c)}">{escape(v)}</marc:subfield>'
-                    for c, v in marc_field.subfields])
+    subs = "".join([_subfield_open(c) + escape(v) + "</marc:subfield>" for c, v in marc_field.subfields])
     return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
             f'ind2="{escape(marc_field.ind2)}">{subs}</marc:datafield>')
 
 
 def render_marcxml(record: MarcRecord) -> str:
     """``<marc:record>`` with namespace and schema location; empty data fields are left out."""
-    body = "".join(field_xml(f) for f in record.fields if f.value is not None or f.subfields)
+    body = "".join([field_xml(f) for f in record.fields if f.value is not None or f.subfields])
     return finish(f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
                   f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
                   f"<marc:leader>{escape(record.leader)}</marc:leader>{body}</marc:record>")

@@ -64,20 +64,15 @@ class _Builder:
 
     def build(self) -> CanonicalRecord:
         for marc_field in self.marc.fields:
-            handler = self._handler(marc_field.tag)
-            if handler is None or handler(marc_field) is False:
+            handler = _HANDLERS.get(marc_field.tag)
+            if handler is None and marc_field.tag[:1] == "5" and marc_field.tag not in tables.NOT_NOTES:
+                handler = _Builder._note
+            if handler is None or handler(self, marc_field) is False:
                 if marc_field.tag not in _DERIVED_TAGS:
                     self.rec.marc_extra.append(field_to_json(marc_field))
         self._from_leader_and_008()
         _dedupe(self.rec)
         return self.rec
-
-    def _handler(self, tag: str):
-        """The reader method for a tag (None: the field is kept as marc_extra)."""
-        name = _DISPATCH.get(tag)
-        if name is None and tag[:1] == "5" and tag not in tables.NOT_NOTES:
-            name = "_note"
-        return getattr(self, name) if name else None
 
     # -- control fields and identifiers ------------------------------------------
     def _f001(self, f: MarcField) -> None:
@@ -323,6 +318,9 @@ _DISPATCH: dict[str, str] = {
     **{tag: "_subject" for tag in tables.SUBJECT_TAGS},
     **{tag: "_relation" for tag in _RELATION_TAGS},
 }
+
+
+_HANDLERS = {tag: getattr(_Builder, name) for tag, name in _DISPATCH.items()}
 
 
 def _kind(leader: str, fixed: str, rec: CanonicalRecord) -> str | None:

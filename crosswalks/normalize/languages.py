@@ -81,6 +81,8 @@ def language_code(text: str | None) -> str | None:
     """ISO 639-2/B code for one language name or code, else None."""
     if not text:
         return None
+    if text in _BY_NAME:  # the usual case: a MARC code such as "kaz"
+        return _BY_NAME[text]
     key = _key(text)
     if key in _BY_NAME:
         return _BY_NAME[key]
