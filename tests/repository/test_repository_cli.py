@@ -1,0 +1,101 @@
+"""The store's commands through click's runner: init, import, stats, demo; and the settings docs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from kazneb.cli import main
+from kazneb.config import SETTINGS, ConfigError, load_settings
+from repository.models import HubRecord, SourceRecord
+from repository.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "repository" / "sample_data"
+
+
+def run(db_url: str, *args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, list(args), env={"KAZNEB_DATABASE_URL": db_url}, catch_exceptions=False)
+    return result
+
+
+def test_init_import_stats(db_url: str) -> None:
+    assert run(db_url, "init").exit_code == 0
+    store = Store.from_settings(load_settings(overrides={"database.url": db_url}))
+    with store.session() as session:
+        store.upsert_partner(session, "kaznu", names={"en": "KazNU"}, default_access="open")
+    result = run(db_url, "import", "--partner", "kaznu", "--access", "read-only", str(SAMPLES / "kaznu.oai_dc.xml"))
+    assert result.exit_code == 0, result.output
+    assert "4 new" in result.output and "1 skipped" in result.output
+    again = run(db_url, "import", "--partner", "kaznu", "--access", "read-only", str(SAMPLES / "kaznu.oai_dc.xml"))
+    assert "0 new" in again.output and "4 unchanged" in again.output
+    with store.session() as session:
+        keys = set(session.scalars(select(SourceRecord.source_key)))
+        assert "oai:repository.kaznu.kz:123456789/2001" in keys
+        assert set(session.scalars(select(HubRecord.access))) == {"read-only"}
+    stats = run(db_url, "stats")
+    assert re.search(r"read-only\s+4", stats.output)
+    assert "total hub records: 4" in stats.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_import_reports_bad_records_and_keeps_the_rest(db_url: str, tmp_path: Path) -> None:
+    run(db_url, "init")
+    store = Store.from_settings(load_settings(overrides={"database.url": db_url}))
+    with store.session() as session:
+        store.upsert_partner(session, "lib", names={"en": "Library"})
+    bad = tmp_path / "mixed.xml"
+    bad.write_text(
+        '<collection xmlns="http://www.loc.gov/MARC21/slim">'
+        '<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">ok-1</controlfield>'
+        '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Good record</subfield></datafield></record>'
+        '<record><leader>00000nam a2200000 a 4500</leader></record>'
+        '<record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">ok-2</controlfield>'
+        '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">Another</subfield></datafield></record>'
+        "</collection>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "--partner", "lib", str(bad)],
+                                env={"KAZNEB_DATABASE_URL": db_url})
+    assert result.exit_code == 1
+    assert "mixed.xml: record 2" in result.output
+    assert "2 new" in result.output and "1 failed" in result.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_import_refuses_unknown_partner(db_url: str) -> None:
+    result = run(db_url, "import", "--partner", "nobody", str(SAMPLES / "kaznu.oai_dc.xml"))
+    assert result.exit_code != 0
+    assert "unknown partner 'nobody'" in result.output
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_demo_loads_three_languages_two_partners_three_levels(db_url: str) -> None:
+    result = run(db_url, "demo", "--no-serve")
+    assert result.exit_code == 0, result.output
+    store = Store.from_settings(load_settings(overrides={"database.url": db_url}))
+    with store.session() as session:
+        hubs = session.scalars(select(HubRecord)).all()
+    assert {h.partner_id for h in hubs} == {"nabrk", "kaznu"}
+    assert {h.access for h in hubs} == {"open", "read-only", "preview-24"}
+    languages = {code for h in hubs for code in h.canonical.get("languages", [])}
+    assert {"kaz", "rus", "eng"} <= languages
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [s.key for s in SETTINGS if f"`{s.key}`" not in readme]
+    assert missing == []
+
+
+def test_bad_configuration_names_the_file_and_setting(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[oai]\npage_size = 0\n[hub]\nnamespace = "kazneb.kz"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="oai.page_size"):
+        load_settings(config)
+    result = CliRunner().invoke(main, ["--config", str(config), "stats"])
+    assert result.exit_code != 0 and "oai.page_size" in result.output
+    with pytest.raises(ConfigError, match="not found"):
+        load_settings(tmp_path / "missing.toml")
