@@ -47,8 +47,11 @@ def search_unavailable(error: SearchError):  # type: ignore[no-untyped-def]
     return _error(503, "search_unavailable", str(error))
 
 
-@api_blueprint.errorhandler(HTTPException)
+@api_blueprint.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    """JSON errors under /api, even for paths no route matches; other paths keep Flask's pages."""
+    if not request.path.startswith(api_blueprint.url_prefix + "/"):
+        return error
     return _error(error.code or 500, error.name.lower().replace(" ", "_"), error.description or error.name)
 
 

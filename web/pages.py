@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from search.engine import BadRequest, SearchError
 from web import i18n
-from web.params import SEARCH_PARAMETERS, search_request
+from web.params import search_request
 from web.records import ACTIONS, record_json
 from web.services import search_engine, store
 
@@ -25,7 +25,7 @@ def search_page():  # type: ignore[no-untyped-def]
     args.pop("lang", None)
     error = page = None
     try:
-        search = search_request(args, allowed=(*SEARCH_PARAMETERS,), default_size=PAGE_SIZE)
+        search = search_request(args, default_size=PAGE_SIZE, strict=False)
         page = search_engine().search(search)
     except BadRequest as exc:
         error, search = exc, None

@@ -11,11 +11,16 @@ MAX_VALUE = 300
 
 
 def search_request(args, allowed: tuple[str, ...] = SEARCH_PARAMETERS,  # type: ignore[no-untyped-def]
-                   default_size: int = 20) -> SearchRequest:
-    """A :class:`SearchRequest` from query-string ``args`` (a werkzeug MultiDict)."""
+                   default_size: int = 20, strict: bool = True) -> SearchRequest:
+    """A :class:`SearchRequest` from query-string ``args`` (a werkzeug MultiDict).
+
+    ``strict`` (the API) refuses empty values; the web form may send empty fields, which mean "not set".
+    """
     for name in args:
         if name not in allowed:
             raise BadRequest(name, f"unknown parameter; the search takes {', '.join(SEARCH_PARAMETERS)}")
+        if strict and name != "q" and "" in args.getlist(name):
+            raise BadRequest(name, "must not be empty")
     q = _single(args, "q") or "*"
     if len(q) > MAX_Q:
         raise BadRequest("q", f"longer than {MAX_Q} characters")

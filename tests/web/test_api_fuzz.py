@@ -16,6 +16,8 @@ def test_api_conforms_to_its_openapi_document(site_url: str) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} == {"/search", "/records/{record_id}"}
     for operation, mode in itertools.product(operations, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)):
+        if mode is GenerationMode.NEGATIVE and operation.path != "/search":
+            continue  # any string is a valid record id: there is no invalid one to send
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -60,7 +60,7 @@ def test_unknown_record_is_404_json(api_url: str) -> None:
     ({"sort": "random"}, "sort"), ({"year_from": "MCM"}, "year_from"),
     ({"year_from": "2000", "year_to": "1990"}, "year_to"), ({"access": "secret"}, "access"),
     ({"cursor": "%%%"}, "cursor"), ({"q": "year:someday"}, "q"), ({"colour": "red"}, "colour"),
-    ({"q": ["a", "b"]}, "q"), ({"q": "x" * 1001}, "q"),
+    ({"q": ["a", "b"]}, "q"), ({"q": "x" * 1001}, "q"), ({"language": ""}, "language"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(api_url: str, params: dict, parameter: str) -> None:
     answer = get(api_url, "/api/search", **params)
