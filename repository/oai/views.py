@@ -66,9 +66,17 @@ def _respond(opening: str, chunks: Iterable[bytes]) -> Response:
 
 
 def _chosen_encoding(accept: str) -> str | None:
-    offered = {part.split(";")[0].strip().lower(): part for part in accept.split(",")}
+    """gzip or deflate when the client accepts it (a zero quality value refuses it)."""
+    accepted = {}
+    for part in accept.split(","):
+        name, _, params = part.strip().partition(";")
+        quality = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+        try:
+            accepted[name.strip().lower()] = float(quality)
+        except ValueError:
+            accepted[name.strip().lower()] = 0.0
     for name in ("gzip", "deflate"):
-        if name in offered and "q=0" not in offered[name].replace(" ", "").replace("q=0.", "q=x"):
+        if accepted.get(name, 0.0) > 0:
             return name
     return None
 

@@ -298,3 +298,19 @@ def harvest_from_token(url: str, token: str) -> tuple[list[str], list]:
         element = root.find(f".//{OAI}resumptionToken")
         token = element.text if element is not None else None
     return identifiers, []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("gzip", "gzip"), ("deflate", "deflate"), ("gzip;q=0, deflate", "deflate"), ("br;q=1, gzip;q=0", None),
+    ("identity", None), ("gzip;q=bogus", None),
+])
+def test_content_encoding_negotiation(hub_url, collection, accept, expected):  # type: ignore[no-untyped-def]
+    import zlib
+
+    response = requests.get(f"{hub_url}/oai", params={"verb": "Identify"}, headers={"Accept-Encoding": accept},
+                            timeout=30, stream=True)
+    assert response.headers.get("Content-Encoding") == expected
+    raw = response.raw.read(decode_content=False)
+    body = {"gzip": gzip.decompress, "deflate": zlib.decompress, None: lambda b: b}[expected](raw)
+    assert assert_valid(body).find(f"{OAI}Identify") is not None
