@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import re
-
 from crosswalks.xmltext import squeeze
 
 _SEPARATORS = " /:;=,+"
-#: A final full stop is kept after these (initials and common abbreviations).
-_KEEP_DOT = re.compile(
-    r"(?:^|[\s.(\-])(?:\w|[A-ZА-ЯӘҒҚҢӨҰҮҺІ]\w|etc|Jr|Sr|Inc|Ltd|Co|ed|eds|vol|t|ж|г|гг|в|вв|ғ|т|б|с|p|pp|изд|ред"
-    r"|сост|пер|ил|портр|табл|карт|факс|цв|им|акад|проф|обл|р-н|ш|ст|кн|вып|ч|No|no|св)\.$"
+#: A final full stop is kept after these abbreviations (and after initials: one letter,
+#: or a capital and one letter such as "Zh.").
+ABBREVIATIONS = frozenset(
+    "etc Jr Sr Inc Ltd Co ed eds vol t ж г гг в вв ғ т б с p pp изд ред сост пер ил портр табл карт факс цв "
+    "им акад проф обл р-н ш ст кн вып ч No no св".split()
 )
+_TOKEN_BREAKS = " .(-"
+
+
+def keeps_final_dot(value: str) -> bool:
+    """True when the full stop ending ``value`` belongs to an initial or an abbreviation."""
+    head = value[:-1]
+    token = head[max(head.rfind(c) for c in _TOKEN_BREAKS) + 1:]
+    if len(token) == 1:
+        return token.isalnum()
+    if len(token) == 2 and token[0].isupper() and token.isalpha():
+        return True
+    return token in ABBREVIATIONS
 
 
 def trim_isbd(text: str | None) -> str:
@@ -22,7 +33,7 @@ def trim_isbd(text: str | None) -> str:
     if not text:
         return ""
     value = squeeze(text).strip(_SEPARATORS)
-    while value[-1:] == "." and not value.endswith("...") and not _KEEP_DOT.search(value):
+    while value[-1:] == "." and not value.endswith("...") and not keeps_final_dot(value):
         value = value[:-1].rstrip(_SEPARATORS)
     return value
 

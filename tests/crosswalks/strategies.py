@@ -23,13 +23,13 @@ from crosswalks.model import (
     Title,
 )
 from crosswalks.normalize.isbn import isbn10_to_13
-from crosswalks.normalize.punctuation import _KEEP_DOT
+from crosswalks.normalize.punctuation import keeps_final_dot
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzабвгдежзийклмнопрстуфхцчшщыэюяәғқңөұүһі"
 KINDS = sorted(DOCUMENT_KINDS)
 
 word = st.text(alphabet=LETTERS, min_size=4, max_size=9).filter(
-    lambda w: not _KEEP_DOT.search(w + ".") and w not in TYPE_KINDS)
+    lambda w: not keeps_final_dot(w + ".") and w not in TYPE_KINDS)
 capitalised = word.map(str.capitalize)
 
 
