@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -108,8 +108,11 @@ def make_engine(url: str) -> Engine:
 class Store:
     """Partner records in, published hub records out."""
 
-    def __init__(self, engine: Engine, namespace: str, base_url: str = "") -> None:
+    def __init__(self, engine: Engine, namespace: str, base_url: str = "",
+                 clock: Callable[[], int] = now_seconds) -> None:
         self.engine = engine
+        #: Source of datestamps (whole seconds, UTC); tests may run it behind real time.
+        self.clock = clock
         self.namespace = namespace
         self.publisher = Publisher(namespace)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -202,7 +205,7 @@ class Store:
         """Tombstone several of a partner's records; an outcome for each key."""
         conn = session.connection()
         existing = self._existing_sources(conn, [(partner_id, k) for k in source_keys])
-        stamp = now_seconds()
+        stamp = self.clock()
         digest = content_hash(None, [], deleted=True)
         statuses, doomed = [], {}
         for key in source_keys:
@@ -249,7 +252,7 @@ class Store:
                                  source.harvested_at)
         item = _Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, access,
                             CanonicalRecord.from_dict(canonical), provenance)
-        self._publish(conn, [item], partners, now_seconds())
+        self._publish(conn, [item], partners, self.clock())
         return True
 
     def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner]) -> _Prepared:
@@ -287,7 +290,7 @@ class Store:
 
     def _write_changed(self, conn: Connection, items: list[_Prepared],
                        existing: dict[tuple[str, str], _Known], partners: dict[str, Partner]) -> None:
-        stamp = now_seconds()
+        stamp = self.clock()
         sources, hubs = tables.source_records, tables.hub_records
         fresh = [p for p in items if (p.incoming.partner_id, p.incoming.source_key) not in existing]
         if fresh:

@@ -3,13 +3,15 @@
 * ``db_url`` — parametrised: a fresh SQLite file and a fresh PostgreSQL database
   (the server is installed and started by ``tests/services/postgres.py``).
 * ``settings`` — the default settings pointed at ``db_url`` with small page sizes.
-* ``store`` — a migrated :class:`repository.store.Store` on those settings.
+* ``store`` — a migrated :class:`repository.store.Store` on those settings, stamping records
+  two seconds in the past (see the fixture).
 * ``hub_app`` / ``hub_url`` — the hub's Flask app, and the same served over real HTTP.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,6 +65,9 @@ def store(settings: Settings):  # type: ignore[no-untyped-def]
     from repository.store import Store
 
     store = Store.from_settings(settings)
+    # Records are stamped as if written two seconds ago: the provider ends every list before
+    # the current second, and tests want what they just wrote to be listed at once.
+    store.clock = lambda: int(time.time()) - 2
     migrate(store.engine)
     yield store
     store.engine.dispose()
