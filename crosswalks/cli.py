@@ -43,7 +43,9 @@ def convert(paths: list[Path], source: str, target: str, out: TextIO, err: TextI
         out.write('<?xml version="1.0" encoding="UTF-8"?>\n' + head + "\n")
     for path in paths:
         file_format = None if source in ("auto", "oai", "marcxml", "oai_dc", "mods") else source
+        seen = 0
         for result in read_file(path, format=file_format, encoding=encoding):
+            seen += 1
             if result.deleted:
                 continue
             if result.record is None:
@@ -58,6 +60,8 @@ def convert(paths: list[Path], source: str, target: str, out: TextIO, err: TextI
                 continue
             out.write(text + "\n")
             converted += 1
+        if not seen:
+            err.write(f"{path}: no records found (an OAI-PMH response without records, or not a record file)\n")
     if tail:
         out.write(tail + "\n")
     return converted, failed

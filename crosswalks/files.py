@@ -119,7 +119,7 @@ def _xml_record(position: int, raw: str, parse) -> ReadResult:
     if element.tag == f"{{{OAI_NS}}}record":
         return _oai_record(position, raw, element)
     try:
-        record = read_metadata(element)
+        record = read_metadata(element, "marcxml" if element.tag == "record" else None)
     except (CrosswalkError, MarcXmlError) as exc:
         return ReadResult(position, _identifier(element), None, raw, error=f"record {position}: {exc}")
     return ReadResult(position, _identifier(element), record, raw)
@@ -154,7 +154,7 @@ def _oai_record(position: int, raw: str, element: etree._Element) -> ReadResult:
 
 def _identifier(element: etree._Element) -> str | None:
     tag = element.tag
-    if tag == f"{{{MARC_NS}}}record":
+    if tag in (f"{{{MARC_NS}}}record", "record"):
         for child in element:
             if child.get("tag") == "001":
                 return (child.text or "").strip() or None

@@ -90,6 +90,8 @@ class _Scanner:
         return ""
 
     def wanted(self, ns: str, local: str) -> bool:
+        if (ns, local) == ("", "record") and self.root in (("", "collection"), ("", "record")):
+            return True  # MARCXML written without its namespace
         if (ns, local) not in RECORD_ELEMENTS:
             return False
         if self.root == (OAI_NS, "OAI-PMH"):

@@ -24,21 +24,23 @@ def _indicator(value: str | None) -> str:
 
 
 def parse_marcxml(element: etree._Element) -> MarcRecord:
-    """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank)."""
+    """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank).
+
+    Elements without a namespace (seen in the wild) are read as MARC21slim too.
+    """
     leader = ""
     fields: list[MarcField] = []
     append = fields.append
-    for child in element:
+    for child in element.iterchildren(_DATA, _CONTROL, _LEADER, "datafield", "controlfield", "leader"):
         tag = child.tag
+        attrib = child.attrib
         if tag == _DATA or tag == "datafield":
-            subs = [(s.get("code") or " ", s.text or "") for s in child
-                    if s.tag == _SUB or s.tag == "subfield"]
-            attrib = child.attrib
+            subs = [(s.get("code") or " ", s.text or "") for s in child.iterchildren(_SUB, "subfield")]
             append(MarcField(attrib.get("tag") or "", _indicator(attrib.get("ind1")),
                              _indicator(attrib.get("ind2")), subs))
         elif tag == _CONTROL or tag == "controlfield":
-            append(MarcField(child.get("tag") or "", value=child.text or ""))
-        elif tag == _LEADER or tag == "leader":
+            append(MarcField(attrib.get("tag") or "", value=child.text or ""))
+        else:
             leader = child.text or ""
     if not fields:
         raise MarcXmlError("MARCXML record has no fields")
@@ -67,7 +69,9 @@ def _subfield_open(code: str) -> str:
 def field_xml(marc_field: MarcField) -> str:
     if marc_field.value is not None:
         return f'<marc:controlfield tag="{marc_field.tag}">{escape(marc_field.value)}</marc:controlfield>'
-    subs = "".join([_subfield_open(c) + escape(v) + "</marc:subfield>" for c, v in marc_field.subfields])
+    opening = _SUBFIELD_OPEN.get
+    subs = "".join([(opening(c) or _subfield_open(c)) + escape(v) + "</marc:subfield>"
+                    for c, v in marc_field.subfields])
     return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
             f'ind2="{escape(marc_field.ind2)}">{subs}</marc:datafield>')
 

@@ -11,13 +11,12 @@ ABBREVIATIONS = frozenset(
     "etc Jr Sr Inc Ltd Co ed eds vol t ж г гг в вв ғ т б с p pp изд ред сост пер ил портр табл карт факс цв "
     "им акад проф обл р-н ш ст кн вып ч No no св".split()
 )
-_TOKEN_BREAKS = " .(-"
 
 
 def keeps_final_dot(value: str) -> bool:
     """True when the full stop ending ``value`` belongs to an initial or an abbreviation."""
     head = value[:-1]
-    token = head[max(head.rfind(c) for c in _TOKEN_BREAKS) + 1:]
+    token = head[max(head.rfind(" "), head.rfind("."), head.rfind("("), head.rfind("-")) + 1:]
     if len(token) == 1:
         return token.isalnum()
     if len(token) == 2 and token[0].isupper() and token.isalpha():

@@ -159,3 +159,10 @@ def test_oai_record_with_unknown_metadata_format_is_reported():
     assert results[0].error.startswith("record 1 (oai:x:1): no reader for metadata format")
     assert results[0].identifier == "oai:x:1"
     assert _titles(results)[1] == "Two" and results[1].identifier == "oai:x:2"
+
+
+def test_marcxml_without_namespace():
+    text = collection("Bare one", "Bare two").replace(' xmlns="http://www.loc.gov/MARC21/slim"', "")
+    results = list(read_bytes(text.encode()))
+    assert _titles(results) == ["Bare one", "Bare two"]
+    assert [r.identifier for r in results] == ["1", "2"]

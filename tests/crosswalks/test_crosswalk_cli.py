@@ -64,3 +64,10 @@ def test_forced_source_format_and_encoding(runner, tmp_path: Path):
 def test_unknown_target_is_a_usage_error(runner):
     result = runner.invoke(main, ["crosswalk", "--to", "bibtex", str(SAMPLES / "pymarc" / "1251.dat")])
     assert result.exit_code == 2 and "bibtex" in result.stderr
+
+
+def test_a_file_without_records_is_named(runner):
+    empty = SAMPLES / "sickle" / "Identify.xml"
+    result = runner.invoke(main, ["crosswalk", "--to", "oai_dc", str(empty)])
+    assert result.exit_code == 0
+    assert f"{empty}: no records found" in result.stderr
