@@ -93,7 +93,7 @@ def _read_iso2709(chunks: Iterator[bytes], encoding: str | None) -> Iterator[Rea
         except (MarcDecodeError, ValueError, LookupError) as exc:
             yield ReadResult(position, None, None, raw, error=f"record {position}: {exc}")
             continue
-        record.source.format = "marc21"
+        record.source.format = "marc21" if record.source.format != "unimarc" else "unimarc"
         identifier = marc.control("001")
         yield ReadResult(position, identifier.strip() if identifier else None, record, render_marcxml(marc))
 

@@ -13,6 +13,7 @@ import re
 from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
+from crosswalks.marc.unimarc import is_unimarc, unimarc_to_canonical
 from crosswalks.model import (
     Agent,
     CanonicalRecord,
@@ -363,7 +364,9 @@ def _dedupe(rec: CanonicalRecord) -> None:
 
 
 def marc_to_canonical(marc: MarcRecord) -> CanonicalRecord:
-    """The canonical record for one MARC 21 bibliographic record."""
+    """The canonical record for one MARC 21 (or UNIMARC/RUSMARC) bibliographic record."""
+    if is_unimarc(marc):
+        return unimarc_to_canonical(marc)
     record = _Builder(marc).build()
     record.source.format = record.source.format or "marc21"
     return record

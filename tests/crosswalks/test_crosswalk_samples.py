@@ -194,3 +194,16 @@ def test_loc_stylesheet_faults_not_repeated():
     assert "<dc:language>kaz</dc:language>" in dc
     assert "<dc:publisher/>" not in dc and "<dc:date/>" not in dc and "<dc:language/>" not in dc
     assert record.contributors[0].relator == "редактор"
+
+
+def test_unimarc_record_is_read_with_its_own_tags():
+    record = _results("pymarc/testunimarc.dat")[0].record
+    assert record.source.format == "unimarc"
+    assert record.main_title == "L'altra faccia della spirale"
+    assert [a.name for a in record.creators] == ["Asimov, Isaac"]
+    assert [a.name for a in record.contributors] == ["Fruttero, Carlo", "Lucentini, Franco", "Scaglia, Cesare"]
+    assert record.publishers == ["A. Mondadori"] and record.places == ["Milano"] and record.year == 1996
+    assert record.languages == ["ita"] and record.pages == 201
+    assert record.identifiers_of("isbn") == ["9788804406822"]
+    assert ("Il ciclo delle fondazioni", "4") in [(r.title, r.number) for r in record.relations]
+    assert record.marc_extra == []  # UNIMARC tags would mean other things in the MARC 21 the hub writes
