@@ -9,8 +9,8 @@ from crosswalks.dc.reader import read_oai_dc
 from crosswalks.marc.marcxml import MARC_NS, parse_marcxml
 from crosswalks.marc.to_canonical import marc_to_canonical
 from crosswalks.model import CanonicalRecord
-
-MODS_NS = "http://www.loc.gov/mods/v3"
+from crosswalks.mods import MODS_NS
+from crosswalks.mods.reader import read_mods
 
 
 class CrosswalkError(ValueError):
@@ -25,13 +25,6 @@ def read_marcxml(element: etree._Element) -> CanonicalRecord:
     record.source.format = "marcxml"
     record.source.metadata_namespace = MARC_NS
     return record
-
-
-def read_mods(element: etree._Element) -> CanonicalRecord:
-    """The canonical record for a ``mods:mods`` element (MODS 3.x)."""
-    from crosswalks.mods.reader import read_mods as _read_mods
-
-    return _read_mods(element)
 
 
 def _local(tag: object) -> str:
