@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from crosswalks.xmltext import squeeze
 
 _SEPARATORS = " /:;=,+"
@@ -31,7 +33,12 @@ def trim_isbd(text: str | None) -> str:
     """
     if not text:
         return ""
-    value = squeeze(text).strip(_SEPARATORS)
+    if text.isprintable() and "  " not in text:  # the usual case: no controls, no runs of spaces
+        value = text.strip(_SEPARATORS)
+        if not value.isascii() and not unicodedata.is_normalized("NFC", value):
+            value = unicodedata.normalize("NFC", value)
+    else:
+        value = squeeze(text).strip(_SEPARATORS)
     while value[-1:] == "." and not value.endswith("...") and not keeps_final_dot(value):
         value = value[:-1].rstrip(_SEPARATORS)
     return value
