@@ -44,7 +44,10 @@ class _Writer:
         self.extra = [field_from_json(item) for item in rec.marc_extra]
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        subfields = [(c, v) for c, v in subfields if v]
+        for _, value in subfields:
+            if not value:
+                subfields = [(c, v) for c, v in subfields if v]
+                break
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
 
