@@ -38,7 +38,7 @@ class Item:
     deleted: bool = False
 
 
-def dc_item(identifier: str, title: str, datestamp: str = "2024-01-01T00:00:00Z", **extra: str) -> Item:
+def dc_item(identifier: str, title: str, datestamp: str = "2024-01-01T00:00:00Z", /, **extra: str) -> Item:
     """An item whose metadata is a small oai_dc record."""
     fields = "".join(f"<dc:{k}>{escape(v)}</dc:{k}>" for k, v in extra.items())
     xml = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}">'
