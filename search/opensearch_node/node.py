@@ -37,12 +37,21 @@ def ensure_built() -> None:
     """Run Maven unless the jar and its dependencies are already in ``target/``."""
     if JAR.exists() and LIB.is_dir() and any(LIB.glob("opensearch-*.jar")):
         return
-    if shutil.which("mvn") is None:
-        raise NodeError("Maven (mvn) is not installed: apt-get install -y maven openjdk-17-jdk-headless")
+    if shutil.which("mvn") is None or shutil.which("java") is None:
+        _apt_install("maven", "openjdk-17-jdk-headless")
     result = subprocess.run(["mvn", "-q", "-B", "package", "dependency:copy-dependencies", "-DskipTests"],
                             cwd=HERE, capture_output=True, text=True)
     if result.returncode != 0:
         raise NodeError(f"building the OpenSearch test node failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+
+
+def _apt_install(*packages: str) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env, capture_output=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=True, env=env, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise NodeError(f"Java 17 and Maven are needed and apt-get could not install them: {exc}") from exc
 
 
 @contextlib.contextmanager

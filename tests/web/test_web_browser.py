@@ -5,15 +5,15 @@ Screenshots go to tests/web/artefacts/ (git-ignored; CI keeps them as artefacts)
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.web.chromium import ensure_chromium
+
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]
 
@@ -22,7 +22,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 def browser() -> Iterator[Browser]:
     ARTEFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS, headless=True)
         yield browser
         browser.close()
 
