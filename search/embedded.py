@@ -131,7 +131,14 @@ class EmbeddedEngine(SearchEngine):
             generation = self.create()
         if self._index is None or generation != self._generation:
             self.close()
-            self._index = _open_index(self.root / generation, self.schema)
+            folder = self.root / generation
+            if not folder.is_dir():
+                raise SearchError(f"{self.alias_file} names {generation}, which is not in {self.root}: "
+                                  "run `kazneb index rebuild`")
+            try:
+                self._index = _open_index(folder, self.schema)
+            except ValueError as exc:
+                raise SearchError(f"cannot open the search index {folder}: {exc}") from exc
             self._generation = generation
         return self._index
 

@@ -72,3 +72,14 @@ CORPUS: dict[str, tuple[str, str, CanonicalRecord]] = {
     "en-3": ("nabrk", "open", record(
         "Steppe ecology", creators=("Brown, Ann",), lang="eng", kind="article", subjects=("Ecology",))),
 }
+
+
+def load_corpus(store) -> None:  # type: ignore[no-untyped-def]
+    """Write the corpus into a real store (two partners) through its public API."""
+    from repository.store import IncomingRecord
+
+    with store.session() as session:
+        for partner in ("nabrk", "kaznu"):
+            store.upsert_partner(session, partner)
+        for key, (partner, access, canonical) in CORPUS.items():
+            store.write_record(session, IncomingRecord(partner, key, canonical, access=access))

@@ -9,21 +9,13 @@ from click.testing import CliRunner
 
 from kazneb.cli import main
 from kazneb.config import load_settings
-from repository.store import IncomingRecord, Store
+from repository.store import Store
 from search import indexer
 from search.embedded import EmbeddedEngine
 from search.engine import SearchEngine, SearchRequest
 from search.factory import engine_from_settings
 from tests.search.conftest import fresh_engine
-from tests.search.corpus import CORPUS
-
-
-def load_corpus(store: Store) -> None:
-    with store.session() as session:
-        for partner in ("nabrk", "kaznu"):
-            store.upsert_partner(session, partner)
-        for key, (partner, access, canonical) in CORPUS.items():
-            store.write_record(session, IncomingRecord(partner, key, canonical, access=access))
+from tests.search.corpus import CORPUS, load_corpus
 
 
 def titles(engine: SearchEngine, q: str) -> set[str]:

@@ -13,7 +13,7 @@ from repository.store import Store
 from search import indexer
 from tests.conftest import make_settings
 from tests.search.conftest import fresh_engine, shared_opensearch_url
-from tests.search.test_search_indexer import load_corpus
+from tests.search.corpus import load_corpus
 from tests.services.live_server import live_server
 
 
