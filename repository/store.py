@@ -93,6 +93,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -101,8 +102,19 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+            # Writers take the write lock up front: a deferred transaction that reads and then
+            # writes fails at once with "database is locked" when another process wrote in
+            # between, whatever the busy timeout.  Readers stay deferred and never block writers.
+            immediate = conn.get_execution_options().get(WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+WRITE_OPTION = "kazneb_write_transaction"
 
 
 class Store:
@@ -127,6 +139,7 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on any error."""
         with self._sessions() as session, session.begin():
+            session.connection(execution_options={WRITE_OPTION: True})
             yield session
 
     def oai_identifier(self, local_id: str) -> str:
