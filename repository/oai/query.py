@@ -64,7 +64,8 @@ def page(conn: Connection, state: ListState, size: int, column: str) -> tuple[li
 
 
 def earliest_datestamp(conn: Connection) -> int | None:
-    return conn.execute(text("SELECT MIN(datestamp) FROM hub_records")).scalar_one()
+    """The oldest datestamp (every record has an oai_dc rendering; the list index answers)."""
+    return conn.execute(text("SELECT MIN(datestamp) FROM record_renderings WHERE prefix = 'oai_dc'")).scalar_one()
 
 
 def set_exists(conn: Connection, spec: str) -> bool:
