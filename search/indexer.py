@@ -54,6 +54,18 @@ def sync(store, engine: SearchEngine, batch: int = BATCH,  # type: ignore[no-unt
     return report
 
 
+def sync_settings(settings, store=None) -> SyncReport:  # type: ignore[no-untyped-def]
+    """Bring the configured index up to date: one call for the end of a harvest or an import."""
+    from repository.store import Store
+    from search.factory import engine_from_settings
+
+    engine = engine_from_settings(settings)
+    try:
+        return sync(store or Store.from_settings(settings), engine)
+    finally:
+        getattr(engine, "close", lambda: None)()
+
+
 def rebuild(store, engine: SearchEngine,  # type: ignore[no-untyped-def]
             progress: Callable[[int], None] | None = None) -> tuple[str, SyncReport]:
     """Replay the whole change log into a new index beside the live one, then swap the alias."""

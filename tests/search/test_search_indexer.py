@@ -103,3 +103,11 @@ def test_index_commands(store: Store, settings, tmp_path: Path) -> None:  # type
         store.delete_record(session, "nabrk", "ru-1")
     assert "0 indexed, 1 deleted" in run("sync")
     assert engine_from_settings(load_settings(config)).count() == len(CORPUS) - 1
+
+
+def test_sync_settings_catches_up_the_configured_index(store: Store, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings.values["search.path"] = str(tmp_path / "configured")
+    load_corpus(store)
+    assert indexer.sync_settings(settings, store).indexed == len(CORPUS)
+    assert indexer.sync_settings(settings, store).indexed == 0
+    assert engine_from_settings(settings).count() == len(CORPUS)
