@@ -19,11 +19,9 @@ from typing import Any
 
 import tantivy
 
-from search import query as q
 from search.document import FACETS, KEY_GROUPS
 from search.engine import (
     FACET_SIZE,
-    FILTER_FIELDS,
     YEAR_BUCKET,
     BadRequest,
     SearchEngine,
@@ -33,13 +31,14 @@ from search.engine import (
     decode_cursor,
     display_fields,
     encode_cursor,
+    parse_q,
 )
 from search.highlight import highlight, query_keys
+from search.tantivy_query import Occur, TantivyCompiler, boolean
 
 SCHEMA_VERSION = 1
 KEY_FIELDS = [f"{group}_{kind}" for group in KEY_GROUPS for kind in ("exact", "stem")]
 KEYWORD_FIELDS = ("languages", "kind", "access", "partners", "subjects")
-Occur = tantivy.Occur
 
 
 def build_schema() -> tantivy.Schema:
@@ -72,6 +71,7 @@ class EmbeddedEngine(SearchEngine):
         self._generation: str | None = None
         self._writer: tantivy.IndexWriter | None = None
         self.schema = build_schema()
+        self.compiler = TantivyCompiler(self.schema)
 
     # -- generations and the alias ---------------------------------------------------
     @property
@@ -198,10 +198,10 @@ class EmbeddedEngine(SearchEngine):
                 "index": self._fixed_generation or self.live_generation()}
 
     def search(self, request: SearchRequest) -> SearchPage:
-        tree = _parse(request.q)
+        tree = parse_q(request.q)
         searcher = self._searcher()
-        main = self._compile(tree)
-        filtered = _boolean([(Occur.Must, main), *self._filters(request)])
+        main = self.compiler.compile(tree)
+        filtered = boolean([(Occur.Must, main), *self.compiler.filters(request)])
         offset = decode_cursor(request.cursor, "o") if request.cursor else 0
         if not isinstance(offset, int) or offset < 0:
             raise BadRequest("cursor", "not a cursor from a previous answer of this search")
@@ -237,66 +237,6 @@ class EmbeddedEngine(SearchEngine):
             facets[name] = [{"value": int(b["key"]) if name == "year" else b["key"],
                              "count": int(b["doc_count"])} for b in buckets if b["doc_count"] > 0]
         return facets
-
-    # -- query compilation -------------------------------------------------------------
-    def _filters(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
-        clauses = []
-        for name, values in request.filters.items():
-            field = FILTER_FIELDS[name]
-            either = [(Occur.Should, tantivy.Query.term_query(self.schema, field, v)) for v in values]
-            clauses.append((Occur.Must, _boolean(either)))
-        if request.year_from is not None or request.year_to is not None:
-            clauses.append((Occur.Must, self._year(request.year_from, request.year_to)))
-        return clauses
-
-    def _year(self, low: int | None, high: int | None) -> tantivy.Query:
-        return tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer,
-                                         low if low is not None else -100_000,
-                                         high if high is not None else 100_000)
-
-    def _compile(self, node: q.Node) -> tantivy.Query:
-        if isinstance(node, q.MatchAll):
-            return tantivy.Query.all_query()
-        if isinstance(node, q.Term):
-            return self._term(node)
-        if isinstance(node, q.Isbn):
-            return _boolean([(Occur.Should, tantivy.Query.term_query(self.schema, "identifiers", f))
-                             for f in node.forms])
-        if isinstance(node, q.YearRange):
-            return self._year(node.low, node.high)
-        if isinstance(node, q.Not):
-            return _boolean([(Occur.Must, tantivy.Query.all_query()),
-                             (Occur.MustNot, self._compile(node.node))])
-        occur = Occur.Must if isinstance(node, q.And) else Occur.Should
-        return _boolean([(occur, self._compile(child)) for child in node.nodes])
-
-    def _term(self, term: q.Term) -> tantivy.Query:
-        clauses = []
-        for group, boost in q.FIELD_GROUPS[term.field]:
-            for kind, keys in (("exact", term.exact), ("stem", term.stem)):
-                if not keys:
-                    continue
-                field = f"{group}_{kind}"
-                if len(keys) == 1:
-                    inner = tantivy.Query.term_query(self.schema, field, keys[0])
-                else:
-                    inner = tantivy.Query.phrase_query(self.schema, field, keys)
-                clauses.append((Occur.Should, tantivy.Query.boost_query(inner, boost)))
-        return _boolean(clauses)
-
-
-def _parse(text: str) -> q.Node:
-    try:
-        return q.parse(text)
-    except q.QuerySyntaxError as exc:
-        raise BadRequest("q", str(exc)) from exc
-
-
-def _boolean(clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.Query:
-    if len(clauses) == 1 and clauses[0][0] in (Occur.Must, Occur.Should):
-        return clauses[0][1]
-    return tantivy.Query.boolean_query(clauses)
-
 
 def _open_index(folder: Path, schema: tantivy.Schema) -> tantivy.Index:
     index = tantivy.Index(schema, path=str(folder))

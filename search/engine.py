@@ -91,6 +91,16 @@ class SearchEngine(Protocol):
         """Engine name, index name and anything an operator wants in ``kazneb index status``."""
 
 
+def parse_q(text: str) -> Any:
+    """The query tree of ``q``; a syntax error is a :class:`BadRequest` naming ``q``."""
+    from search import query
+
+    try:
+        return query.parse(text)
+    except query.QuerySyntaxError as exc:
+        raise BadRequest("q", str(exc)) from exc
+
+
 def encode_cursor(state: dict[str, Any]) -> str:
     raw = json.dumps(state, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from search import dsl
-from search import query as q
 from search.backends import Backend, BackendError, connect_backend
 from search.engine import (
     BadRequest,
@@ -26,6 +25,7 @@ from search.engine import (
     decode_cursor,
     display_fields,
     encode_cursor,
+    parse_q,
 )
 from search.highlight import highlight, query_keys
 
@@ -129,10 +129,7 @@ class RemoteEngine(SearchEngine):
                 "index": self._target or self._live()}
 
     def search(self, request: SearchRequest) -> SearchPage:
-        try:
-            tree = q.parse(request.q)
-        except q.QuerySyntaxError as exc:
-            raise BadRequest("q", str(exc)) from exc
+        tree = parse_q(request.q)
         after = decode_cursor(request.cursor, "a") if request.cursor else None
         if after is not None and not isinstance(after, list):
             raise BadRequest("cursor", "not a cursor from a previous answer of this search")
