@@ -413,6 +413,8 @@ class Store:
             set_rows += [{"set_spec": spec, "record_id": item.hub_id, "datestamp": stamp} for spec in specs]
         conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
                      .values(datestamp=stamp), [{"hid": hid} for hid in ids])
+        # one format after another: a list of one format then reads neighbouring pages
+        rendering_rows.sort(key=lambda row: row["prefix"])
         conn.execute(insert(renderings), rendering_rows)
         if set_rows:
             conn.execute(insert(record_sets), set_rows)
