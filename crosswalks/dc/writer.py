@@ -13,7 +13,7 @@ from crosswalks import access
 from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import escape, finish
+from crosswalks.xmltext import escape
 
 _OPEN = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -112,4 +112,4 @@ def render_oai_dc(record: CanonicalRecord) -> str:
     for text in record.rights:
         add(_element("rights", text))
     add("</oai_dc:dc>")
-    return finish("".join(out))
+    return "".join(out)

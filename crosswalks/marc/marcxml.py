@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from crosswalks.marc.record import MarcField, MarcRecord
-from crosswalks.xmltext import escape, finish
+from crosswalks.xmltext import escape
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -79,6 +79,6 @@ def field_xml(marc_field: MarcField) -> str:
 def render_marcxml(record: MarcRecord) -> str:
     """``<marc:record>`` with namespace and schema location; empty data fields are left out."""
     body = "".join([field_xml(f) for f in record.fields if f.value is not None or f.subfields])
-    return finish(f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                  f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
-                  f"<marc:leader>{escape(record.leader)}</marc:leader>{body}</marc:record>")
+    return (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
+            f"<marc:leader>{escape(record.leader)}</marc:leader>{body}</marc:record>")

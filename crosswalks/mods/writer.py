@@ -12,7 +12,7 @@ from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title
 from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
-from crosswalks.xmltext import escape, finish
+from crosswalks.xmltext import escape
 
 _OPEN = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
@@ -182,4 +182,4 @@ def render_mods(record: CanonicalRecord) -> str:
     if info:
         out.append(f"<mods:recordInfo>{info}</mods:recordInfo>")
     out.append("</mods:mods>")
-    return finish("".join(out))
+    return "".join(out)
