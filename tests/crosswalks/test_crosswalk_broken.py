@@ -10,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from crosswalks.files import read_bytes, read_file
+from crosswalks.marc.iso2709 import split_records
+from crosswalks.xmlsplit import split_xml
+from tests.crosswalks.conftest import SAMPLES as SAMPLES_DIR
 
 
 def iso2709(fields: list[tuple[str, str]], encoding: str = "utf-8", flag: str = "a") -> bytes:
@@ -166,3 +169,13 @@ def test_marcxml_without_namespace():
     results = list(read_bytes(text.encode()))
     assert _titles(results) == ["Bare one", "Bare two"]
     assert [r.identifier for r in results] == ["1", "2"]
+
+
+def test_record_boundaries_found_across_any_chunking():
+    """Records split over read boundaries (here 7-byte reads) are found exactly as in one read."""
+    data = (SAMPLES_DIR / "pyoai" / "fake1" / "00005.xml").read_bytes()
+    whole = [(p.position, p.text, p.error) for p in split_xml([data])]
+    pieces = [(p.position, p.text, p.error) for p in split_xml(data[i:i + 7] for i in range(0, len(data), 7))]
+    assert len(whole) == 16 and pieces == whole
+    marc = record("One") + record("Two") + record("Three")
+    assert list(split_records(marc[i:i + 5] for i in range(0, len(marc), 5))) == list(split_records([marc]))
