@@ -132,11 +132,12 @@ def main() -> None:
     rows = [("kazneb harvest (crosswalk + store, SQLite)", ours), ("sickle, iterate only", theirs)]
     lines = [f"{args.size:,} records, pages of {args.page_size}, {platform.processor() or platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC.", "",
-             "| client | records | seconds | records/s | CPU s | peak RSS MB |", "|---|---:|---:|---:|---:|---:|"]
+             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}.", "",
+             "| client | records | seconds | records/s | CPU s | records per CPU s | peak RSS MB |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows:
         lines.append(f"| {name} | {r['records']:,} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} "
-                     f"| {r['cpu']:.1f} | {r['peak_mb']:.0f} |")
+                     f"| {r['cpu']:.1f} | {r['records'] / r['cpu']:,.0f} | {r['peak_mb']:.0f} |")
     print("\n".join(lines))
     if ours["status"] != "succeeded" or ours["records"] != args.size:
         sys.exit(f"harvest incomplete: {ours}")

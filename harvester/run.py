@@ -79,11 +79,11 @@ def open_run(store: Store, partner: PartnerConfig, info: PartnerInfo, set_spec: 
         granularity = normal_granularity(info.granularity)
         full = full or succeeded is None or _full_due(session, runs, partner, info)
         kind = "full" if full else "incremental"
-        live = _live_records(session, partner.id)
         run = HarvestRun(
             partner_id=partner.id, set_spec=set_spec, metadata_prefix=prefix, metadata_namespace=namespace,
             kind=kind, granularity=granularity, deleted_policy=info.deleted_record, status="running",
-            phase="listing", track_seen=kind == "full" and live > 0, started_at=int(time.time()),
+            phase="listing", track_seen=kind == "full" and _has_records(session, partner.id),
+            started_at=int(time.time()),
             from_date=None if kind == "full" else incremental_from(succeeded.response_date, granularity),
             errors={})
         for counter in ("pages", "seen", "new", "updated", "unchanged", "deleted", "quarantined",
@@ -101,6 +101,12 @@ def _full_due(session: Session, runs, partner: PartnerConfig, info: PartnerInfo)
     last_full = session.scalars(runs.where(HarvestRun.status == "succeeded",
                                            HarvestRun.kind == "full").limit(1)).first()
     return last_full is None or time.time() - last_full.started_at >= partner.full_every_days * 86400
+
+
+def _has_records(session: Session, partner_id: str) -> bool:
+    """Whether the partner has any live record (stops at the first: no scan of a big collection)."""
+    return session.scalar(select(SourceRecord.id).where(
+        SourceRecord.partner_id == partner_id, SourceRecord.deleted.is_(False)).limit(1)) is not None
 
 
 def _live_records(session: Session, partner_id: str) -> int:
@@ -265,7 +271,9 @@ class ListHarvest:
                 self._pend_disappeared(session, run)
             pending = session.scalar(select(func.count()).select_from(PendingDeletion)
                                      .where(PendingDeletion.run_id == run.id)) or 0
-            reason = hold_reason(self.partner, run, pending, _live_records(session, self.partner.id))
+            needs_count = pending or (run.kind == "full" and run.seen == 0)
+            live = _live_records(session, self.partner.id) if needs_count else 0
+            reason = hold_reason(self.partner, run, pending, live)
             if reason:
                 run.status, run.message, run.finished_at = "held", reason, int(time.time())
                 self._merge_notes(run, {"held": {"count": 1, "examples": [reason]}})
