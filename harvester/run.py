@@ -51,13 +51,37 @@ def harvest_partner(store: Store, partner: PartnerConfig, full: bool = False,
     """Harvest every configured set of ``partner`` under its lock; the finished run rows."""
     with locks.partner_lock(store, partner.id) as owner:
         client = client_for(partner)
-        info = client.identify()
-        prefix, namespace = choose_format(client.metadata_formats(), partner.format)
+        try:
+            info = client.identify()
+            prefix, namespace = choose_format(client.metadata_formats(), partner.format)
+        except HarvestError as exc:
+            record_failed_start(store, partner, client, exc)
+            raise
         runs = []
         for set_spec in partner.sets or [""]:
             run_id = open_run(store, partner, info, set_spec, prefix, namespace, full)
             runs.append(ListHarvest(store, partner, client, run_id, owner, progress).execute())
         return runs
+
+
+def record_failed_start(store: Store, partner: PartnerConfig, client: PartnerClient, exc: Exception) -> None:
+    """A run row for a harvest that failed before listing (Identify, ListMetadataFormats)."""
+    now = int(time.time())
+    message = f"{type(exc).__name__}: {exc}"
+    with store.session() as session:
+        run = HarvestRun(partner_id=partner.id, set_spec="", metadata_prefix="", metadata_namespace="",
+                         kind="identify", granularity="", deleted_policy="", status="failed", phase="done",
+                         track_seen=False, started_at=now, finished_at=now, message=message,
+                         errors={"fatal": {"count": 1, "examples": [message]}})
+        for counter in _COUNTERS:
+            setattr(run, counter, 0)
+        run.requests, run.retries, run.bytes = (client.fetcher.stats.requests, client.fetcher.stats.retries,
+                                                client.fetcher.stats.bytes)
+        session.add(run)
+
+
+_COUNTERS = ("pages", "seen", "new", "updated", "unchanged", "deleted", "quarantined",
+             "requests", "retries", "bytes", "restarts", "resumed")
 
 
 def open_run(store: Store, partner: PartnerConfig, info: PartnerInfo, set_spec: str, prefix: str,
@@ -86,8 +110,7 @@ def open_run(store: Store, partner: PartnerConfig, info: PartnerInfo, set_spec: 
             started_at=int(time.time()),
             from_date=None if kind == "full" else incremental_from(succeeded.response_date, granularity),
             errors={})
-        for counter in ("pages", "seen", "new", "updated", "unchanged", "deleted", "quarantined",
-                        "requests", "retries", "bytes", "restarts", "resumed"):
+        for counter in _COUNTERS:
             setattr(run, counter, 0)
         session.add(run)
         session.flush()

@@ -234,3 +234,18 @@ def test_command_line_end_to_end(db_url, store, scripted, tmp_path, monkeypatch)
     assert kazneb("harvest", "--all").exit_code == 0
     missing = kazneb("harvest", "nobody")
     assert missing.exit_code != 0 and "no partner 'nobody'" in missing.output
+
+
+def test_unreachable_partner_is_recorded_as_a_failed_run(store):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = register(store, f"http://127.0.0.1:{port}/oai", retry_attempts=2)
+    with pytest.raises(Exception, match="ConnectionError"):
+        harvest_partner(store, config)
+    with store.session() as session:
+        [run] = session.scalars(select(HarvestRun)).all()
+    assert (run.kind, run.status, run.requests, run.retries) == ("identify", "failed", 2, 1)
+    assert "ConnectionError" in run.message and live(store) == {}
