@@ -212,8 +212,14 @@ class _Writer:
             self.add("347", " ", " ", [("b", value)])
 
     def _series(self) -> None:
+        # a source's transcribed 490 (kept in marc_extra) stays; the series heading then goes to 830
+        traced = any(f.tag == "490" for f in self.extra)
         for relation in self.rec.relations:
-            if relation.kind == "series":
+            if relation.kind != "series":
+                continue
+            if traced:
+                self.add("830", " ", "0", _punctuate_series([("a", relation.title)] + _sub("v", relation.number)))
+            else:
                 subfields = [("a", relation.title)] + _sub("x", relation.identifier) + _sub("v", relation.number)
                 self.add("490", "0", " ", _punctuate_series(subfields))
 

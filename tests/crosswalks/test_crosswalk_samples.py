@@ -207,3 +207,19 @@ def test_unimarc_record_is_read_with_its_own_tags():
     assert record.identifiers_of("isbn") == ["9788804406822"]
     assert ("Il ciclo delle fondazioni", "4") in [(r.title, r.number) for r in record.relations]
     assert record.marc_extra == []  # UNIMARC tags would mean other things in the MARC 21 the hub writes
+
+
+def test_traced_series_keeps_490_and_830():
+    marcxml = """<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 i 4500</leader>
+      <datafield tag="245" ind1="0" ind2="0"><subfield code="a">Абай жолы</subfield></datafield>
+      <datafield tag="490" ind1="1" ind2=" "><subfield code="a">Әлем әдебиеті ;</subfield>
+        <subfield code="v">т. 5</subfield></datafield>
+      <datafield tag="830" ind1=" " ind2="0"><subfield code="a">Әлем әдебиеті (Алматы) ;</subfield>
+        <subfield code="v">5</subfield></datafield></record>"""
+    record = read_metadata(etree.fromstring(marcxml), "marcxml")
+    assert [(r.title, r.number) for r in record.relations] == [("Әлем әдебиеті (Алматы)", "5")]
+    out = etree.fromstring(FORMATS["marcxml"].render(record))
+    tags = [f.get("tag") for f in out if f.get("tag") in ("490", "830")]
+    assert tags == ["490", "830"]
+    again = read_metadata(out, "marcxml")
+    assert [(r.title, r.number) for r in again.relations] == [("Әлем әдебиеті (Алматы)", "5")]
