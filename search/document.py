@@ -51,6 +51,7 @@ def build_document(record: HubRecordLike) -> dict[str, Any]:
         "description": "\n".join(descriptions),
         "publishers": list(canonical.publishers),
         "year": canonical.year,
+        "decade": canonical.year // 10 * 10 if canonical.year is not None else None,
         "languages": _unique(canonical.languages),
         "kind": canonical.kind or "other",
         "partners": sorted(record.partner_ids),

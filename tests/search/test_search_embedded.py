@@ -36,3 +36,17 @@ def test_a_new_folder_starts_empty_at_position_zero(tmp_path: Path) -> None:
     engine = EmbeddedEngine(tmp_path / "new")
     assert (engine.count(), engine.position()) == (0, 0)
     assert engine.search(SearchRequest()).total == 0
+
+
+def test_an_index_of_another_schema_is_refused_with_advice(tmp_path: Path) -> None:
+    import tantivy
+
+    engine = EmbeddedEngine(tmp_path)
+    live = engine.create()
+    shutil.rmtree(tmp_path / live)
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title")
+    (tmp_path / live).mkdir()
+    tantivy.Index(builder.build(), path=str(tmp_path / live))  # an index left by an older schema
+    with pytest.raises(SearchError, match="kazneb index rebuild"):
+        EmbeddedEngine(tmp_path).count()
