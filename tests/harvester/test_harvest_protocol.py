@@ -95,3 +95,21 @@ def test_list_guard_stops_repeats_and_empty_runs():
     empty = ListGuard(max_empty_pages=2)
     assert empty.stop_after_storing(_page([], "e1")) is None
     assert "2 empty pages" in empty.stop_after_storing(_page([], "e2"))
+
+
+def test_progress_bar_on_a_terminal_and_log_lines_elsewhere(capsys):
+    from harvester.models import HarvestRun
+    from harvester.progress import Reporter
+
+    run = HarvestRun(id=1, partner_id="nlrk", seen=0, pages=0, complete_list_size=1000)
+    for interactive in (True, False):
+        reporter = Reporter(interactive=interactive)
+        run.seen, run.pages = 0, 0
+        reporter(run)
+        run.seen, run.pages = 400, 4
+        reporter(run)
+        reporter.finish()
+    err = capsys.readouterr().err
+    bar, log = err.split("\n", 1)
+    assert "\r" in bar and "[############" in bar and "400/1000 records, 4 pages" in bar and "ETA" in bar
+    assert log.splitlines()[-1].startswith("nlrk: page 4, 400/1000 records") and "ETA" in log
