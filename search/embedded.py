@@ -200,37 +200,43 @@ class EmbeddedEngine(SearchEngine):
 
     def search(self, request: SearchRequest) -> SearchPage:
         tree = parse_q(request.q)
-        searcher = self._searcher()
-        main = self.compiler.compile(tree)
-        filtered = boolean([(Occur.Must, main), *self.compiler.filters(request)])
         offset = decode_cursor(request.cursor, "o") if request.cursor else 0
         if not isinstance(offset, int) or offset < 0:
             raise BadRequest("cursor", "not a cursor from a previous answer of this search")
-        result = self._run(searcher, filtered, request, offset)
+        searcher = self._searcher()
+        filters = self.compiler.filters(request)
+        ranked = boolean([(Occur.Must, self.compiler.compile(tree)), *filters])
+        facets, total = {}, None
+        if request.facets:  # one pass over the matches gives the facets and the total
+            matched = boolean([(Occur.Must, self.compiler.compile(tree, scoring=False)), *filters])
+            facets, total = self._facets(searcher, matched)
+        result = self._top(searcher, ranked, request, offset, count=total is None)
+        total = total if total is not None else result.count or 0
         keys = query_keys(tree)
         hits = []
         for _, address in result.hits:
             stored = json.loads(searcher.doc(address).get_first("stored"))
             hits.append({**display_fields(stored), "highlight": highlight(stored, keys)})
-        total = result.count or 0
         following = offset + len(hits)
         next_cursor = encode_cursor({"o": following}) if hits and following < total else None
-        facets = self._facets(searcher, filtered) if request.facets else {}
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
 
-    def _run(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
-             offset: int) -> tantivy.SearchResult:
+    def _top(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
+             offset: int, count: bool) -> tantivy.SearchResult:
         order = {"year_asc": ("year", tantivy.Order.Asc), "year_desc": ("year", tantivy.Order.Desc),
                  "title": ("title_sort", tantivy.Order.Asc)}.get(request.sort)
         if order is None:
-            return searcher.search(query, limit=request.size, offset=offset, count=True)
-        return searcher.search(query, limit=request.size, offset=offset, count=True,
+            return searcher.search(query, limit=request.size, offset=offset, count=count)
+        return searcher.search(query, limit=request.size, offset=offset, count=count,
                                order_by_field=order[0], order=order[1])
 
-    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[dict[str, Any]]]:
+    def _facets(self, searcher: tantivy.Searcher,
+                query: tantivy.Query) -> tuple[dict[str, list[dict[str, Any]]], int]:
+        """Facet counts, and the number of matches (every document has exactly one ``kind``)."""
         spec: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}}
                                 for field, name in FACETS.items()}
         spec["year"] = {"terms": {"field": "decade", "size": 1000}}
+        spec["_total"] = {"value_count": {"field": "kind"}}
         answer = searcher.aggregate(query, spec)
         facets = {}
         for name in [*FACETS.values(), "year"]:
@@ -238,7 +244,7 @@ class EmbeddedEngine(SearchEngine):
             facets[name] = [{"value": int(b["key"]) if name == "year" else b["key"],
                              "count": int(b["doc_count"])} for b in buckets if b["doc_count"] > 0]
         facets["year"].sort(key=lambda bucket: bucket["value"])
-        return facets
+        return facets, int(answer["_total"]["value"] or 0)
 
 
 def _open_index(folder: Path, schema: tantivy.Schema) -> tantivy.Index:

@@ -167,3 +167,9 @@ def test_rebuild_swaps_the_alias_and_keeps_the_old_index_until_then(corpus_engin
     fresh.finish_rebuild()
     assert corpus_engine.count() == 2
     assert corpus_engine.position() == 2
+
+
+def test_without_facets_the_total_is_still_counted(corpus_engine: SearchEngine) -> None:
+    page = corpus_engine.search(SearchRequest(q="библиотеки", facets=False))
+    assert (page.total, page.facets) == (2, {})
+    assert page.total == corpus_engine.search(SearchRequest(q="библиотеки")).total
