@@ -93,6 +93,9 @@ def _read_iso2709(chunks: Iterator[bytes], encoding: str | None) -> Iterator[Rea
         except (MarcDecodeError, ValueError, LookupError) as exc:
             yield ReadResult(position, None, None, raw, error=f"record {position}: {exc}")
             continue
+        except Exception as exc:  # noqa: BLE001 - a crosswalk fault costs this record, not the file
+            yield ReadResult(position, None, None, raw, error=f"record {position}: {type(exc).__name__}: {exc}")
+            continue
         record.source.format = "marc21" if record.source.format != "unimarc" else "unimarc"
         identifier = marc.control("001")
         yield ReadResult(position, identifier.strip() if identifier else None, record, render_marcxml(marc))
@@ -116,6 +119,13 @@ def _xml_record(position: int, raw: str, parse) -> ReadResult:
         element = parse()
     except etree.XMLSyntaxError as exc:
         return ReadResult(position, None, None, raw, error=f"record {position}: malformed XML: {exc}")
+    try:
+        return _read_element(position, raw, element)
+    except Exception as exc:  # noqa: BLE001 - a crosswalk fault costs this record, not the file
+        return ReadResult(position, None, None, raw, error=f"record {position}: {type(exc).__name__}: {exc}")
+
+
+def _read_element(position: int, raw: str, element: etree._Element) -> ReadResult:
     if element.tag == f"{{{OAI_NS}}}record":
         return _oai_record(position, raw, element)
     try:

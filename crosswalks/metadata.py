@@ -53,7 +53,7 @@ def read_metadata(element: etree._Element, prefix_or_namespace: str | None = Non
         record = reader(element)
     except CrosswalkError:
         raise
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise CrosswalkError(f"cannot read {_local(element.tag)} record: {exc}") from exc
     record.source.metadata_namespace = record.source.metadata_namespace or namespace
     return record
