@@ -1,0 +1,48 @@
+"""Whatever bytes arrive, reading gives one result per record, each with a record or an error."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crosswalks.files import read_bytes
+from tests.crosswalks.conftest import SAMPLES
+
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MARC_SAMPLE = (SAMPLES / "pymarc" / "test.dat").read_bytes()[:3000]
+XML_SAMPLES = [(SAMPLES / name).read_bytes()[:6000] for name in
+               ("pyoai/fake1/00005.xml", "pymarc/batch.xml", "ingestion3/oai-page.xml", "ingestion3/nypl.xml")]
+
+
+def _check(data: bytes) -> None:
+    for result in read_bytes(data):
+        assert (result.record is None) != (result.error is None) or result.deleted
+        if result.error:
+            assert result.error.startswith(("record ", "file"))
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes(data):
+    _check(data)
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(MARC_SAMPLE) - 1), st.integers(0, 255)), max_size=12))
+def test_mutated_iso2709(mutations):
+    data = bytearray(MARC_SAMPLE)
+    for offset, value in mutations:
+        data[offset] = value
+    _check(bytes(data))
+
+
+@FUZZ
+@given(st.sampled_from(XML_SAMPLES), st.lists(st.tuples(st.integers(0, 5999), st.sampled_from(b"<>&/\"'x\x00\xff ")),
+                                              max_size=8), st.integers(100, 6000))
+def test_mutated_xml(sample, mutations, cut):
+    """oai_dc in OAI-PMH, MARCXML, MODS in OAI-PMH and bare MODS, cut short and with bytes changed."""
+    data = bytearray(sample[:cut])
+    for offset, value in mutations:
+        if offset < len(data):
+            data[offset] = value
+    _check(bytes(data))
