@@ -89,7 +89,7 @@ def make_engine(url: str) -> Engine:
     from sqlalchemy import create_engine
 
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,12 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+
+
+def _json_text(value: Any) -> str:
+    """JSON with Kazakh and Russian kept as letters, not six-byte escapes."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 WRITE_OPTION = "kazneb_write_transaction"
