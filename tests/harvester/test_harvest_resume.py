@@ -74,7 +74,7 @@ def test_killed_harvest_resumes_to_the_same_store(db_url, tmp_path, scripted):
 
     kills = 0
     while True:
-        code = harvest_in_subprocess(store, db_url, rng.uniform(0, 0.3) if kills < 6 else None)
+        code = harvest_in_subprocess(store, db_url, rng.uniform(0, 0.3) if kills < 4 else None)
         if code is None:
             kills += 1
             continue
