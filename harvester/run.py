@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from harvester import locks
 from harvester.client import PartnerClient, PartnerInfo, choose_format
 from harvester.dates import DAYS, incremental_from, normal_granularity
+from harvester.deletions import apply_deletions, hold_reason, insert_ignore, reject_deletions
 from harvester.errors import HarvestError, OAIError
 from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
@@ -30,9 +31,9 @@ from harvester.records import Outcomes, identifier_in, prepare, quarantine, writ
 from repository.models import SourceRecord
 from repository.store import Store
 
+__all__ = ["apply_deletions", "harvest_partner", "open_run", "reject_deletions", "ListHarvest", "RunHeld"]
 log = logging.getLogger(__name__)
 MAX_RESTARTS = 3
-DELETE_BATCH = 500
 Progress = Callable[[HarvestRun], None]
 
 
@@ -348,48 +349,3 @@ def _add_note(notes: dict[str, dict], kind: str, example: str) -> None:
     entry["count"] += 1
     if len(entry["examples"]) < 5:
         entry["examples"].append(example[:500])
-
-
-def hold_reason(partner: PartnerConfig, run: HarvestRun, pending: int, live: int) -> str | None:
-    """Why this run must wait for an operator, or None."""
-    if run.kind == "full" and run.seen == 0 and live > 0:
-        return f"full harvest returned no records although the hub holds {live} of this partner's records"
-    if pending >= max(partner.mass_delete_min, 1) and pending > partner.mass_delete_share * live:
-        return (f"would delete {pending} of {live} records (more than "
-                f"{partner.mass_delete_share:.0%}); confirm with `kazneb harvest confirm {run.id}`")
-    return None
-
-
-def apply_deletions(store: Store, run_id: int) -> HarvestRun:
-    """Turn the run's pending deletions into tombstones, in batches, then mark it succeeded."""
-    while True:
-        with store.session() as session:
-            run = session.get(HarvestRun, run_id)
-            keys = session.scalars(select(PendingDeletion.source_key).where(PendingDeletion.run_id == run_id)
-                                   .limit(DELETE_BATCH)).all()
-            if not keys:
-                run.status, run.phase, run.finished_at = "succeeded", "done", int(time.time())
-                return run
-            run.deleted += store.delete_records(session, run.partner_id, list(keys)).count("deleted")
-            session.execute(delete(PendingDeletion).where(PendingDeletion.run_id == run_id,
-                                                          PendingDeletion.source_key.in_(keys)))
-
-
-def reject_deletions(store: Store, run_id: int) -> HarvestRun:
-    """Discard a held run's deletions; the records it stored stay."""
-    with store.session() as session:
-        run = session.get(HarvestRun, run_id)
-        session.execute(delete(PendingDeletion).where(PendingDeletion.run_id == run_id))
-        run.status, run.phase, run.finished_at = "rejected", "done", int(time.time())
-        return run
-
-
-def insert_ignore(session: Session, model: type, rows: list[dict]) -> None:
-    """Insert rows, skipping ones whose primary key exists (SQLite and PostgreSQL)."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(model).on_conflict_do_nothing(), rows)
