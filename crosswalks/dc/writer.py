@@ -25,10 +25,10 @@ XML_LANG: dict[str, str] = {"kaz": "kk", "rus": "ru", "eng": "en", "ger": "de", 
 
 
 def _element(name: str, value: str | None, lang: str | None = None) -> str:
-    if not value or not (value := value.strip()):
+    if not value or not (text := escape(value).strip()):
         return ""
     lang_attr = f' xml:lang="{escape(lang)}"' if lang else ""
-    return f"<dc:{name}{lang_attr}>{escape(value)}</dc:{name}>"
+    return f"<dc:{name}{lang_attr}>{text}</dc:{name}>"
 
 
 def dc_date(date: DateInfo) -> str:

@@ -8,6 +8,9 @@ names the access level) and ``accessCondition`` with the COAR URI in kk/ru/en.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title
@@ -36,9 +39,27 @@ _LANGUAGE_CODE = ' type="code" authority="iso639-2b"'
 
 def _el(name: str, value: str | None, attrs: str = "") -> str:
     """``<mods:name attrs>value</mods:name>``, or nothing for an empty value."""
-    if not value or not value.strip():
+    if not value:
         return ""
-    return f"<mods:{name}{attrs}>{escape(value)}</mods:{name}>"
+    text = escape(value)
+    return f"<mods:{name}{attrs}>{text}</mods:{name}>" if text.strip() else ""
+
+
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _uri(url: str) -> str:
+    """A URL as xs:anyURI wants it: spaces, brackets and non-ASCII percent-encoded."""
+    uri = quote(_BARE_PERCENT.sub("%25", url.strip()), safe=":/?#@!$&'()*+,;=%~-._")
+    head, hash_mark, fragment = uri.partition("#")
+    uri = head + hash_mark + fragment.replace("#", "%23")  # one fragment only
+    return uri if _SCHEME.match(uri) else uri.replace(":", "%3A")  # a relative reference may not hold ":"
+
+
+def _wrap(name: str, inner: str, attrs: str = "") -> str:
+    """A container element, or nothing when it would be empty (MODS wants a child in each)."""
+    return f"<mods:{name}{attrs}>{inner}</mods:{name}>" if inner else ""
 
 
 def _a(name: str, value: str | None) -> str:
@@ -51,7 +72,7 @@ def _title_info(title: Title, primary: bool) -> str:
     if title.part:
         inner += _el("partNumber" if title.part[:1].isdigit() else "partName", title.part)
     attrs = _a("type", _TITLE_TYPES.get(title.kind)) + (' usage="primary"' if primary else "") + _a("lang", title.lang)
-    return f"<mods:titleInfo{attrs}>{inner}</mods:titleInfo>"
+    return _wrap("titleInfo", inner, attrs)
 
 
 def _name(agent: Agent, primary: bool) -> str:
@@ -62,11 +83,11 @@ def _name(agent: Agent, primary: bool) -> str:
         role += _el("roleTerm", code, ' type="code" authority="marcrelator"')
     inner = _el("namePart", agent.name) + _el("namePart", agent.dates, ' type="date"')
     attrs = _a("type", _AGENT_TYPES.get(agent.kind, "personal")) + (' usage="primary"' if primary else "")
-    return f"<mods:name{attrs}>{inner}<mods:role>{role}</mods:role></mods:name>"
+    return _wrap("name", inner + _wrap("role", role), attrs) if inner else ""
 
 
 def _origin(record: CanonicalRecord) -> str:
-    inner = "".join(f"<mods:place>{_el('placeTerm', p, _TEXT)}</mods:place>" for p in record.places)
+    inner = "".join(_wrap("place", _el("placeTerm", p, _TEXT)) for p in record.places)
     inner += "".join(_el("publisher", p) for p in record.publishers)
     element = {"issued": "dateIssued", "created": "dateCreated", "copyright": "copyrightDate"}
     for date in record.dates:
@@ -91,25 +112,24 @@ def _subject(subject: Subject) -> str:
     head, *subdivisions = [p.strip() for p in subject.value.split(" -- ")]
     child = _SUBJECT_CHILD.get(subject.kind, "topic")
     if child == "name":
-        first = f"<mods:name>{_el('namePart', head)}</mods:name>"
+        first = _wrap("name", _el("namePart", head))
     elif child == "titleInfo":
-        first = f"<mods:titleInfo>{_el('title', head)}</mods:titleInfo>"
+        first = _wrap("titleInfo", _el("title", head))
     else:
         first = _el(child, head)
     rest = "".join(_el("topic", part) for part in subdivisions)
     authority = None if subject.scheme == "keyword" else subject.scheme
-    return f"<mods:subject{_a('authority', authority)}{_a('lang', subject.lang)}>{first}{rest}</mods:subject>"
+    return _wrap("subject", first + rest, _a("authority", authority) + _a("lang", subject.lang))
 
 
 def _related(record: CanonicalRecord) -> str:
     out = []
     for relation in record.relations:
-        inner = f"<mods:titleInfo>{_el('title', relation.title)}</mods:titleInfo>"
+        inner = _wrap("titleInfo", _el("title", relation.title))
         inner += _el("identifier", relation.identifier)
         if relation.number:
-            inner += f'<mods:part><mods:detail>{_el("number", relation.number)}</mods:detail></mods:part>'
-        out.append(f"<mods:relatedItem{_a('type', _RELATED_TYPES.get(relation.kind))}>{inner}"
-                   "</mods:relatedItem>")
+            inner += _wrap("part", _wrap("detail", _el("number", relation.number)))
+        out.append(_wrap("relatedItem", inner, _a("type", _RELATED_TYPES.get(relation.kind))))
     return "".join(out)
 
 
@@ -147,7 +167,7 @@ def render_mods(record: CanonicalRecord) -> str:
             out.append(_el("genre", subject.value, _a("authority", authority)))
     out.append(_origin(record))
     for code in record.languages:
-        out.append(f"<mods:language>{_el('languageTerm', code, _LANGUAGE_CODE)}</mods:language>")
+        out.append(_wrap("language", _el("languageTerm", code, _LANGUAGE_CODE)))
     physical = _el("extent", record.extent) + "".join(_el("internetMediaType", f) for f in record.formats)
     if physical:
         out.append(f"<mods:physicalDescription>{physical}</mods:physicalDescription>")
@@ -174,12 +194,11 @@ def render_mods(record: CanonicalRecord) -> str:
     for obj in record.objects:
         attrs = _a("displayLabel", obj.label) + _a("note", terms.link_note if terms else None)
         attrs += ' access="raw object"' + (' usage="primary display"' if obj is record.objects[0] else "")
-        url = _el("url", obj.url, attrs)
-        out.append(f"<mods:location>{url}</mods:location>")
+        url = _el("url", _uri(obj.url), attrs)
+        out.append(_wrap("location", url))
     out.append(_access(record))
     info = _el("recordIdentifier", local[0]) if local else ""
     info += _el("recordContentSource", record.source.partner)
-    if info:
-        out.append(f"<mods:recordInfo>{info}</mods:recordInfo>")
+    out.append(f"<mods:recordInfo>{info}<mods:recordOrigin>KazNEB Hub</mods:recordOrigin></mods:recordInfo>")
     out.append("</mods:mods>")
     return "".join(out)

@@ -6,7 +6,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswalks.files import read_bytes
-from tests.crosswalks.conftest import SAMPLES
+from crosswalks.formats import FORMATS
+from crosswalks.model import (
+    Agent,
+    CanonicalRecord,
+    DateInfo,
+    Description,
+    DigitalObject,
+    Identifier,
+    Relation,
+    Subject,
+    Title,
+)
+from crosswalks.normalize.dates import year_range
+from tests.crosswalks.conftest import SAMPLES, assert_valid
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MARC_SAMPLE = (SAMPLES / "pymarc" / "test.dat").read_bytes()[:3000]
@@ -46,3 +59,23 @@ def test_mutated_xml(sample, mutations, cut):
         if offset < len(data):
             data[offset] = value
     _check(bytes(data))
+
+
+any_text = st.text(max_size=40)  # control characters, lone surrogates, markup characters included
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=any_text, name=any_text, note=any_text, place=any_text, date=any_text, subject=any_text,
+       url=any_text, extra=any_text, level=st.sampled_from([None, "open", "read-only", "preview-24"]))
+def test_any_text_renders_valid_xml(payload_schema, title, name, note, place, date, subject, url, extra, level):
+    record = CanonicalRecord(
+        titles=[Title(title, subtitle=note, responsibility=name)], agents=[Agent(name), Agent(note, "contributor")],
+        descriptions=[Description(note, "abstract")], places=[place], publishers=[name],
+        dates=[DateInfo(date, *year_range(date))], subjects=[Subject(subject, "lcsh"), Subject(subject, "udc",
+                                                                                               "classification")],
+        identifiers=[Identifier(extra, "local"), Identifier(extra, "doi")], relations=[Relation(title, number=note)],
+        objects=[DigitalObject(url, label=extra)], rights=[extra], coverage=[place], access=level, edition=note,
+        marc_extra=[{"590": {"ind1": "x", "ind2": " ", "subfields": [{"a": extra}]}}],
+    )
+    for metadata_format in FORMATS.values():
+        assert_valid(payload_schema, metadata_format.render(record))
