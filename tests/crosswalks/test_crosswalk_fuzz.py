@@ -75,7 +75,15 @@ def test_any_text_renders_valid_xml(payload_schema, title, name, note, place, da
                                                                                                "classification")],
         identifiers=[Identifier(extra, "local"), Identifier(extra, "doi")], relations=[Relation(title, number=note)],
         objects=[DigitalObject(url, label=extra)], rights=[extra], coverage=[place], access=level, edition=note,
-        marc_extra=[{"590": {"ind1": "x", "ind2": " ", "subfields": [{"a": extra}]}}],
+        marc_extra=[{"590": {"ind1": "x", "ind2": " ", "subfields": [{"a": extra}]}}, {"008": extra},
+                    {extra[:3] or "x": {"ind1": extra[:1], "ind2": "", "subfields": [{extra[:1] or "a": note}]}}],
+        languages=[extra[:3], note], formats=[extra], extent=note, kind=extra or None, dcmi_type=note or None,
     )
+    record.titles.append(Title(note, kind=extra, lang=extra, part=extra))
+    record.agents.append(Agent(extra, "contributor", relator=note, kind=extra, dates=extra))
+    record.subjects.append(Subject(note, scheme=extra, kind=extra))
+    record.descriptions.append(Description(extra, kind="note-" + extra[:3]))
+    record.identifiers.append(Identifier(note, scheme=extra, valid=False))
+    record.source.partner = extra
     for metadata_format in FORMATS.values():
         assert_valid(payload_schema, metadata_format.render(record))
