@@ -7,6 +7,7 @@ level stated as a COAR URI plus plain statements in kk/ru/en.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from crosswalks import access
@@ -58,6 +59,18 @@ def title_text(title) -> str:
     return text
 
 
+@functools.cache
+def _access_rights(level: str | None) -> str:
+    """dc:rights for a level: the COAR URI, then statement and terms in kk, ru, en (built once)."""
+    terms = access.terms_for(level)
+    if terms is None:
+        return ""
+    parts = [_element("rights", terms.coar_uri)]
+    parts += [_element("rights", terms.statement[lang] + " " + terms.terms_of_use[lang], lang)
+              for lang in access.LANGUAGES]
+    return "".join(parts)
+
+
 def render_oai_dc(record: CanonicalRecord) -> str:
     """The ``oai_dc:dc`` element as a string (no XML declaration)."""
     out: list[str] = [_OPEN]
@@ -104,11 +117,7 @@ def render_oai_dc(record: CanonicalRecord) -> str:
     for subject in record.subjects:
         if subject.kind == "geographic":  # LOC crosswalk: 651 is coverage
             add(_element("coverage", subject.value))
-    terms = access.terms_for(record.access)
-    if terms is not None:
-        add(_element("rights", terms.coar_uri))
-        for lang in access.LANGUAGES:
-            add(_element("rights", terms.statement[lang] + " " + terms.terms_of_use[lang], lang))
+    add(_access_rights(record.access))
     for text in record.rights:
         add(_element("rights", text))
     add("</oai_dc:dc>")

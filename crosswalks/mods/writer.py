@@ -8,6 +8,7 @@ names the access level) and ``accessCondition`` with the COAR URI in kk/ru/en.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -133,17 +134,23 @@ def _related(record: CanonicalRecord) -> str:
     return "".join(out)
 
 
-def _access(record: CanonicalRecord) -> str:
-    out = []
-    terms = access.terms_for(record.access)
-    if terms is not None:
-        for lang in access.LANGUAGES:
-            out.append(_el("accessCondition", terms.statement[lang],
-                           f' type="restriction on access" xlink:href="{terms.coar_uri}" lang="{lang}"'))
-        for lang in access.LANGUAGES:
-            out.append(_el("accessCondition", terms.terms_of_use[lang], f' type="use and reproduction" lang="{lang}"'))
-    out.extend(_el("accessCondition", text, ' type="use and reproduction"') for text in record.rights)
+@functools.cache
+def _access_conditions(level: str | None) -> str:
+    """The accessCondition elements stating a level (the same for every record: built once)."""
+    terms = access.terms_for(level)
+    if terms is None:
+        return ""
+    out = [_el("accessCondition", terms.statement[lang],
+               f' type="restriction on access" xlink:href="{terms.coar_uri}" lang="{lang}"')
+           for lang in access.LANGUAGES]
+    out += [_el("accessCondition", terms.terms_of_use[lang], f' type="use and reproduction" lang="{lang}"')
+            for lang in access.LANGUAGES]
     return "".join(out)
+
+
+def _access(record: CanonicalRecord) -> str:
+    rights = "".join(_el("accessCondition", text, ' type="use and reproduction"') for text in record.rights)
+    return _access_conditions(record.access) + rights
 
 
 def render_mods(record: CanonicalRecord) -> str:
