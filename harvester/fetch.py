@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import requests
 
-from harvester.errors import TransientError
+from harvester.errors import PermanentHttpError, TransientError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -110,8 +110,8 @@ class FetchStats:
 class Fetcher:
     """Sends requests to one partner under its retry policy, rate limit and timeout."""
 
-    def __init__(self, policy: RetryPolicy | None = None, rate_limit: float = 0.0,
-                 timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, policy: RetryPolicy | None = None, rate_limit: float = 0.0, timeout: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep, ca_bundle: str | None = None) -> None:
         self.policy = policy or RetryPolicy()
         self.limiter = RateLimiter(rate_limit)
         self.timeout = timeout
@@ -121,14 +121,18 @@ class Fetcher:
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         self.session.max_redirects = 10
+        self.verify: str | bool = ca_bundle or True  # per request: the environment would override the session
 
     def get_once(self, url: str, params: dict[str, str]) -> Reply:
         """One GET (redirects followed); network failures and 429/5xx become TransientError."""
         self.limiter.wait()
         self.stats.requests += 1
         try:
-            response = self.session.get(url, params=params, timeout=self.timeout, allow_redirects=True)
+            response = self.session.get(url, params=params, timeout=self.timeout, allow_redirects=True,
+                                        verify=self.verify)
             body = response.content
+        except requests.exceptions.SSLError as exc:
+            raise PermanentHttpError(f"TLS failure talking to {url}: {exc}") from exc
         except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
         self.stats.bytes += len(body)

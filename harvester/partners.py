@@ -64,6 +64,7 @@ class PartnerConfig:
     retry_base_delay: float = 2.0
     retry_after_cap: float = 600.0
     contact: str = ""
+    ca_bundle: str | None = None  # CA certificates to trust for this partner's HTTPS (default: system)
     enabled: bool = True
     full_every_days: float = 7.0  # full re-harvest period when deletedRecord is no/transient
     mass_delete_share: float = 0.3

@@ -44,7 +44,8 @@ class RunHeld(HarvestError):
 def client_for(partner: PartnerConfig) -> PartnerClient:
     policy = RetryPolicy(attempts=partner.retry_attempts, base_delay=partner.retry_base_delay,
                          retry_after_cap=partner.retry_after_cap)
-    return PartnerClient(partner.base_url, Fetcher(policy, partner.rate_limit, partner.timeout))
+    return PartnerClient(partner.base_url, Fetcher(policy, partner.rate_limit, partner.timeout,
+                                                   ca_bundle=partner.ca_bundle))
 
 
 def harvest_partner(store: Store, partner: PartnerConfig, full: bool = False,

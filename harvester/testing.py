@@ -10,6 +10,7 @@ it (status, headers, body, delay) or ask for the connection to be reset.
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -79,16 +80,21 @@ class ScriptedPartner:
         self.list_requests = 0
         self.requests: list[dict[str, str]] = []
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        self.redirect_to: str | None = None  # answer every request with a 301 to this base URL
+        self.tls: ssl.SSLContext | None = None  # serve HTTPS with this context
         self._server: ThreadingHTTPServer | None = None
 
     # -- server lifecycle ------------------------------------------------------
     @property
     def url(self) -> str:
         assert self._server is not None, "partner not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}/oai"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}/oai"
 
     def start(self) -> ScriptedPartner:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        if self.tls:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
@@ -109,6 +115,8 @@ class ScriptedPartner:
         self.requests.append(dict(params))
         if path == "/old-oai":
             return Exchange(301, {"Location": "/oai?" + urlencode(params)})
+        if self.redirect_to:
+            return Exchange(301, {"Location": f"{self.redirect_to}?{urlencode(params)}"})
         verb = params.get("verb", "")
         if verb == "ListRecords":
             self.list_requests += 1

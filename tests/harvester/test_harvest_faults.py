@@ -367,3 +367,47 @@ def test_access_rules_by_set_and_rights(store, scripted):
         levels = dict(session.execute(select(SourceRecord.source_key, HubRecord.access).join(
             HubRecord, HubRecord.id == SourceRecord.hub_record_id)).all())
     assert levels == {"oai:p:0": "read-only", "oai:p:1": "preview-24", "oai:p:2": "open"}
+
+
+def test_http_to_https_redirect_is_followed(store, scripted, tmp_path):
+    import ssl
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    from harvester.testing import ScriptedPartner
+
+    secure = ScriptedPartner(titled(5), page_size=2)
+    secure.tls = context
+    secure.start()
+    try:
+        plain = scripted()
+        plain.redirect_to = secure.url
+        run = harvest(store, register(store, plain.url, ca_bundle=str(cert)))
+    finally:
+        secure.stop()
+    assert run.status == "succeeded" and live(store) == expected(secure.items)
+    assert plain.requests and all(r in secure.requests for r in plain.requests)
+
+
+def test_untrusted_certificate_fails_at_once(store, scripted, tmp_path):
+    import ssl
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    from harvester.testing import ScriptedPartner
+
+    secure = ScriptedPartner(titled(2))
+    secure.tls = context
+    with secure:
+        with pytest.raises(Exception, match="TLS failure"):
+            harvest(store, register(store, secure.url))
+    assert len(secure.requests) == 0 and live(store) == {}
