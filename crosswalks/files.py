@@ -88,7 +88,7 @@ def _read_iso2709(chunks: Iterator[bytes], encoding: str | None) -> Iterator[Rea
                              error=f"record {position}: truncated, no record terminator at the end of the file")
             continue
         try:
-            marc, charset = decode_record(data, encoding)
+            marc, _charset = decode_record(data, encoding)
             record = marc_to_canonical(marc)
         except (MarcDecodeError, ValueError, LookupError) as exc:
             yield ReadResult(position, None, None, raw, error=f"record {position}: {exc}")
