@@ -10,7 +10,8 @@ facets on, as the API runs them:
 * rare: one word found in a handful of records;
 * common: one of the most frequent words (in 10-40 % of records);
 * two_words: a frequent word and a mid-frequency one;
-* faceted: a frequent word with language and access filters.
+* faceted: a frequent word with language and access filters;
+* common_no_facets: the common queries without facet counts (where the time goes).
 
 ``fts5`` is SQLite FTS5 over the same keys (bm25 top 20 + count + one GROUP BY facet), measured
 only to choose the embedded engine.  Figures print as a Markdown table for bench/RESULTS.md.
@@ -119,7 +120,8 @@ class Corpus:
         faceted = [SearchRequest(q=rnd.choice(self.vocab[lang][:4]), filters={"language": [lang],
                                                                              "access": ["open", "read-only"]})
                    for lang in rnd.choices(langs, k=per_class)]
-        return {"rare": rare, "common": common, "two_words": two, "faceted": faceted}
+        bare = [SearchRequest(q=r.q, facets=False) for r in common]
+        return {"rare": rare, "common": common, "two_words": two, "faceted": faceted, "common_no_facets": bare}
 
 
 def _accumulate(values: list[float]) -> Iterator[float]:
