@@ -52,7 +52,7 @@ def record_page(record_id: str):  # type: ignore[no-untyped-def]
 def switch_language(code: str):  # type: ignore[no-untyped-def]
     """Remember the chosen language in a cookie and go back (no JavaScript needed)."""
     target = request.args.get("next") or url_for("pages.search_page")
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith(("//", "/\\")):  # stay on this site
         target = url_for("pages.search_page")
     response = redirect(target)
     if code in i18n.LANGUAGES:
