@@ -175,7 +175,8 @@ def _list_state(conn: Connection, repo: Repository, request: Request, verb: str)
     start = parse_datestamp(request.args["from"], end_of_day=False)[0] if "from" in request.args else 0
     until = parse_datestamp(request.args["until"], end_of_day=True)[0] if "until" in request.args else None
     bound = last_complete_second if until is None else min(until, last_complete_second)
-    state = ListState(prefix, set_spec, start, bound, -1, 0, "", 0, 0)
+    after_datestamp, after_id = query.first_position(start)
+    state = ListState(prefix, set_spec, start, bound, after_datestamp, after_id, "", 0, 0)
     return replace(state, total=query.count(conn, state))
 
 
