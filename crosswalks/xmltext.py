@@ -30,8 +30,28 @@ def squeeze(text: str) -> str:
     return clean(" ".join(text.split()))
 
 
+#: Escaped values by source text: a record's values are escaped once per format, and
+#: codes, labels and access statements recur in every record.  Bounded (cleared when
+#: full) and short values only, so memory stays flat.
+_ESCAPED: dict[str, str] = {}
+_ESCAPED_MAX = 8192
+_ESCAPED_LONGEST = 256
+
+
 def escape(text: str) -> str:
     """Cleaned (:func:`clean`) and escaped for element content and double-quoted attributes."""
+    done = _ESCAPED.get(text)
+    if done is not None:
+        return done
+    done = _escape(text)
+    if len(text) <= _ESCAPED_LONGEST:
+        if len(_ESCAPED) >= _ESCAPED_MAX:
+            _ESCAPED.clear()
+        _ESCAPED[text] = done
+    return done
+
+
+def _escape(text: str) -> str:
     if not text.isprintable() and _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):

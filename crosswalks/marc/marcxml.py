@@ -13,6 +13,11 @@ _LEADER = f"{{{MARC_NS}}}leader"
 _CONTROL = f"{{{MARC_NS}}}controlfield"
 _DATA = f"{{{MARC_NS}}}datafield"
 _SUB = f"{{{MARC_NS}}}subfield"
+# comments and processing instructions have a function as tag: hashable, never a member
+_DATA_TAGS = frozenset((_DATA, "datafield"))
+_CONTROL_TAGS = frozenset((_CONTROL, "controlfield"))
+_LEADER_TAGS = frozenset((_LEADER, "leader"))
+_SUB_TAGS = frozenset((_SUB, "subfield"))
 
 
 class MarcXmlError(ValueError):
@@ -31,16 +36,16 @@ def parse_marcxml(element: etree._Element) -> MarcRecord:
     leader = ""
     fields: list[MarcField] = []
     append = fields.append
-    for child in element.iterchildren(_DATA, _CONTROL, _LEADER, "datafield", "controlfield", "leader"):
+    for child in element:  # one pass over the children; set lookups are cheaper than lxml's tag filter
         tag = child.tag
-        attrib = child.attrib
-        if tag == _DATA or tag == "datafield":
-            subs = [(s.get("code") or " ", s.text or "") for s in child.iterchildren(_SUB, "subfield")]
+        if tag in _DATA_TAGS:
+            attrib = child.attrib
+            subs = [(s.get("code") or " ", s.text or "") for s in child if s.tag in _SUB_TAGS]
             append(MarcField(attrib.get("tag") or "", _indicator(attrib.get("ind1")),
                              _indicator(attrib.get("ind2")), subs))
-        elif tag == _CONTROL or tag == "controlfield":
-            append(MarcField(attrib.get("tag") or "", value=child.text or ""))
-        else:
+        elif tag in _CONTROL_TAGS:
+            append(MarcField(child.get("tag") or "", value=child.text or ""))
+        elif tag in _LEADER_TAGS:
             leader = child.text or ""
     if not fields:
         raise MarcXmlError("MARCXML record has no fields")

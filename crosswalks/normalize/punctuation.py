@@ -26,6 +26,13 @@ def keeps_final_dot(value: str) -> bool:
     return token in ABBREVIATIONS
 
 
+#: Trimmed values by source text (bounded, short values only): readers trim the same
+#: subfield more than once, and labels recur from record to record.
+_TRIMMED: dict[str, str] = {}
+_TRIMMED_MAX = 8192
+_TRIMMED_LONGEST = 256
+
+
 def trim_isbd(text: str | None) -> str:
     """Value without ISBD separators ( / : ; = , ) at the ends or a closing full stop.
 
@@ -33,6 +40,18 @@ def trim_isbd(text: str | None) -> str:
     """
     if not text:
         return ""
+    done = _TRIMMED.get(text)
+    if done is not None:
+        return done
+    done = _trim(text)
+    if len(text) <= _TRIMMED_LONGEST:
+        if len(_TRIMMED) >= _TRIMMED_MAX:
+            _TRIMMED.clear()
+        _TRIMMED[text] = done
+    return done
+
+
+def _trim(text: str) -> str:
     if text.isprintable() and "  " not in text:  # the usual case: no controls, no runs of spaces
         value = text.strip(_SEPARATORS)
         if not value.isascii() and not unicodedata.is_normalized("NFC", value):
