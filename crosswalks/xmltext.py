@@ -51,6 +51,11 @@ def escape(text: str) -> str:
     return done
 
 
+#: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,
+#: for writers' inner loops; fall back to :func:`escape`).
+known_escape = _ESCAPED.get
+
+
 def _escape(text: str) -> str:
     if not text.isprintable() and _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)

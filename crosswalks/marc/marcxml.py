@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from crosswalks.marc.record import MarcField, MarcRecord
-from crosswalks.xmltext import escape
+from crosswalks.xmltext import escape, known_escape
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -71,19 +71,34 @@ def _subfield_open(code: str) -> str:
     return opening
 
 
-def field_xml(marc_field: MarcField) -> str:
-    if marc_field.value is not None:
-        return f'<marc:controlfield tag="{marc_field.tag}">{escape(marc_field.value)}</marc:controlfield>'
+def _data_field_xml(marc_field: MarcField, parts: list[str]) -> None:
+    """Appends a data field's markup to ``parts`` (one list for the whole record: fewer joins)."""
+    append = parts.append
     opening = _SUBFIELD_OPEN.get
-    subs = "".join([(opening(c) or _subfield_open(c)) + escape(v) + "</marc:subfield>"
-                    for c, v in marc_field.subfields])
-    return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
-            f'ind2="{escape(marc_field.ind2)}">{subs}</marc:datafield>')
+    escaped = known_escape
+    append(f'<marc:datafield tag="{marc_field.tag}" ind1="{escaped(marc_field.ind1) or escape(marc_field.ind1)}" '
+           f'ind2="{escaped(marc_field.ind2) or escape(marc_field.ind2)}">')
+    for code, value in marc_field.subfields:
+        append(opening(code) or _subfield_open(code))
+        append(escaped(value) or escape(value))
+        append("</marc:subfield>")
+    append("</marc:datafield>")
 
 
 def render_marcxml(record: MarcRecord) -> str:
     """``<marc:record>`` with namespace and schema location; empty data fields are left out."""
-    body = "".join([field_xml(f) for f in record.fields if f.value is not None or f.subfields])
-    return (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-            f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">'
-            f"<marc:leader>{escape(record.leader)}</marc:leader>{body}</marc:record>")
+    parts = [_RECORD_OPEN, "<marc:leader>", escape(record.leader), "</marc:leader>"]
+    escaped = known_escape
+    for marc_field in record.fields:
+        value = marc_field.value
+        if value is not None:
+            parts.append(f'<marc:controlfield tag="{marc_field.tag}">{escaped(value) or escape(value)}'
+                         "</marc:controlfield>")
+        elif marc_field.subfields:
+            _data_field_xml(marc_field, parts)
+    parts.append("</marc:record>")
+    return "".join(parts)
+
+
+_RECORD_OPEN = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">')
