@@ -85,12 +85,26 @@ def start_gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen
     raise RuntimeError(f"{app} did not start on port {port}")
 
 
-def worker_peak_rss_mb(master: subprocess.Popen) -> float:
-    """VmHWM of the gunicorn worker (the master's child), in MB."""
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    status = Path(f"/proc/{children[0]}/status").read_text()
-    kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-    return kb / 1024
+def worker_pid(master: subprocess.Popen) -> int:
+    return int(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()[0])
+
+
+def worker_memory_mb(pid: int) -> tuple[float, float]:
+    """(peak RSS, current anonymous RSS) of the worker in MB.
+
+    The peak includes pages of the SQLite file mapped with mmap (shared page cache); the
+    anonymous figure is the worker's own heap.
+    """
+    status = Path(f"/proc/{pid}/status").read_text()
+    hwm = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    anon = int(re.search(r"RssAnon:\s+(\d+) kB", status).group(1))
+    return hwm / 1024, anon / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (the machine is shared: wall time is noisy)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def harvest(port: int, max_seconds: float) -> dict[str, float]:
@@ -112,17 +126,25 @@ def harvest(port: int, max_seconds: float) -> dict[str, float]:
             break
         query = "/oai?verb=ListRecords&resumptionToken=" + quote(token, safe="")
     elapsed = time.perf_counter() - started
+    ordered = sorted(times)
     return {"records": records, "pages": pages, "seconds": elapsed, "rate": records / elapsed,
-            "first_page_ms": times[0] * 1000, "last_page_ms": times[-1] * 1000,
-            "complete": float(not token)}
+            "first_page_ms": times[0] * 1000, "second_page_ms": times[min(1, len(times) - 1)] * 1000,
+            "median_page_ms": ordered[len(ordered) // 2] * 1000,
+            "p95_page_ms": ordered[int(len(ordered) * 0.95)] * 1000,
+            "last_page_ms": times[-1] * 1000, "first10_ms": sum(times[1:11]) / max(1, len(times[1:11])) * 1000,
+            "last10_ms": sum(times[-10:]) / len(times[-10:]) * 1000, "complete": float(not token)}
 
 
-def report(name: str, result: dict[str, float], rss: float) -> str:
+def report(name: str, result: dict[str, float], memory: tuple[float, float], cpu: float) -> str:
     partial = "" if result["complete"] else " (stopped at the time limit)"
     return (f"{name}: {result['records']:,.0f} records in {result['pages']:,.0f} pages, {result['seconds']:.1f} s, "
-            f"{result['rate']:,.0f} records/s; first page {result['first_page_ms']:.1f} ms, last page "
-            f"{result['last_page_ms']:.1f} ms (last/first {result['last_page_ms'] / result['first_page_ms']:.2f}); "
-            f"worker peak RSS {rss:.0f} MB{partial}")
+            f"{result['rate']:,.0f} records/s wall, {result['records'] / cpu:,.0f} records per worker CPU-second; "
+            f"page times: first (with completeListSize count) {result['first_page_ms']:.1f} ms, "
+            f"second {result['second_page_ms']:.1f} ms, median {result['median_page_ms']:.1f} ms, "
+            f"p95 {result['p95_page_ms']:.1f} ms, last {result['last_page_ms']:.1f} ms; "
+            f"mean of pages 2-11 {result['first10_ms']:.1f} ms vs last 10 {result['last10_ms']:.1f} ms "
+            f"(ratio {result['last10_ms'] / result['first10_ms']:.2f}); "
+            f"worker peak RSS {memory[0]:.0f} MB (heap {memory[1]:.0f} MB){partial}")
 
 
 def main() -> None:
@@ -142,16 +164,22 @@ def main() -> None:
         port = free_port()
         server = start_gunicorn(app, port, env)
         try:
+            pid = worker_pid(server)
+            cpu_before = cpu_seconds(pid)
             result = harvest(port, limit)
-            rss = worker_peak_rss_mb(server)
+            cpu = cpu_seconds(pid) - cpu_before
+            memory = worker_memory_mb(pid)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
-        line = report(name, result, rss)
+        line = report(name, result, memory, cpu)
+        result["cpu"] = cpu
         print(line, flush=True)
         results.append(result)
     ratio = results[0]["rate"] / results[1]["rate"]
-    print(f"ratio hub/pyoai records/s: {ratio:.1f}x  (size {args.size:,}, page size 100)")
+    cpu_ratio = (results[0]["records"] / results[0]["cpu"]) / (results[1]["records"] / results[1]["cpu"])
+    print(f"ratio hub/pyoai: {ratio:.1f}x records/s wall, {cpu_ratio:.1f}x records per CPU-second "
+          f"(size {args.size:,}, page size 100; load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -38,9 +38,11 @@ class OffsetRepository:
                  "http://www.openarchives.org/OAI/2.0/oai_dc/")]
 
     def listRecords(self, metadataPrefix, set=None, from_=None, until=None, cursor=0, batch_size=10):  # type: ignore[no-untyped-def]  # noqa: N802, N803, A002
+        # ordered through the same (prefix, datestamp, id) index the hub uses: only the paging differs
         rows = self.db.execute(
-            "SELECT local_id, datestamp, deleted, canonical FROM hub_records ORDER BY datestamp, id "
-            "LIMIT ? OFFSET ?", (batch_size, cursor))
+            "SELECT h.local_id, r.datestamp, h.deleted, h.canonical FROM record_renderings r "
+            "JOIN hub_records h ON h.id = r.record_id WHERE r.prefix = 'oai_dc' "
+            "ORDER BY r.datestamp, r.record_id LIMIT ? OFFSET ?", (batch_size, cursor))
         return [self._record(*row) for row in rows]
 
     def _record(self, local_id: str, datestamp: int, deleted: bool, canonical: str):  # type: ignore[no-untyped-def]
