@@ -28,6 +28,10 @@ def _indicator(value: str | None) -> str:
     return value[:1] if value and value != " " and value[:1].strip() else " "
 
 
+#: _indicator's answer for the usual values, looked up instead of computed.
+_INDICATORS = {value: _indicator(value) for value in [None, "", *map(chr, range(32, 127))]}
+
+
 def parse_marcxml(element: etree._Element) -> MarcRecord:
     """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank).
 
@@ -36,13 +40,15 @@ def parse_marcxml(element: etree._Element) -> MarcRecord:
     leader = ""
     fields: list[MarcField] = []
     append = fields.append
+    indicators = _INDICATORS
     for child in element:  # one pass over the children; set lookups are cheaper than lxml's tag filter
         tag = child.tag
         if tag in _DATA_TAGS:
-            attrib = child.attrib
+            get = child.get
+            ind1, ind2 = get("ind1"), get("ind2")
             subs = [(s.get("code") or " ", s.text or "") for s in child if s.tag in _SUB_TAGS]
-            append(MarcField(attrib.get("tag") or "", _indicator(attrib.get("ind1")),
-                             _indicator(attrib.get("ind2")), subs))
+            append(MarcField(get("tag") or "", indicators.get(ind1) or _indicator(ind1),
+                             indicators.get(ind2) or _indicator(ind2), subs))
         elif tag in _CONTROL_TAGS:
             append(MarcField(child.get("tag") or "", value=child.text or ""))
         elif tag in _LEADER_TAGS:

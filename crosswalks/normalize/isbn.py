@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -19,13 +20,17 @@ class IsbnResult:
     original: str
 
 
+_SEPARATOR = re.compile(r"[\s-]")
+
+
 def _isbn10_ok(digits: str) -> bool:
-    total = sum((10 - i) * (10 if c in "Xx" else int(c)) for i, c in enumerate(digits))
+    total = sum(map(operator.mul, range(10, 1, -1), map(int, digits[:9])))
+    total += 10 if digits[9] in "Xx" else int(digits[9])
     return total % 11 == 0
 
 
 def _isbn13_check(first12: str) -> str:
-    total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(first12))
+    total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
     return str((10 - total % 10) % 10)
 
 
@@ -40,7 +45,7 @@ def parse_isbn(text: str) -> IsbnResult | None:
     match = _ISBN_CANDIDATE.search(text)
     if not match:
         return None
-    digits = re.sub(r"[\s-]", "", match.group(0)).upper()
+    digits = _SEPARATOR.sub("", match.group(0)).upper()
     if len(digits) == 13:
         valid = digits.isdigit() and _isbn13_check(digits[:12]) == digits[12]
         return IsbnResult(digits, None, valid, text)
