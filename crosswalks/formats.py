@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from crosswalks.dc import OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.dc.writer import render_oai_dc
-from crosswalks.marc.from_canonical import canonical_to_marc
-from crosswalks.marc.marcxml import MARC_NS, MARC_SCHEMA, render_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marcxml
+from crosswalks.marc.marcxml import MARC_NS, MARC_SCHEMA
 from crosswalks.model import CanonicalRecord
 from crosswalks.mods import MODS_NS, MODS_SCHEMA
 from crosswalks.mods.writer import render_mods
@@ -30,7 +30,7 @@ class MetadataFormat:
 
 def render_marc21(record: CanonicalRecord) -> str:
     """``marc:record`` (MARC21slim) for a canonical record."""
-    return render_marcxml(canonical_to_marc(record))
+    return canonical_to_marcxml(record)
 
 
 FORMATS: dict[str, MetadataFormat] = {

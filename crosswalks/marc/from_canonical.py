@@ -12,6 +12,7 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
+from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
 
@@ -52,11 +53,22 @@ class _Writer:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
 
     def build(self) -> MarcRecord:
+        self._write_fields()
+        self.fields.sort(key=_TAG_ORDER)  # control tags (00X) sort before data tags
+        return MarcRecord(self._leader(), self.fields)
+
+    def _has_field(self, tag: str) -> bool:
+        return any(f.tag == tag for f in self.fields)
+
+    def _add_field(self, marc_field: MarcField) -> None:
+        self.fields.append(marc_field)
+
+    def _write_fields(self) -> None:
         rec = self.rec
         local = rec.identifiers_of("local")
         if local:
-            self.fields.append(MarcField("001", value=local[0]))
-        self.fields.append(MarcField("008", value=self._fixed_008()))
+            self._add_field(MarcField("001", value=local[0]))
+        self._add_field(MarcField("008", value=self._fixed_008()))
         self._identifiers(local[1:])
         self._languages()
         self._classification()
@@ -72,7 +84,6 @@ class _Writer:
         self._relations()
         self._links()
         self._merge_extra()
-        return MarcRecord(self._leader(), self.fields)
 
     # -- leader and 008 ----------------------------------------------------------
     def _leader(self) -> str:
@@ -172,8 +183,8 @@ class _Writer:
             if title is main:
                 continue
             if title.kind == "uniform":
-                tag = "240" if has_main_entry and not any(f.tag == "240" for f in self.fields) else "730"
-                tag = "130" if not has_main_entry and not any(f.tag == "130" for f in self.fields) else tag
+                tag = "240" if has_main_entry and not self._has_field("240") else "730"
+                tag = "130" if not has_main_entry and not self._has_field("130") else tag
                 ind = "0" if tag != "240" else "1"
                 self.add(tag, ind if tag != "240" else "1", "0" if tag == "240" else " ",
                          [("a", title.value)] + _part(title))
@@ -290,14 +301,43 @@ class _Writer:
             if extra.tag == "008":
                 continue
             if extra.is_control and _CONTROL_TAG.match(extra.tag):
-                self.fields.append(extra)
+                self._add_field(extra)
             elif not extra.is_control and _DATA_TAG.match(extra.tag) and extra.subfields:
                 extra.ind1, extra.ind2 = _indicator(extra.ind1), _indicator(extra.ind2)
-                self.fields.append(extra)
-        self.fields.sort(key=_TAG_ORDER)  # control tags (00X) sort before data tags
+                self._add_field(extra)
 
 
 _TAG_ORDER = operator.attrgetter("tag")
+
+
+class _XmlWriter(_Writer):
+    """The same writer producing MARCXML directly: each field becomes (tag, markup), no field objects."""
+
+    def __init__(self, rec: CanonicalRecord) -> None:
+        super().__init__(rec)
+        self.markup: list[tuple[str, str]] = []
+
+    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        for _, value in subfields:
+            if not value:
+                subfields = [(c, v) for c, v in subfields if v]
+                break
+        if subfields:
+            self.markup.append((tag, data_field_xml(tag, ind1, ind2, subfields)))
+
+    def _has_field(self, tag: str) -> bool:
+        return any(t == tag for t, _ in self.markup)
+
+    def _add_field(self, marc_field: MarcField) -> None:
+        self.markup.append((marc_field.tag, field_xml(marc_field)))
+
+    def render(self) -> str:
+        self._write_fields()
+        self.markup.sort(key=_FIRST)  # stable, as build's sort: same field order
+        return record_xml(self._leader(), [xml for _, xml in self.markup])
+
+
+_FIRST = operator.itemgetter(0)
 
 
 def _indicator(value: str) -> str:
@@ -411,3 +451,8 @@ def _punctuate_series(subfields: list[tuple[str, str]]) -> list[tuple[str, str]]
 def canonical_to_marc(record: CanonicalRecord) -> MarcRecord:
     """The MARC 21 record the hub publishes for a canonical record."""
     return _Writer(record).build()
+
+
+def canonical_to_marcxml(record: CanonicalRecord) -> str:
+    """``render_marcxml(canonical_to_marc(record))``, written straight to markup (faster)."""
+    return _XmlWriter(record).render()

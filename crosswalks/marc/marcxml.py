@@ -77,33 +77,42 @@ def _subfield_open(code: str) -> str:
     return opening
 
 
-def _data_field_xml(marc_field: MarcField, parts: list[str]) -> None:
-    """Appends a data field's markup to ``parts`` (one list for the whole record: fewer joins)."""
-    append = parts.append
-    opening = _SUBFIELD_OPEN.get
+def data_field_xml(tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> str:
+    """``<marc:datafield>`` markup (the MARC writer builds this directly, without a field object)."""
     escaped = known_escape
-    append(f'<marc:datafield tag="{marc_field.tag}" ind1="{escaped(marc_field.ind1) or escape(marc_field.ind1)}" '
-           f'ind2="{escaped(marc_field.ind2) or escape(marc_field.ind2)}">')
-    for code, value in marc_field.subfields:
+    opening = _SUBFIELD_OPEN.get
+    parts = [f'<marc:datafield tag="{tag}" ind1="{escaped(ind1) or escape(ind1)}" '
+             f'ind2="{escaped(ind2) or escape(ind2)}">']
+    append = parts.append
+    for code, value in subfields:
         append(opening(code) or _subfield_open(code))
         append(escaped(value) or escape(value))
         append("</marc:subfield>")
     append("</marc:datafield>")
+    return "".join(parts)
+
+
+def control_field_xml(tag: str, value: str) -> str:
+    return f'<marc:controlfield tag="{tag}">{known_escape(value) or escape(value)}</marc:controlfield>'
+
+
+def field_xml(marc_field: MarcField) -> str:
+    """A field's markup; "" for a data field without subfields (left out)."""
+    if marc_field.value is not None:
+        return control_field_xml(marc_field.tag, marc_field.value)
+    if not marc_field.subfields:
+        return ""
+    return data_field_xml(marc_field.tag, marc_field.ind1, marc_field.ind2, marc_field.subfields)
+
+
+def record_xml(leader: str, fields_xml: list[str]) -> str:
+    """``<marc:record>`` with namespace and schema location around the fields' markup."""
+    return f"{_RECORD_OPEN}<marc:leader>{escape(leader)}</marc:leader>{''.join(fields_xml)}</marc:record>"
 
 
 def render_marcxml(record: MarcRecord) -> str:
     """``<marc:record>`` with namespace and schema location; empty data fields are left out."""
-    parts = [_RECORD_OPEN, "<marc:leader>", escape(record.leader), "</marc:leader>"]
-    escaped = known_escape
-    for marc_field in record.fields:
-        value = marc_field.value
-        if value is not None:
-            parts.append(f'<marc:controlfield tag="{marc_field.tag}">{escaped(value) or escape(value)}'
-                         "</marc:controlfield>")
-        elif marc_field.subfields:
-            _data_field_xml(marc_field, parts)
-    parts.append("</marc:record>")
-    return "".join(parts)
+    return record_xml(record.leader, [field_xml(f) for f in record.fields])
 
 
 _RECORD_OPEN = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
