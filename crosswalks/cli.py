@@ -50,7 +50,7 @@ def convert(paths: list[Path], source: str, target: str, out: TextIO, err: TextI
                 continue
             if result.record is None:
                 failed += 1
-                err.write(f"{path}: {result.error}\n")
+                err.write(f"{path}: {result.describe()}\n")
                 continue
             try:
                 text = render(result.record, target)

@@ -34,6 +34,8 @@ class ReadResult:
     identifier: str | None
     record: CanonicalRecord | None
     raw: str
+    #: Why the record is missing, without its position (callers say "record N: ..."; see
+    #: :meth:`describe`).  Errors about the whole file come with position 0.
     error: str | None = None
     deleted: bool = False
     datestamp: str | None = None
@@ -42,6 +44,11 @@ class ReadResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def describe(self) -> str:
+        """"record N: <error>" for messages ("file: ..." errors of position 0 as they are)."""
+        what = self.error or "no record"
+        return f"record {self.position}: {what}" if self.position else what
 
 
 def read_file(source: str | os.PathLike[str] | BinaryIO, format: str | None = None,
@@ -85,16 +92,16 @@ def _read_iso2709(chunks: Iterator[bytes], encoding: str | None) -> Iterator[Rea
         raw = data.decode("utf-8", "backslashreplace")
         if not complete:
             yield ReadResult(position, None, None, raw,
-                             error=f"record {position}: truncated, no record terminator at the end of the file")
+                             error="truncated, no record terminator at the end of the file")
             continue
         try:
             marc, _charset = decode_record(data, encoding)
             record = marc_to_canonical(marc)
         except (MarcDecodeError, ValueError, LookupError) as exc:
-            yield ReadResult(position, None, None, raw, error=f"record {position}: {exc}")
+            yield ReadResult(position, None, None, raw, error=str(exc))
             continue
         except Exception as exc:  # noqa: BLE001 - a crosswalk fault costs this record, not the file
-            yield ReadResult(position, None, None, raw, error=f"record {position}: {type(exc).__name__}: {exc}")
+            yield ReadResult(position, None, None, raw, error=f"{type(exc).__name__}: {exc}")
             continue
         record.source.format = "marc21" if record.source.format != "unimarc" else "unimarc"
         identifier = marc.control("001")
@@ -118,11 +125,11 @@ def _xml_record(position: int, raw: str, parse) -> ReadResult:
     try:
         element = parse()
     except etree.XMLSyntaxError as exc:
-        return ReadResult(position, None, None, raw, error=f"record {position}: malformed XML: {exc}")
+        return ReadResult(position, None, None, raw, error=f"malformed XML: {exc}")
     try:
         return _read_element(position, raw, element)
     except Exception as exc:  # noqa: BLE001 - a crosswalk fault costs this record, not the file
-        return ReadResult(position, None, None, raw, error=f"record {position}: {type(exc).__name__}: {exc}")
+        return ReadResult(position, None, None, raw, error=f"{type(exc).__name__}: {exc}")
 
 
 def _read_element(position: int, raw: str, element: etree._Element) -> ReadResult:
@@ -131,14 +138,14 @@ def _read_element(position: int, raw: str, element: etree._Element) -> ReadResul
     try:
         record = read_metadata(element, "marcxml" if element.tag == "record" else None)
     except (CrosswalkError, MarcXmlError) as exc:
-        return ReadResult(position, _identifier(element), None, raw, error=f"record {position}: {exc}")
+        return ReadResult(position, _identifier(element), None, raw, error=str(exc))
     return ReadResult(position, _identifier(element), record, raw)
 
 
 def _oai_record(position: int, raw: str, element: etree._Element) -> ReadResult:
     header = element.find(f"{{{OAI_NS}}}header")
     if header is None:
-        return ReadResult(position, None, None, raw, error=f"record {position}: OAI record without a header")
+        return ReadResult(position, None, None, raw, error="OAI record without a header")
     identifier = (header.findtext(f"{{{OAI_NS}}}identifier") or "").strip() or None
     datestamp = (header.findtext(f"{{{OAI_NS}}}datestamp") or "").strip() or None
     sets = [(s.text or "").strip() for s in header.iterfind(f"{{{OAI_NS}}}setSpec")]
@@ -149,12 +156,12 @@ def _oai_record(position: int, raw: str, element: etree._Element) -> ReadResult:
     metadata = element.find(f"{{{OAI_NS}}}metadata")
     payload = next((c for c in metadata if isinstance(c.tag, str)), None) if metadata is not None else None
     if payload is None:
-        result.error = f"record {position} ({identifier}): OAI record without metadata"
+        result.error = f"OAI record {identifier or '(no identifier)'} without metadata"
         return result
     try:
         record = read_metadata(payload)
     except (CrosswalkError, MarcXmlError) as exc:
-        result.error = f"record {position} ({identifier}): {exc}"
+        result.error = f"OAI record {identifier or '(no identifier)'}: {exc}"
         return result
     record.source.identifier = identifier
     record.source.datestamp = datestamp

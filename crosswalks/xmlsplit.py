@@ -223,14 +223,14 @@ def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) ->
         end, buffer, begin = _record_end(buffer, begin, tags, more_text)
         if end < 0:
             yield Piece(position, buffer[begin:], wrapper,
-                        error=f"record {position}: truncated, the file ends inside the record")
+                        error="truncated, the file ends inside the record")
             return
         text = buffer[begin:end]
         error = None
         try:
             text.encode("utf-8")  # fails only on the surrogates that stand for undecodable bytes
         except UnicodeEncodeError:
-            error = f"record {position}: bytes that are not valid in the file's declared encoding"
+            error = "bytes that are not valid in the file's declared encoding"
         yield Piece(position, text, wrapper, error)
         start = end  # no copy: the buffer is compacted only when more text is read
 
