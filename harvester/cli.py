@@ -22,6 +22,7 @@ from harvester.progress import Reporter, summary_line
 from harvester.records import Outcomes, store_record
 from harvester.xmlclean import clean_text, safe_parser
 from kazneb.config import Settings
+from kazneb.follow import update_search_index
 from repository.db import migrate
 from repository.models import Partner
 from repository.store import Store
@@ -180,6 +181,7 @@ def harvest_run(settings: Settings, partner_ids: tuple[str, ...], everyone: bool
         for run in runs:
             click.echo(summary_line(run))
             failed = failed or run.status != "succeeded"
+    update_search_index(settings, store, click.echo)
     sys.exit(1 if failed else 0)
 
 
@@ -269,6 +271,7 @@ def ingest_command(settings: Settings, partner_id: str, path: Path) -> None:
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary_line(run))
+    update_search_index(settings, store, click.echo)
     sys.exit(0 if run.status == "succeeded" else 1)
 
 
@@ -282,10 +285,12 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     store = open_store(settings)
+    after_pass = lambda: update_search_index(settings, store, logging.getLogger("kazneb.scheduler").info)  # noqa: E731
     if once:
         click.echo(f"harvested: {', '.join(run_due(store)) or 'nothing due'}")
+        after_pass()
     else:
-        run_forever(store, interval)
+        run_forever(store, interval, after_pass)
 
 
 # -- quarantine --------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -63,7 +64,9 @@ def run_due(store: Store) -> list[str]:
     return harvested
 
 
-def run_forever(store: Store, interval: float = 60.0) -> None:
+def run_forever(store: Store, interval: float = 60.0, after_pass: Callable[[], object] | None = None) -> None:
+    """Harvest due partners every ``interval`` seconds; ``after_pass`` runs after each pass."""
     while True:
-        run_due(store)
+        if run_due(store) and after_pass:
+            after_pass()
         time.sleep(interval)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crosswalks.model import ACCESS_LEVELS
 from kazneb.config import Settings
+from kazneb.follow import update_search_index
 from repository.db import migrate
 from repository.importer import import_files
 from repository.models import HubRecord, Partner, SourceRecord
@@ -43,6 +44,7 @@ def import_command(settings: Settings, partner_id: str, access: str | None, file
     summary = import_files(store, partner_id, files, access, report=lambda m: click.echo(m, err=True))
     counts = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
     click.echo(f"imported {len(files)} file(s) for {partner_id}: {counts}")
+    update_search_index(settings, store, click.echo)
     if summary.counts["failed"]:
         sys.exit(1)
 
@@ -97,6 +99,7 @@ def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> No
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"sample collection: {summary}")
+    update_search_index(settings, store, click.echo)
     if not no_serve:
         click.get_current_context().invoke(serve_command, host=host, port=port)
 
