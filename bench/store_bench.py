@@ -89,7 +89,7 @@ def render_only(store: Store, size: int) -> float:
 def profiled(run: Callable[[], object]) -> None:
     profile = cProfile.Profile()
     profile.runcall(run)
-    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
 
 
 def main() -> None:

@@ -3,9 +3,12 @@
 Two layers, kept apart on purpose:
 
 * ``source_records``: what one partner sent about one of its records (raw text,
-  provenance, canonical JSON). Unique per (partner, source key).
-* ``hub_records``: what the hub publishes. Today every source record has its own
-  hub record; the de-duplication work will point several source records at one.
+  provenance). Unique per (partner, source key).
+* ``hub_records``: what the hub publishes, with the canonical JSON. Today every
+  source record has its own hub record, so the canonical record is stored once, on
+  the hub record, and ``SourceRecord.canonical`` reads it from there; the
+  de-duplication work, which will point several source records at one, will need a
+  column of the source's own again.
 
 Everything the OAI provider serves is pre-rendered into ``record_renderings`` and
 ``record_sets`` (with the datestamp copied in) so that one indexed range scan
@@ -18,6 +21,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Computed,
     ForeignKey,
     Index,
     Integer,
@@ -25,8 +29,16 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
+
+#: ``<header>...</header>`` of ``<record><header>...</header>...``: bytes 9 to the end of
+#: ``</header>`` (1-based), whose length is where ``</header>`` starts.
+HEADER_SQL = {
+    "sqlite": "substr(record_xml, 9, instr(record_xml, CAST('</header>' AS BLOB)))",
+    "postgresql": "substring(record_xml from 9 for position(CAST('\\x3c2f6865616465723e' AS bytea) in record_xml))",
+}
 
 
 class Base(DeclarativeBase):
@@ -77,11 +89,14 @@ class SourceRecord(Base):
     metadata_namespace: Mapped[str | None] = mapped_column(String(400))
     source_sets: Mapped[list] = mapped_column(JSON, default=list)
     raw: Mapped[str | None] = mapped_column(Text)
-    canonical: Mapped[dict | None] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     harvested_at: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     hub_record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), index=True)
+    #: The canonical record (read-only, loaded on first use): its hub record's.
+    canonical: Mapped[dict | None] = column_property(
+        select(HubRecord.canonical).where(HubRecord.id == hub_record_id).correlate_except(HubRecord)
+        .scalar_subquery(), deferred=True)
 
 
 class RecordRendering(Base):
@@ -93,8 +108,10 @@ class RecordRendering(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True)
     prefix: Mapped[str] = mapped_column(String(64), primary_key=True)
     datestamp: Mapped[int] = mapped_column(BigInteger)
-    header_xml: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8, served as is
-    record_xml: Mapped[bytes] = mapped_column(LargeBinary)
+    record_xml: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8, served as is
+    #: The record's ``<header>`` (ListIdentifiers), cut from ``record_xml`` by the database:
+    #: a virtual column in SQLite, so it takes no room (see the initial migration).
+    header_xml: Mapped[bytes] = mapped_column(LargeBinary, Computed(HEADER_SQL["sqlite"]))
 
 
 class RecordSet(Base):

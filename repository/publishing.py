@@ -1,12 +1,15 @@
 """Rendering a hub record for the provider, once, when it is written.
 
 For each metadata format the provider offers, the whole OAI ``<record>`` (header,
-metadata, provenance) and the bare ``<header>`` are rendered here and stored, so
-that serving a page is a range scan and a string join.
+metadata, provenance) is rendered here and stored, so that serving a page is a range
+scan and a string join.  The bare ``<header>`` (ListIdentifiers) is the record's
+prefix up to ``</header>``: the database derives it (a generated column, see
+``repository/models.py``), so it is not rendered or sent apart.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -30,18 +33,18 @@ class Publisher:
         deleted: bool,
         record: CanonicalRecord | None,
         about_xml: str | None,
-    ) -> Iterator[tuple[str, str, str]]:
-        """(prefix, header XML, record XML) for each metadata format."""
+    ) -> Iterator[tuple[str, str]]:
+        """(prefix, record XML) for each metadata format."""
         header_xml = xml.header(identifier, datestamp, set_specs, deleted)
         for prefix, fmt in FORMATS.items():
             metadata = None if deleted or record is None else fmt.render(record)
-            yield prefix, header_xml, xml.record(header_xml, metadata, about_xml)
+            yield prefix, xml.record(header_xml, metadata, about_xml)
 
 
 def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,
                   namespace: str | None, harvested_at: int) -> str:
     """The provenance container describing where a partner record came from."""
-    harvested = datetime.fromtimestamp(harvested_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    harvested = _utc(harvested_at)
     return xml.provenance(
         base_url=base_url or f"urn:kazneb:partner:{partner_id}",
         identifier=source_identifier_uri(source_key),
@@ -51,6 +54,12 @@ def provenance_of(base_url: str | None, partner_id: str, source_key: str, source
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _utc(seconds: int) -> str:
+    """Epoch seconds as UTC text (a whole batch shares one harvest time)."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def source_identifier_uri(key: str) -> str:
     """The partner's identifier as a URI (file positions become ``urn:kazneb:file:...``)."""
     if ":" in key.split("/")[0]:
@@ -58,6 +67,7 @@ def source_identifier_uri(key: str) -> str:
     return "urn:kazneb:file:" + quote(key, safe="/#.-_")
 
 
+@functools.lru_cache(maxsize=4096)
 def valid_utc(value: str | None) -> str | None:
     """``value`` if it is a UTC date or datetime provenance.xsd accepts, else None."""
     if not value:

@@ -95,6 +95,10 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
             cursor = dbapi_connection.cursor()
+            # A new file gets 32 KiB pages (a no-op once created): renderings of 2-4 KB spill out
+            # of 4 KiB pages and leave slack in each; bigger pages pack them (bench/store_bench.py:
+            # 15.9 KB a record with 4 KiB pages, 17.4 with 8 KiB, 14.3 with 16 KiB, 13.3 with 32 KiB).
+            cursor.execute("PRAGMA page_size=32768")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -115,8 +119,18 @@ def make_engine(url: str) -> Engine:
 
 
 def _json_text(value: Any) -> str:
-    """JSON with Kazakh and Russian kept as letters, not six-byte escapes."""
+    """JSON with Kazakh and Russian kept as letters, not six-byte escapes.
+
+    :class:`JsonText` (already serialised, e.g. the text a content hash was taken of)
+    is passed through as it is.
+    """
+    if isinstance(value, JsonText):
+        return str(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+class JsonText(str):
+    """A JSON document already serialised; engines from :func:`make_engine` store it as is."""
 
 
 WRITE_OPTION = "kazneb_write_transaction"
@@ -135,6 +149,8 @@ class Store:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.base_url = base_url
         self._known_sets: set[str] = set()
+        #: Engines from make_engine store JsonText as is; any other engine gets the parsed value.
+        self._json_as_text = getattr(engine.dialect, "_json_serializer", None) is _json_text
 
     @classmethod
     def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
@@ -224,7 +240,7 @@ class Store:
         conn = session.connection()
         existing = self._existing_sources(conn, [(partner_id, k) for k in source_keys])
         stamp = self.clock()
-        digest = content_hash(None, [], deleted=True)
+        digest = content_hash("null", [], deleted=True)
         statuses, doomed = [], {}
         for key in source_keys:
             known = existing.get((partner_id, key))
@@ -260,9 +276,9 @@ class Store:
         assert source is not None
         canonical = dict(hub.canonical)
         canonical["access"] = access
-        digest = content_hash(canonical, sorted(source.source_sets or []), deleted=hub.deleted)
+        digest = content_hash(_dumps(canonical), sorted(source.source_sets or []), deleted=hub.deleted)
         hub.access, hub.canonical, hub.content_hash = access, canonical, digest
-        source.canonical, source.content_hash = canonical, digest
+        source.content_hash = digest
         session.flush()
         conn = session.connection()
         partners = self._partners(conn, {hub.partner_id})
@@ -280,9 +296,13 @@ class Store:
         access = incoming.access or partner.default_access
         check_access(access, f"record {incoming.source_key!r}")
         incoming.record.access = access
-        canonical = legal_text(incoming.record.to_dict())
+        canonical = canonical_json(incoming.record)
         digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
-        return _Prepared(incoming, access, canonical, digest)
+        return _Prepared(incoming, access, self._json_value(canonical), digest)
+
+    def _json_value(self, text: str) -> Any:
+        """What to bind for a JSON column: the text itself when the engine stores it as is."""
+        return JsonText(text) if self._json_as_text else json.loads(text)
 
     def _partners(self, conn: Connection, ids: set[str]) -> dict[str, Partner]:
         rows = conn.execute(select(tables.partners).where(tables.partners.c.id.in_(sorted(ids))))
@@ -341,7 +361,7 @@ class Store:
                                      p.incoming.metadata_namespace, stamp)
             publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
                                               p.access, p.incoming.record, provenance))
-        self._publish(conn, publications, partners, stamp)
+        self._publish(conn, publications, partners, stamp, fresh={_known(p, existing).hub_id for p in fresh})
 
     # -- reads for other parts ---------------------------------------------------------
     def changes_since(self, after_seq: int, limit: int = 1000) -> list[tuple[int, int]]:
@@ -387,18 +407,23 @@ class Store:
 
     # -- publishing ----------------------------------------------------------------------
     def _publish(self, conn: Connection, items: list[_Publication], partners: dict[str, Partner] | None,
-                 stamp: int) -> None:
-        """New datestamp, renderings, sets and a change-log entry for each item."""
+                 stamp: int, fresh: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+        """New datestamp, renderings, sets and a change-log entry for each item.
+
+        ``fresh`` are hub records inserted in this very batch (with this datestamp):
+        they have no old renderings or set rows to delete.
+        """
         partners = partners or {}
         renderings, record_sets, changes = tables.record_renderings, tables.record_sets, tables.record_changes
         ids = [item.hub_id for item in items]
+        old_ids = [hid for hid in ids if hid not in fresh]
         kept_sets: dict[int, list[str]] = {}
         if any(item.deleted for item in items):  # a tombstone stays in the sets it was in
             for chunk in _chunks(ids, 500):
                 for rid, spec in conn.execute(select(record_sets.c.record_id, record_sets.c.set_spec)
                                               .where(record_sets.c.record_id.in_(chunk))):
                     kept_sets.setdefault(rid, []).append(spec)
-        for chunk in _chunks(ids, 500):
+        for chunk in _chunks(old_ids, 500):
             conn.execute(delete(renderings).where(renderings.c.record_id.in_(chunk)))
             conn.execute(delete(record_sets).where(record_sets.c.record_id.in_(chunk)))
         rendering_rows, set_rows, all_specs = [], [], set()
@@ -410,20 +435,18 @@ class Store:
             all_specs.update(specs)
             partner = partners.get(item.partner_id)
             about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
-            for prefix, header_xml, record_xml in self.publisher.render(
+            for prefix, record_xml in self.publisher.render(
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
-                rendering_rows.append({"record_id": item.hub_id, "prefix": prefix, "datestamp": stamp,
-                                       "header_xml": header_xml.encode("utf-8"),
-                                       "record_xml": record_xml.encode("utf-8")})
-            set_rows += [{"set_spec": spec, "record_id": item.hub_id, "datestamp": stamp} for spec in specs]
-        conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
-                     .values(datestamp=stamp), [{"hid": hid} for hid in ids])
+                rendering_rows.append((item.hub_id, prefix, stamp, record_xml.encode("utf-8")))
+            set_rows += [(spec, item.hub_id, stamp) for spec in specs]
+        if old_ids:
+            conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
+                         .values(datestamp=stamp), [{"hid": hid} for hid in old_ids])
         # one format after another: a list of one format then reads neighbouring pages
-        rendering_rows.sort(key=lambda row: row["prefix"])
-        conn.execute(insert(renderings), rendering_rows)
-        if set_rows:
-            conn.execute(insert(record_sets), set_rows)
-        conn.execute(insert(changes), [{"record_id": hid, "changed_at": stamp} for hid in ids])
+        rendering_rows.sort(key=lambda row: row[1])
+        _insert_rows(conn, renderings, ("record_id", "prefix", "datestamp", "record_xml"), rendering_rows)
+        _insert_rows(conn, record_sets, ("set_spec", "record_id", "datestamp"), set_rows)
+        _insert_rows(conn, changes, ("record_id", "changed_at"), [(hid, stamp) for hid in ids])
         self._ensure_sets(conn, all_specs, partners)
 
     def _ensure_sets(self, conn: Connection, specs: Iterable[str], partners: dict[str, Partner]) -> None:
@@ -456,7 +479,7 @@ class Store:
 class _Prepared:
     incoming: IncomingRecord
     access: str
-    canonical: dict
+    canonical: Any  # JsonText, or the parsed dict for engines that serialise themselves
     digest: str
 
 
@@ -499,7 +522,7 @@ def _source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: in
             "source_datestamp": incoming.source_datestamp, "metadata_prefix": incoming.metadata_prefix,
             "metadata_namespace": incoming.metadata_namespace, "source_sets": list(incoming.source_sets),
             "raw": xml.legal_xml(incoming.raw) if incoming.raw is not None else None,
-            "canonical": p.canonical, "content_hash": p.digest, "harvested_at": stamp, "deleted": False,
+            "content_hash": p.digest, "harvested_at": stamp, "deleted": False,
             "hub_record_id": known.hub_id}
 
 
@@ -521,6 +544,19 @@ def _insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-d
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
+def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """A plain INSERT of many rows straight through the driver.
+
+    For these narrow rows SQLAlchemy's per-row parameter processing cost more than the
+    database's own work; the values are already what the driver takes (int, str, bytes).
+    """
+    if not rows:
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    conn.exec_driver_sql(sql, rows)
+
+
 def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != key}
 
@@ -530,10 +566,66 @@ def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
         yield values[start:start + size]
 
 
-def content_hash(canonical: dict | None, source_sets: list[str], *, deleted: bool) -> str:
-    """A digest of everything published about a record, to detect real changes."""
-    payload = json.dumps([canonical, source_sets, deleted], sort_keys=True, ensure_ascii=False)
+def content_hash(canonical_text: str, source_sets: list[str], *, deleted: bool) -> str:
+    """A digest of everything published about a record, to detect real changes.
+
+    ``canonical_text`` is the canonical record's JSON exactly as stored (``"null"`` for a
+    tombstone), so the record is serialised once for both the digest and the row.
+    """
+    payload = f"{canonical_text}\x1f{json.dumps(source_sets, ensure_ascii=False)}\x1f{int(deleted)}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def canonical_json(record: CanonicalRecord) -> str:
+    """The record's JSON as stored, every string stripped of characters XML cannot hold.
+
+    JSON escapes control characters (as ``\\uXXXX``, ``\\b``, ``\\f``), so text with no
+    backslash and no forbidden character is already legal; only the rare rest is cleaned.
+    """
+    plain = plain_record(record)
+    text = _dumps(plain)
+    if "\\" in text or xml._ILLEGAL_XML.search(text):
+        text = _dumps(legal_text(plain))
+    return text
+
+
+def plain_record(value: Any) -> Any:
+    """``CanonicalRecord.to_dict()`` in one pass instead of two (it is on every write).
+
+    Dataclasses become dicts and empty values are left out, exactly as ``to_dict``
+    does (a test holds the two equal).
+    """
+    kind = type(value)
+    if kind is list:
+        return [v if type(v) in _SCALARS else plain_record(v) for v in value]
+    if kind is dict:
+        pairs = list(value.items())
+    else:
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(getattr(kind, "__dataclass_fields__", ()))
+        if not names:
+            return value
+        pairs = [(name, getattr(value, name)) for name in names]
+    plain = {}
+    for key, item in pairs:
+        if type(item) not in _SCALARS:
+            item = plain_record(item)
+        if item not in _EMPTY:
+            plain[key] = item
+    return plain
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names in order; () for other types
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_EMPTY = (None, [], {}, "")
+
+
+def _dumps(value: Any) -> str:
+    return _ENCODER.encode(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps builds one per call
 
 
 def legal_text(value: Any) -> Any:

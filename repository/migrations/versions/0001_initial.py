@@ -7,6 +7,8 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from repository.models import HEADER_SQL
+
 revision = "0001_initial"
 down_revision = None
 branch_labels = None
@@ -14,6 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    dialect = op.get_bind().dialect.name
     op.create_table(
         "partners",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -46,7 +49,6 @@ def upgrade() -> None:
         sa.Column("metadata_namespace", sa.String(400)),
         sa.Column("source_sets", sa.JSON, nullable=False),
         sa.Column("raw", sa.Text),
-        sa.Column("canonical", sa.JSON),
         sa.Column("content_hash", sa.String(64), nullable=False),
         sa.Column("harvested_at", sa.BigInteger, nullable=False),
         sa.Column("deleted", sa.Boolean, nullable=False),
@@ -59,8 +61,9 @@ def upgrade() -> None:
         sa.Column("record_id", sa.Integer, sa.ForeignKey("hub_records.id"), primary_key=True),
         sa.Column("prefix", sa.String(64), primary_key=True),
         sa.Column("datestamp", sa.BigInteger, nullable=False),
-        sa.Column("header_xml", sa.LargeBinary, nullable=False),
         sa.Column("record_xml", sa.LargeBinary, nullable=False),
+        # Derived from record_xml: VIRTUAL in SQLite (no room taken); PostgreSQL has STORED only.
+        sa.Column("header_xml", sa.LargeBinary, sa.Computed(HEADER_SQL[dialect], persisted=dialect != "sqlite")),
     )
     op.create_index("ix_renderings_list", "record_renderings", ["prefix", "datestamp", "record_id"])
     op.create_table(

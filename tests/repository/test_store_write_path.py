@@ -1,0 +1,67 @@
+"""The store's fast write path keeps what it stores identical to the plain way of making it."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from crosswalks.model import Agent, CanonicalRecord, SourceInfo, Title
+from repository.models import HubRecord, RecordRendering, SourceRecord
+from repository.store import IncomingRecord, canonical_json, legal_text, plain_record
+from tests.oai_helpers import add_records, make_record
+
+
+def test_plain_record_is_to_dict_in_one_pass() -> None:
+    records = [make_record(i) for i in range(5)] + [
+        CanonicalRecord(),
+        CanonicalRecord(titles=[Title("", lang=None)], agents=[Agent("A", role=None)], extent="",
+                        source=SourceInfo(partner="p", identifier="")),
+    ]
+    for record in records:
+        assert plain_record(record) == record.to_dict()
+        assert list(plain_record(record)) == list(record.to_dict())  # same key order, same JSON
+
+
+def test_canonical_json_strips_what_xml_cannot_hold() -> None:
+    dirty = make_record(1, titles=[Title("Абай\x01 жолы\ufffe \\ back\x0cslash \ud800", lang="kaz")])
+    assert json.loads(canonical_json(dirty)) == legal_text(dirty.to_dict())
+    assert json.loads(canonical_json(dirty))["titles"][0]["value"] == "Абай жолы \\ backslash "
+    clean = make_record(2)
+    assert canonical_json(clean) == json.dumps(clean.to_dict(), ensure_ascii=False)
+
+
+def test_header_is_derived_from_the_stored_record(store) -> None:  # type: ignore[no-untyped-def]
+    add_records(store, "p1", range(3))
+    with store.session() as session:
+        rows = session.execute(select(RecordRendering.header_xml, RecordRendering.record_xml)).all()
+    assert len(rows) == 9
+    for header, record in rows:
+        header, record = bytes(header), bytes(record)
+        assert header.startswith(b"<header><identifier>oai:") and header.endswith(b"</header>")
+        assert record.startswith(b"<record>" + header)
+
+
+def test_source_record_reads_its_hub_records_canonical(store) -> None:  # type: ignore[no-untyped-def]
+    add_records(store, "p1", range(2))
+    with store.session() as session:
+        pairs = session.execute(select(SourceRecord, HubRecord).join(
+            HubRecord, HubRecord.id == SourceRecord.hub_record_id)).all()
+        assert len(pairs) == 2
+        for source, hub in pairs:
+            assert source.canonical == hub.canonical
+            assert source.canonical["titles"][0]["value"].endswith(source.source_key.rsplit(":", 1)[1])
+
+
+def test_access_change_then_same_harvest_is_unchanged(store) -> None:  # type: ignore[no-untyped-def]
+    """set_access hashes the stored JSON the way a write does: the same record again is unchanged."""
+    add_records(store, "p1", range(1))
+    with store.session() as session:
+        local_id = session.scalars(select(HubRecord.local_id)).one()
+        assert store.set_access(session, local_id, "read-only")
+    with store.session() as session:
+        status = store.write_record(session, IncomingRecord(
+            partner_id="p1", source_key="oai:p1:0", record=make_record(0), raw="<raw>0</raw>",
+            source_datestamp="2026-01-01T00:00:00Z", metadata_prefix="oai_dc",
+            metadata_namespace="http://www.openarchives.org/OAI/2.0/oai_dc/", access="read-only"))
+    assert status == "unchanged"
