@@ -60,6 +60,7 @@ def serve_command(settings: Settings, host: str, port: int) -> None:
     app = create_app(settings)
     migrate(app.extensions["kazneb_store"].engine)
     click.echo(f"OAI-PMH base URL: http://{host}:{port}/oai  (point your harvester here)")
+    click.echo(f"search page: http://{host}:{port}/   search API: http://{host}:{port}/api/search?q=...")
     app.run(host=host, port=port, threaded=True)
 
 
