@@ -52,6 +52,10 @@ class _Writer:
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
 
+    def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        """A field whose content does not come from the record's own text (types, access terms)."""
+        self.add(tag, ind1, ind2, subfields)
+
     def build(self) -> MarcRecord:
         self._write_fields()
         self.fields.sort(key=_TAG_ORDER)  # control tags (00X) sort before data tags
@@ -213,12 +217,12 @@ class _Writer:
         if extent:
             self.add("300", " ", " ", _extent_subfields(extent))
         content = tables.KIND_CONTENT.get(rec.kind or "", ("text", "txt"))
-        self.add("336", " ", " ", [("a", content[0]), ("b", content[1]), ("2", "rdacontent")])
+        self.add_fixed("336", " ", " ", [("a", content[0]), ("b", content[1]), ("2", "rdacontent")])
         online = bool(rec.objects)
         media = ("computer", "c") if online else ("unmediated", "n")
         carrier = ("online resource", "cr") if online else ("volume", "nc")
-        self.add("337", " ", " ", [("a", media[0]), ("b", media[1]), ("2", "rdamedia")])
-        self.add("338", " ", " ", [("a", carrier[0]), ("b", carrier[1]), ("2", "rdacarrier")])
+        self.add_fixed("337", " ", " ", [("a", media[0]), ("b", media[1]), ("2", "rdamedia")])
+        self.add_fixed("338", " ", " ", [("a", carrier[0]), ("b", carrier[1]), ("2", "rdacarrier")])
         for value in rec.formats:
             self.add("347", " ", " ", [("b", value)])
 
@@ -251,13 +255,13 @@ class _Writer:
         if terms is not None:
             ind1 = "0" if terms.level == "open" else "1"
             for lang in access.LANGUAGES:
-                self.add("506", ind1, " ", [("a", terms.statement[lang]), ("f", terms.coar_label),
+                self.add_fixed("506", ind1, " ", [("a", terms.statement[lang]), ("f", terms.coar_label),
                                             ("u", terms.coar_uri)])
         for text in self.rec.rights:
             self.add("540", " ", " ", [("a", text)])
         if terms is not None:
             for lang in access.LANGUAGES:
-                self.add("540", " ", " ", [("a", terms.terms_of_use[lang])])
+                self.add_fixed("540", " ", " ", [("a", terms.terms_of_use[lang])])
 
     # -- subjects, relations, links ------------------------------------------------------------
     def _subjects(self) -> None:
@@ -325,6 +329,19 @@ class _XmlWriter(_Writer):
         if subfields:
             self.markup.append((tag, data_field_xml(tag, ind1, ind2, subfields)))
 
+    def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        key = (tag, ind1, ind2, *subfields)
+        xml = _FIXED_MARKUP.get(key)
+        if xml is None:
+            before = len(self.markup)
+            self.add(tag, ind1, ind2, subfields)
+            if len(self.markup) > before:  # not left out as empty
+                if len(_FIXED_MARKUP) >= 1024:
+                    _FIXED_MARKUP.clear()
+                _FIXED_MARKUP[key] = self.markup[-1][1]
+        else:
+            self.markup.append((tag, xml))
+
     def _has_field(self, tag: str) -> bool:
         return any(t == tag for t, _ in self.markup)
 
@@ -338,6 +355,8 @@ class _XmlWriter(_Writer):
 
 
 _FIRST = operator.itemgetter(0)
+#: Markup of the fields every record shares (content types, access terms), by their content.
+_FIXED_MARKUP: dict[tuple[str, ...], str] = {}
 
 
 def _indicator(value: str) -> str:
