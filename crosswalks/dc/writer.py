@@ -14,7 +14,7 @@ from crosswalks import access
 from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import escape
+from crosswalks.xmltext import escape, known_escape
 
 _OPEN = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -26,7 +26,7 @@ XML_LANG: dict[str, str] = {"kaz": "kk", "rus": "ru", "eng": "en", "ger": "de", 
 
 
 def _element(name: str, value: str | None, lang: str | None = None) -> str:
-    if not value or not (text := escape(value).strip()):
+    if not value or not (text := (known_escape(value) or escape(value)).strip()):
         return ""
     lang_attr = f' xml:lang="{escape(lang)}"' if lang else ""
     return f"<dc:{name}{lang_attr}>{text}</dc:{name}>"

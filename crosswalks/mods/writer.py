@@ -16,7 +16,7 @@ from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title
 from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
-from crosswalks.xmltext import escape
+from crosswalks.xmltext import escape, known_escape
 
 _OPEN = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
@@ -42,7 +42,7 @@ def _el(name: str, value: str | None, attrs: str = "") -> str:
     """``<mods:name attrs>value</mods:name>``, or nothing for an empty value."""
     if not value:
         return ""
-    text = escape(value)
+    text = known_escape(value) or escape(value)
     return f"<mods:{name}{attrs}>{text}</mods:{name}>" if text.strip() else ""
 
 
@@ -65,7 +65,7 @@ def _wrap(name: str, inner: str, attrs: str = "") -> str:
 
 def _a(name: str, value: str | None) -> str:
     """One attribute, or nothing when the value is empty."""
-    return f' {name}="{escape(value)}"' if value else ""
+    return f' {name}="{known_escape(value) or escape(value)}"' if value else ""
 
 
 def _title_info(title: Title, primary: bool) -> str:
