@@ -49,6 +49,8 @@ def _text(value: str | None) -> str:
 
 def _join(field: MarcField, codes: str, sep: str = " ") -> str:
     values = [v for c, v in field.subfields if c in codes]
+    if not values:
+        return ""
     if len(values) == 1:
         return trim_isbd(values[0])
     return trim_isbd(sep.join(t for t in map(trim_isbd, values) if t))
@@ -61,7 +63,6 @@ class _Builder:
         self.marc = marc
         self.rec = CanonicalRecord()
         self.have_main_entry = False
-        self.series_830 = any(f.tag == "830" for f in marc.fields)
 
     def build(self) -> CanonicalRecord:
         for marc_field in self.marc.fields:
@@ -154,7 +155,7 @@ class _Builder:
         name = _join(f, "abcq") if f.tag[1:] != "11" else _join(f, "acdn")
         if not name:
             return
-        terms = [_text(v) for v in f.values("e" if f.tag[1:] != "11" else "j") if _text(v)]
+        terms = [t for t in map(_text, f.values("e" if f.tag[1:] != "11" else "j")) if t]
         codes = [v.strip().lower().rstrip(".") for v in f.values("4") if v.strip()]
         relator = ", ".join(terms) if terms else (tables.RELATOR_TERMS.get(codes[0], codes[0]) if codes else None)
         relator_code = codes[0] if codes else tables.RELATOR_CODES.get((relator or "").lower())
@@ -202,7 +203,7 @@ class _Builder:
 
     # -- series and relations ------------------------------------------------------
     def _f490(self, f: MarcField) -> bool | None:
-        if self.series_830 and f.ind1 == "1":
+        if f.ind1 == "1" and any(other.tag == "830" for other in self.marc.fields):
             return False  # traced: the 830 carries the series; keep the transcribed form
         self._series(f)
         return None
