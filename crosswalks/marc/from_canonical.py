@@ -322,12 +322,9 @@ class _XmlWriter(_Writer):
         self.markup: list[tuple[str, str]] = []
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        for _, value in subfields:
-            if not value:
-                subfields = [(c, v) for c, v in subfields if v]
-                break
-        if subfields:
-            self.markup.append((tag, data_field_xml(tag, ind1, ind2, subfields)))
+        xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
+        if xml:
+            self.markup.append((tag, xml))
 
     def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         key = (tag, ind1, ind2, *subfields)

@@ -78,16 +78,22 @@ def _subfield_open(code: str) -> str:
 
 
 def data_field_xml(tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> str:
-    """``<marc:datafield>`` markup (the MARC writer builds this directly, without a field object)."""
+    """``<marc:datafield>`` markup (the MARC writer builds this directly, without a field object).
+
+    Subfields with an empty value are left out, and the field too ("") when that leaves none.
+    """
     escaped = known_escape
     opening = _SUBFIELD_OPEN.get
     parts = [f'<marc:datafield tag="{tag}" ind1="{escaped(ind1) or escape(ind1)}" '
              f'ind2="{escaped(ind2) or escape(ind2)}">']
     append = parts.append
     for code, value in subfields:
-        append(opening(code) or _subfield_open(code))
-        append(escaped(value) or escape(value))
-        append("</marc:subfield>")
+        if value:
+            append(opening(code) or _subfield_open(code))
+            append(escaped(value) or escape(value))
+            append("</marc:subfield>")
+    if len(parts) == 1:
+        return ""
     append("</marc:datafield>")
     return "".join(parts)
 
@@ -102,7 +108,12 @@ def field_xml(marc_field: MarcField) -> str:
         return control_field_xml(marc_field.tag, marc_field.value)
     if not marc_field.subfields:
         return ""
-    return data_field_xml(marc_field.tag, marc_field.ind1, marc_field.ind2, marc_field.subfields)
+    escaped = known_escape
+    opening = _SUBFIELD_OPEN.get
+    subfields = "".join([f"{opening(code) or _subfield_open(code)}{escaped(value) or escape(value)}</marc:subfield>"
+                         for code, value in marc_field.subfields])  # empty values kept: the field as it is
+    return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
+            f'ind2="{escape(marc_field.ind2)}">{subfields}</marc:datafield>')
 
 
 def record_xml(leader: str, fields_xml: list[str]) -> str:

@@ -49,3 +49,12 @@ def test_direct_writer_keeps_extra_fields_in_tag_order():
     assert direct == through_fields
     assert direct.index('tag="005"') < direct.index('tag="008"') < direct.index('tag="245"') < direct.index('tag="999"')
     assert "local &amp; &lt;kept&gt;" in direct and 'tag="930"' not in direct
+
+
+def test_kept_fields_keep_their_empty_subfields():
+    # a source's own field is written as it came; only the writer's own fields drop empty values
+    record = CanonicalRecord(titles=[Title("Абай жолы")])
+    record.marc_extra = [{"999": {"ind1": " ", "ind2": " ", "subfields": [{"a": ""}, {"b": "kept"}]}}]
+    direct, through_fields = _both(record)
+    assert direct == through_fields
+    assert '<marc:subfield code="a"></marc:subfield><marc:subfield code="b">kept</marc:subfield>' in direct
