@@ -115,14 +115,19 @@ class RecordRendering(Base):
 
 
 class RecordSet(Base):
-    """Set membership of a hub record, with its datestamp copied for keyset paging."""
+    """Set membership of a hub record, with its datestamp copied for keyset paging.
+
+    The key is the order lists are read in, and in SQLite the table is that index
+    (WITHOUT ROWID): one b-tree instead of a table and two indexes on the same columns.
+    The store writes each (set, record) pair once.
+    """
 
     __tablename__ = "record_sets"
-    __table_args__ = (Index("ix_record_sets_list", "set_spec", "datestamp", "record_id"),)
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     set_spec: Mapped[str] = mapped_column(String(200), primary_key=True)
+    datestamp: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True, index=True)
-    datestamp: Mapped[int] = mapped_column(BigInteger)
 
 
 class OaiSet(Base):

@@ -335,10 +335,11 @@ class Store:
             rows = [{"local_id": local_id_for(p.incoming.partner_id, p.incoming.source_key), "datestamp": stamp,
                      "deleted": False, "access": p.access, "partner_id": p.incoming.partner_id,
                      "canonical": p.canonical, "content_hash": p.digest} for p in fresh]
-            ids = conn.execute(insert(hubs).returning(hubs.c.id, sort_by_parameter_order=True), rows).scalars().all()
-            for p, hid, row in zip(fresh, ids, rows, strict=True):
+            conn.execute(insert(hubs), rows)
+            ids = self._hub_ids(conn, [row["local_id"] for row in rows])
+            for p, row in zip(fresh, rows, strict=True):
                 existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(
-                    None, hid, row["local_id"], "", False)
+                    None, ids[row["local_id"]], row["local_id"], "", False)
             conn.execute(insert(sources), [_without(_source_row(p, existing, stamp), "sid") for p in fresh])
         fresh_ids = {id(p) for p in fresh}
         old = [p for p in items if id(p) not in fresh_ids]
@@ -362,6 +363,16 @@ class Store:
             publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
                                               p.access, p.incoming.record, provenance))
         self._publish(conn, publications, partners, stamp, fresh={_known(p, existing).hub_id for p in fresh})
+
+    @staticmethod
+    def _hub_ids(conn: Connection, local_ids: list[str]) -> dict[str, int]:
+        """Ids of hub records by local id (unique).  Cheaper than INSERT ... RETURNING in
+        parameter order, which SQLAlchemy runs one row at a time on SQLite."""
+        hubs = tables.hub_records
+        found: dict[str, int] = {}
+        for chunk in _chunks(local_ids, 500):
+            found.update(conn.execute(select(hubs.c.local_id, hubs.c.id).where(hubs.c.local_id.in_(chunk))).all())
+        return found
 
     # -- reads for other parts ---------------------------------------------------------
     def changes_since(self, after_seq: int, limit: int = 1000) -> list[tuple[int, int]]:

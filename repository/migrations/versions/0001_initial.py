@@ -66,13 +66,15 @@ def upgrade() -> None:
         sa.Column("header_xml", sa.LargeBinary, sa.Computed(HEADER_SQL[dialect], persisted=dialect != "sqlite")),
     )
     op.create_index("ix_renderings_list", "record_renderings", ["prefix", "datestamp", "record_id"])
+    # Keyed in list order; in SQLite the table is that index (see models.RecordSet).
     op.create_table(
         "record_sets",
-        sa.Column("set_spec", sa.String(200), primary_key=True),
-        sa.Column("record_id", sa.Integer, sa.ForeignKey("hub_records.id"), primary_key=True),
+        sa.Column("set_spec", sa.String(200), nullable=False),
         sa.Column("datestamp", sa.BigInteger, nullable=False),
+        sa.Column("record_id", sa.Integer, sa.ForeignKey("hub_records.id"), nullable=False),
+        sa.PrimaryKeyConstraint("set_spec", "datestamp", "record_id", name="pk_record_sets"),
+        sqlite_with_rowid=False,
     )
-    op.create_index("ix_record_sets_list", "record_sets", ["set_spec", "datestamp", "record_id"])
     op.create_index("ix_record_sets_record_id", "record_sets", ["record_id"])
     op.create_table(
         "oai_sets",
