@@ -79,11 +79,10 @@ def _write_batch(store: Store, partner: PartnerConfig, run_id: int, name: str, b
         for result in batch:
             key = result.identifier or f"{Path(name).name}#{result.position}"
             if result.error or result.record is None and not result.deleted:
-                error = result.error or "no record"
-                quarantine(session, partner.id, run_id, key, f"{name}: record {result.position}: {error}",
-                           _text(result.raw))
-                outcomes.add("quarantined", f"{name}: record {result.position}: {error}")
-                report(f"{name}: record {result.position}: {error}")
+                message = f"{name}: {result.describe()}"
+                quarantine(session, partner.id, run_id, key, message, _text(result.raw))
+                outcomes.add("quarantined", message)
+                report(message)
                 continue
             if result.deleted:
                 if store.delete_record(session, partner.id, key) == "deleted":

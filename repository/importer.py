@@ -60,7 +60,7 @@ def _import_stream(
     batch: list[ReadResult] = []
     for result in results:
         if result.error or (result.record is None and not result.deleted):
-            _fail(summary, report, f"{path}: record {result.position}: {result.error or 'no record'}")
+            _fail(summary, report, f"{path}: {result.describe()}")
             continue
         batch.append(result)
         if len(batch) >= BATCH:
