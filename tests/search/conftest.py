@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from repository.store import HubRecordView
 from search.document import build_document
 from search.embedded import EmbeddedEngine
 from search.engine import SearchEngine
-from tests.search.corpus import CORPUS, HubRecordView
+from tests.search.corpus import CORPUS
 
 
 def corpus_views() -> list[HubRecordView]:

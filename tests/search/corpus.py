@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Description, Identifier, Subject, Title
-
-
-@dataclass
-class HubRecordView:
-    """The fields of ``repository.store.HubRecordView`` that the document builder reads."""
-
-    id: int
-    local_id: str
-    oai_identifier: str
-    datestamp: int
-    deleted: bool
-    access: str
-    partner_ids: list[str]
-    canonical: CanonicalRecord
-    set_specs: list[str] = field(default_factory=list)
 
 
 def record(title: str, *, creators: tuple[str, ...] = (), year: int | None = None, lang: str = "kaz",
