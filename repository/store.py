@@ -346,7 +346,7 @@ class Store:
         if old:
             conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(
                 deleted=False, access=bindparam("access"), canonical=bindparam("canonical"),
-                content_hash=bindparam("digest")),
+                content_hash=bindparam("digest"), datestamp=stamp),
                 [{"hid": _known(p, existing).hub_id, "access": p.access, "canonical": p.canonical,
                   "digest": p.digest} for p in old])
             fixed = ("sid", "partner_id", "source_key", "hub_record_id")
@@ -362,7 +362,8 @@ class Store:
                                      p.incoming.metadata_namespace, stamp)
             publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
                                               p.access, p.incoming.record, provenance))
-        self._publish(conn, publications, partners, stamp, fresh={_known(p, existing).hub_id for p in fresh})
+        self._publish(conn, publications, partners, stamp, fresh={_known(p, existing).hub_id for p in fresh},
+                      stamped=True)
 
     @staticmethod
     def _hub_ids(conn: Connection, local_ids: list[str]) -> dict[str, int]:
@@ -418,11 +419,12 @@ class Store:
 
     # -- publishing ----------------------------------------------------------------------
     def _publish(self, conn: Connection, items: list[_Publication], partners: dict[str, Partner] | None,
-                 stamp: int, fresh: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+                 stamp: int, fresh: set[int] = frozenset(), stamped: bool = False) -> None:  # type: ignore[assignment]
         """New datestamp, renderings, sets and a change-log entry for each item.
 
-        ``fresh`` are hub records inserted in this very batch (with this datestamp):
-        they have no old renderings or set rows to delete.
+        ``fresh`` are hub records inserted in this very batch: they have no old
+        renderings or set rows to delete.  ``stamped``: the caller already gave every
+        hub record the datestamp ``stamp``.
         """
         partners = partners or {}
         renderings, record_sets, changes = tables.record_renderings, tables.record_sets, tables.record_changes
@@ -450,7 +452,7 @@ class Store:
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
                 rendering_rows.append((item.hub_id, prefix, stamp, record_xml.encode("utf-8")))
             set_rows += [(spec, item.hub_id, stamp) for spec in specs]
-        if old_ids:
+        if old_ids and not stamped:
             conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
                          .values(datestamp=stamp), [{"hid": hid} for hid in old_ids])
         # one format after another: a list of one format then reads neighbouring pages
