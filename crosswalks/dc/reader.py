@@ -37,6 +37,8 @@ TYPE_KINDS: dict[str, str] = {
     "журнал": "journal", "газета": "newspaper", "газет": "newspaper", "карта": "map", "рукопись": "manuscript",
     "қолжазба": "manuscript", "sound": None, "text": None,
 }
+#: DCMI types that name a document kind on their own (used when no dc:type word names one).
+DCMI_KINDS: dict[str, str] = {"Sound": "audio", "MovingImage": "video", "StillImage": "image", "Image": "image"}
 _DOI = re.compile(r"(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _MIME = re.compile(r"^[a-z]+/[\w.+-]+$")
 _PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет)", re.IGNORECASE)
@@ -157,6 +159,8 @@ class _DcReader:
         rec.languages = list(dict.fromkeys(rec.languages))
         if rec.kind and not rec.dcmi_type:
             rec.dcmi_type = DOCUMENT_KINDS.get(rec.kind)
+        if not rec.kind and rec.dcmi_type:
+            rec.kind = DCMI_KINDS.get(rec.dcmi_type)
 
 
 def _hub_statement_level(value: str) -> str | None:
