@@ -12,6 +12,7 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
+from crosswalks.marc.kept import KeptSubfields, is_kept_entry
 from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
@@ -42,9 +43,11 @@ class _Writer:
     def __init__(self, rec: CanonicalRecord) -> None:
         self.rec = rec
         self.fields: list[MarcField] = []
-        self.extra = [field_from_json(item) for item in rec.marc_extra]
+        self.extra = [field_from_json(item) for item in rec.marc_extra if not is_kept_entry(item)]
+        self.kept = KeptSubfields(rec.marc_extra)
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        subfields = self.kept.merge(tag, subfields)
         for _, value in subfields:
             if not value:
                 subfields = [(c, v) for c, v in subfields if v]
@@ -136,7 +139,7 @@ class _Writer:
 
     def _languages(self) -> None:
         codes = [code for code in self.rec.languages if code]
-        if len(codes) > 1 or (codes and len(codes[0]) != 3):
+        if len(codes) > 1 or (codes and len(codes[0]) != 3) or (codes and self.kept.has("041")):
             self.add("041", "0", " ", [("a", code) for code in codes])
 
     def _classification(self) -> None:
@@ -322,6 +325,7 @@ class _XmlWriter(_Writer):
         self.markup: list[tuple[str, str]] = []
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        subfields = self.kept.merge(tag, subfields)
         xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
         if xml:
             self.markup.append((tag, xml))

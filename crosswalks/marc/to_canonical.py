@@ -12,6 +12,7 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
+from crosswalks.marc.kept import kept_entry
 from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
 from crosswalks.marc.unimarc import is_unimarc, unimarc_to_canonical
 from crosswalks.model import (
@@ -76,6 +77,12 @@ class _Builder:
         _dedupe(self.rec)
         return self.rec
 
+    def _keep(self, f: MarcField, key_text: str | None) -> None:
+        """Subfields of a field the crosswalk rewrites that no canonical part holds (see kept.py)."""
+        entry = kept_entry(f.tag, f.subfields, key_text)
+        if entry is not None:
+            self.rec.marc_extra.append(entry)
+
     # -- control fields and identifiers ------------------------------------------
     def _f001(self, f: MarcField) -> None:
         if f.value and f.value.strip():
@@ -97,6 +104,7 @@ class _Builder:
                 self.rec.identifiers.append(Identifier(found.isbn10, "isbn10", valid=valid))
             if found.isbn13 and (valid or not found.isbn10):
                 self.rec.identifiers.append(Identifier(found.isbn13, "isbn", valid=valid))
+        self._keep(f, next((v for c, v in f.subfields if c in "az"), None))
         return None
 
     def _f022(self, f: MarcField) -> None:
@@ -124,6 +132,7 @@ class _Builder:
                 for start in range(0, len(value.strip()), 3):  # old records pack "kazrus"
                     lang = language_code(value.strip()[start:start + 3]) or value.strip()[start:start + 3]
                     self.rec.languages.append(lang)
+        self._keep(f, None)
 
     # -- titles ------------------------------------------------------------------
     def _f245(self, f: MarcField) -> None:
@@ -134,6 +143,7 @@ class _Builder:
             value=title, kind="main", subtitle=_join(f, "b") or None,
             part=_join(f, "np", ". ") or None, script=detect_script(title),
             responsibility=_join(f, "c") or None))
+        self._keep(f, title)
 
     def _f246(self, f: MarcField) -> None:
         title = _join(f, "a")
@@ -266,6 +276,7 @@ class _Builder:
         else:
             scheme = tables.SUBJECT_IND2.get(f.ind2, "keyword")
         self.rec.subjects.append(Subject(value, scheme, tables.SUBJECT_TAGS[f.tag]))
+        self._keep(f, parts[0] if parts[0] else value.split(" -- ")[0])
 
     def _classification(self, f: MarcField) -> None:
         value = _join(f, "ab", " ")
@@ -281,6 +292,9 @@ class _Builder:
 
     # -- links -----------------------------------------------------------------------
     def _f856(self, f: MarcField) -> None:
+        urls = [u.strip() for u in f.values("u") if u.strip()]
+        if urls and f.ind2 != "2":
+            self._keep(f, urls[0])
         for url in f.values("u"):
             url = url.strip()
             if not url:
@@ -288,8 +302,8 @@ class _Builder:
             if f.ind2 == "2":
                 self.rec.identifiers.append(Identifier(url, "url"))
                 continue
-            note = " ".join(f.values("z"))
-            level = access.level_of_statement(note) if note else None
+            notes = [access.level_of_statement(note) for note in f.values("z") if note.strip()]
+            level = next((found for found in notes if found), None)
             if level and not self.rec.access:
                 self.rec.access = level
             self.rec.objects.append(DigitalObject(url, mimetype=_text(f.get("q")) or None,
