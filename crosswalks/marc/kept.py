@@ -68,8 +68,12 @@ def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None)
 
 
 def is_kept_entry(item: dict[str, Any]) -> bool:
-    body = next(iter(item.values()), None)
+    body = next(iter(item.values()), None) if len(item) == 1 else None
     return isinstance(body, dict) and "kept_subfields" in body
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _written_key(tag: str, subfields: list[tuple[str, str]]) -> str:
@@ -88,8 +92,10 @@ class KeptSubfields:
         for item in marc_extra:
             if is_kept_entry(item):
                 ((tag, body),) = item.items()
-                kept = [(str(c), str(v), str(a)) for c, v, a in body["kept_subfields"]]
-                self.pending.setdefault(tag, []).append((str(body.get("match", "")), kept))
+                kept = [(str(k[0]), str(k[1]), str(k[2])) for k in _as_list(body["kept_subfields"])
+                        if isinstance(k, (list, tuple)) and len(k) == 3 and k[1]]  # a hand-edited entry may be off
+                if kept:
+                    self.pending.setdefault(tag, []).append((str(body.get("match", "")), kept))
 
     def has(self, tag: str) -> bool:
         return bool(self.pending.get(tag))

@@ -74,3 +74,11 @@ def test_unmatched_kept_subfields_do_not_make_fields_of_their_own():
     record.objects.clear()
     out = FORMATS["marcxml"].render(record)
     assert _subfields(out, "650") == [] and _subfields(out, "856") == []
+
+
+def test_malformed_kept_entries_are_skipped_not_fatal():
+    record = read_marcxml(etree.fromstring(SOURCE))
+    record.marc_extra += [{"245": {"kept_subfields": [["h"], "x", ["k", "", "a"]], "match": "абай жолы"}},
+                          {"650": {"kept_subfields": "not a list"}}, {"020": {"kept_subfields": 7}}]
+    out = FORMATS["marcxml"].render(record)
+    assert ("h", "[electronic resource] :") in _subfields(out, "245")  # the good entry still applies
