@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 #: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
 #: (the latter are legal but are always mojibake in library data).
@@ -33,22 +34,35 @@ def squeeze(text: str) -> str:
 #: Escaped values by source text: a record's values are escaped once per format, and
 #: codes, labels and access statements recur in every record.  Bounded (cleared when
 #: full) and short values only, so memory stays flat.
-_ESCAPED: dict[str, str] = {}
-_ESCAPED_MAX = 8192
-_ESCAPED_LONGEST = 256
+class ShortTextMemo(dict):
+    """Results of a pure text function for short texts, bounded: forgotten all at once when full.
+
+    Catalogue values recur (labels, places, publishers, headings), so the writers and
+    readers look a value up before working it out again.
+    """
+
+    def __init__(self, compute: Callable[[str], str], max_entries: int = 8192, longest: int = 256) -> None:
+        super().__init__()
+        self.compute, self.max_entries, self.longest = compute, max_entries, longest
+
+    def __call__(self, text: str) -> str:
+        done = self.get(text)
+        if done is not None:
+            return done
+        done = self.compute(text)
+        if len(text) <= self.longest:
+            if len(self) >= self.max_entries:
+                self.clear()
+            self[text] = done
+        return done
+
+
+_ESCAPED = ShortTextMemo(lambda text: _escape(text))
 
 
 def escape(text: str) -> str:
     """Cleaned (:func:`clean`) and escaped for element content and double-quoted attributes."""
-    done = _ESCAPED.get(text)
-    if done is not None:
-        return done
-    done = _escape(text)
-    if len(text) <= _ESCAPED_LONGEST:
-        if len(_ESCAPED) >= _ESCAPED_MAX:
-            _ESCAPED.clear()
-        _ESCAPED[text] = done
-    return done
+    return _ESCAPED(text)
 
 
 #: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from crosswalks.xmltext import squeeze
+from crosswalks.xmltext import ShortTextMemo, squeeze
 
 _SEPARATORS = " /:;=,+"
 #: A final full stop is kept after these abbreviations (and after initials: one letter,
@@ -28,9 +28,7 @@ def keeps_final_dot(value: str) -> bool:
 
 #: Trimmed values by source text (bounded, short values only): readers trim the same
 #: subfield more than once, and labels recur from record to record.
-_TRIMMED: dict[str, str] = {}
-_TRIMMED_MAX = 8192
-_TRIMMED_LONGEST = 256
+_TRIMMED = ShortTextMemo(lambda text: _trim(text))
 
 
 def trim_isbd(text: str | None) -> str:
@@ -40,15 +38,7 @@ def trim_isbd(text: str | None) -> str:
     """
     if not text:
         return ""
-    done = _TRIMMED.get(text)
-    if done is not None:
-        return done
-    done = _trim(text)
-    if len(text) <= _TRIMMED_LONGEST:
-        if len(_TRIMMED) >= _TRIMMED_MAX:
-            _TRIMMED.clear()
-        _TRIMMED[text] = done
-    return done
+    return _TRIMMED(text)
 
 
 def _trim(text: str) -> str:
