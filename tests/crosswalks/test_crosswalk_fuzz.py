@@ -29,7 +29,8 @@ XML_SAMPLES = [(SAMPLES / name).read_bytes()[:6000] for name in
                ("pyoai/fake1/00005.xml", "pymarc/batch.xml", "ingestion3/oai-page.xml", "ingestion3/nypl.xml")]
 
 
-def _check(data: bytes) -> None:
+def check_results(data: bytes) -> None:
+    """Assert every result of reading ``data`` is a record or an error naming what is wrong."""
     for result in read_bytes(data):
         assert (result.record is None) != (result.error is None) or result.deleted
         if result.error:  # the caller adds the position: the error must not name it
@@ -40,7 +41,7 @@ def _check(data: bytes) -> None:
 @FUZZ
 @given(st.binary(max_size=400))
 def test_random_bytes(data):
-    _check(data)
+    check_results(data)
 
 
 @FUZZ
@@ -49,7 +50,7 @@ def test_mutated_iso2709(mutations):
     data = bytearray(MARC_SAMPLE)
     for offset, value in mutations:
         data[offset] = value
-    _check(bytes(data))
+    check_results(bytes(data))
 
 
 @FUZZ
@@ -61,7 +62,7 @@ def test_mutated_xml(sample, mutations, cut):
     for offset, value in mutations:
         if offset < len(data):
             data[offset] = value
-    _check(bytes(data))
+    check_results(bytes(data))
 
 
 any_text = st.text(max_size=40)  # control characters, lone surrogates, markup characters included
