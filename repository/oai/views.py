@@ -21,7 +21,9 @@ oai_blueprint = Blueprint("oai", __name__)
 def endpoint() -> Response:
     pairs = _request_pairs()
     store = current_app.extensions["kazneb_store"]
-    repo = repository_from(current_app.config["KAZNEB_SETTINGS"])
+    repo = current_app.extensions.get("kazneb_oai")
+    if repo is None:  # built once per app: settings do not change while it serves
+        repo = current_app.extensions["kazneb_oai"] = repository_from(current_app.config["KAZNEB_SETTINGS"])
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         oai_request = parse_request(pairs)
