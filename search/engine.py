@@ -15,6 +15,9 @@ FILTER_FIELDS = {"partner": "partners", "language": "languages", "kind": "kind",
                  "subject": "subjects"}
 FACET_SIZE = 20
 YEAR_BUCKET = 10
+#: The facets of an answer, in order; each but ``year`` is also the name of a filter, and the year
+#: range (``year_from``/``year_to``) is the ``year`` facet's filter.
+FACET_NAMES = ("language", "kind", "access", "partner", "subject", "year")
 MAX_SIZE = 100
 
 
@@ -89,6 +92,46 @@ class SearchEngine(Protocol):
 
     def describe(self) -> dict[str, Any]:
         """Engine name, index name and anything an operator wants in ``kazneb index status``."""
+
+
+def active_filters(request: SearchRequest) -> list[str]:
+    """Names of the filters a request sets (``year`` for a year range), in :data:`FACET_NAMES` order.
+
+    Facet counts are multi-select: facet ``name`` counts the records that match the query and every
+    active filter except its own, so the other values of a chosen facet stay visible and selectable.
+    The total and the hits use all of them.
+    """
+    chosen = {name for name, values in request.filters.items() if values}
+    if request.year_from is not None or request.year_to is not None:
+        chosen.add("year")
+    return [name for name in FACET_NAMES if name in chosen]
+
+
+def facet_groups(request: SearchRequest) -> dict[tuple[str, ...], list[str]]:
+    """Facets grouped by the filters their counts use: one count pass (or ``filter`` agg) per group.
+
+    The group with every active filter is always there (it gives the total), even with no facet.
+    """
+    active = active_filters(request)
+    groups: dict[tuple[str, ...], list[str]] = {tuple(active): []}
+    for name in FACET_NAMES:
+        groups.setdefault(tuple(f for f in active if f != name), []).append(name)
+    return groups
+
+
+def add_selected(facets: dict[str, list[dict[str, Any]]], request: SearchRequest,
+                 counts: dict[str, dict[str, int]]) -> None:
+    """Append each chosen filter value a facet's top buckets left out, with its count (0 if none).
+
+    A reader must always see, and be able to untick, what they chose, even past the top
+    :data:`FACET_SIZE` values or when nothing matches it any more.
+    """
+    for name, values in request.filters.items():
+        if name not in facets:
+            continue
+        shown = {bucket["value"] for bucket in facets[name]}
+        facets[name].extend({"value": value, "count": counts.get(name, {}).get(value, 0)}
+                            for value in dict.fromkeys(values) if value not in shown)
 
 
 def parse_q(text: str) -> Any:

@@ -140,8 +140,8 @@ class RemoteEngine(SearchEngine):
                 for h in raw_hits[: request.size]]
         following = len(raw_hits) > request.size
         next_cursor = encode_cursor({"a": raw_hits[request.size - 1]["sort"]}) if following else None
-        return SearchPage(total=_total(answer), hits=hits, facets=_facets(answer.get("aggregations", {})),
-                          next_cursor=next_cursor)
+        facets = dsl.read_facets(answer.get("aggregations", {}), request)
+        return SearchPage(total=_total(answer), hits=hits, facets=facets, next_cursor=next_cursor)
 
     def _call(self, method, *args):  # type: ignore[no-untyped-def]
         try:
@@ -154,10 +154,3 @@ def _total(answer: dict[str, Any]) -> int:
     total = answer["hits"]["total"]
     return int(total["value"] if isinstance(total, dict) else total)
 
-
-def _facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    facets = {}
-    for name, agg in aggregations.items():
-        facets[name] = [{"value": int(b["key"]) if name == "year" else b["key"], "count": int(b["doc_count"])}
-                        for b in agg.get("buckets", []) if b["doc_count"] > 0]
-    return facets
