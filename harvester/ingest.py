@@ -1,8 +1,11 @@
 """File deliveries (``kazneb ingest``): a file, a folder or a zip of MARC 21, MARCXML or DC XML.
 
 Records go through the same path as harvested ones: read by the crosswalks' file
-reader, written by the store with change detection, unreadable ones quarantined with
-their raw text, and the whole delivery recorded as a run (kind ``files``).
+reader, written in batches by the store's bulk write with change detection, and
+unreadable ones quarantined with their exact bytes, format, file and position.  The
+delivery is one run (kind ``files``) whose checkpoint (file and record position)
+commits with each batch; a crashed ingest of the same delivery, run again, resumes
+from it instead of writing everything a second time.
 """
 
 from __future__ import annotations
@@ -10,128 +13,307 @@ from __future__ import annotations
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
-from contextlib import ExitStack
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
-from harvester.errors import HarvestError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from harvester import locks
+from harvester.delivery import (
+    DeliveryFile,
+    RawRecord,
+    RawRecords,
+    delivery_digest,
+    list_delivery,
+    local_copy,
+    seek_past_records,
+    sniff_format,
+    xml_encoding,
+)
 from harvester.models import HarvestRun
 from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
 from repository.store import IncomingRecord, Store, StoreError
 
 BATCH = 500
-MAX_UNZIPPED = 4 * 1024**3  # refuse zip bombs
+MAX_KEPT_FILE = 64 * 1024**2  # a whole file kept in quarantine (an error about the whole file)
+COUNTERS = ("new", "updated", "unchanged", "deleted", "quarantined")
+#: What makes a file unreadable (a zip member with a bad CRC or a broken stream included).
+READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error)
+Report = Callable[[str], Any]
 
 
-def delivery_files(path: Path, scratch: Path) -> Iterator[tuple[str, Path]]:
-    """(name to report, file on disk) for every file of a file, folder or zip, sorted."""
-    if path.is_dir():
-        for found in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            if zipfile.is_zipfile(found):
-                yield from delivery_files(found, scratch)
-            else:
-                yield str(found.relative_to(path)), found
-    elif zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            members = [m for m in archive.infolist()
-                       if not m.is_dir() and not Path(m.filename).name.startswith(".")]
-            if sum(m.file_size for m in members) > MAX_UNZIPPED:
-                raise HarvestError(f"{path}: unpacks to more than {MAX_UNZIPPED} bytes")
-            for index, member in enumerate(sorted(members, key=lambda m: m.filename)):
-                target = scratch / f"{index:06d}-{Path(member.filename).name}"
-                target.write_bytes(archive.read(member))
-                yield f"{path.name}!{member.filename}", target
-    elif path.is_file():
-        yield path.name, path
-    else:
-        raise HarvestError(f"{path}: no such file or folder")
+@dataclass
+class FileSource:
+    """Where records come from, as their keys and quarantine entries need it.
+
+    ``offset`` is added to positions read from ``raw`` (a quarantined record read again
+    on its own is record 1 of its bytes but record ``offset + 1`` of its file)."""
+
+    name: str
+    format: str  # marc21 or xml
+    encoding: str | None
+    raw: RawRecords
+    whole: Callable[[], bytes | None]
+    offset: int = 0
+
+    def key(self, position: int, identifier: str | None) -> str:
+        return identifier or f"{Path(self.name).name}#{position}"
+
+    def raw_of(self, position: int) -> RawRecord | None:
+        if position == 0:  # an error about the whole file
+            data = self.whole()
+            return None if data is None else RawRecord(data)
+        return self.raw.get(position - self.offset)
 
 
-def ingest_path(store: Store, partner: PartnerConfig, path: Path, report=print) -> HarvestRun:  # type: ignore[no-untyped-def]
-    """Ingest a delivery as ``partner``'s records; the finished run row."""
-    from crosswalks.readers import read_file
+def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report = print,
+                batch_size: int = BATCH) -> HarvestRun:
+    """Ingest a delivery as ``partner``'s records under its lock; the finished run row.
 
-    run_id = _start_run(store, partner.id, path)
-    outcomes = Outcomes()
-    with ExitStack() as stack:
-        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kazneb-ingest-")))
-        for name, file in delivery_files(path, scratch):
-            batch = []
+    Raises HarvestError when ``path`` does not exist and PartnerBusy when the partner is
+    being harvested or ingested by another process."""
+    files = list_delivery(path)
+    digest = delivery_digest(partner.id, path, files)
+    with locks.partner_lock(store, partner.id) as owner:
+        run_id, checkpoint = _open_run(store, partner.id, path, digest, report)
+        delivery = _Delivery(store, partner, run_id, owner, report, max(1, batch_size))
+        start = int(checkpoint.get("file", 0))
+        try:
+            with tempfile.TemporaryDirectory(prefix="kazneb-ingest-") as scratch:
+                for index, file in enumerate(files):
+                    if index >= start:
+                        skip = int(checkpoint.get("record", 0)) if index == start else 0
+                        delivery.ingest_file(index, file, Path(scratch), skip)
+        except Exception as exc:
+            _fail_run(store, run_id, exc)
+            raise
+        return _finish_run(store, run_id)
+
+
+class _Delivery:
+    """Reads each file of a delivery and commits it batch by batch with the run's checkpoint."""
+
+    def __init__(self, store: Store, partner: PartnerConfig, run_id: int, owner: str, report: Report,
+                 batch_size: int) -> None:
+        self.store, self.partner, self.run_id, self.owner = store, partner, run_id, owner
+        self.report, self.batch_size = report, batch_size
+
+    def ingest_file(self, index: int, file: DeliveryFile, scratch: Path, skip: int) -> None:
+        """Every record of one file after the first ``skip`` (stored by a crashed run)."""
+        done = {"file": index + 1, "record": 0}
+        if file.problem:
+            self._commit(None, [], done, ("failed-files", f"{file.name}: {file.problem}"))
+            return
+        try:
+            with local_copy(file, scratch) as local, open(local, "rb") as handle:
+                self._read(index, file.name, local, handle, skip)
+        except READ_ERRORS as exc:
+            self._commit(None, [], done, ("failed-files", f"{file.name}: cannot be read: {exc}"))
+
+    def _read(self, index: int, name: str, local: Path, handle: BinaryIO, skip: int) -> None:
+        from crosswalks.readers import read_file
+
+        head = handle.read(4096)
+        handle.seek(0)
+        file_format = sniff_format(head)
+        done = {"file": index + 1, "record": 0}
+        if file_format is None:
+            what = "an empty file" if not head.strip() else f"neither XML nor ISO 2709 MARC (starts {head[:12]!r})"
+            self._commit(None, [], done, ("skipped-files", f"{name}: not a record file, skipped: {what}"))
+            return
+        encoding = xml_encoding(head) if file_format == "xml" else None
+        shift = seek_past_records(handle, skip) if skip and file_format == "marc21" else 0
+        raw = RawRecords(lambda: open(local, "rb"), file_format, encoding)
+        source = FileSource(name, file_format, encoding, raw, lambda: _whole(local))
+        batch: list = []
+        last, read = skip, 0
+        try:
+            for result in read_file(handle, file_format):
+                read += 1
+                if result.position:
+                    result.position += shift
+                    if result.position <= skip:
+                        continue  # stored before the crash
+                    last = result.position
+                batch.append(result)
+                if len(batch) >= self.batch_size:
+                    self._commit(source, batch, {"file": index, "name": name, "record": last})
+                    batch = []
+        except READ_ERRORS as exc:
+            self._commit(source, batch, done, ("failed-files", f"{name}: cannot be read after record {last}: {exc}"))
+            return
+        finally:
+            raw.close()
+        event = None if read or skip else ("empty-files", f"{name}: no records")
+        self._commit(source, batch, done, event)
+
+    def _commit(self, source: FileSource | None, batch: list, checkpoint: dict,
+                event: tuple[str, str] | None = None) -> None:
+        """One transaction: the batch's records and quarantine entries, the run's counts and checkpoint."""
+        outcomes = Outcomes()
+        with self.store.session() as session:
+            if source is not None and batch:
+                store_results(self.store, session, self.partner, self.run_id, source, batch, outcomes, self.report)
+            if event is not None:
+                outcomes.add(*event)
+                self.report(event[1])
+            run = session.get(HarvestRun, self.run_id)
+            _count(run, outcomes)
+            run.checkpoint = checkpoint
+            run.pages += 1 if batch else 0
+            locks.heartbeat(session, self.partner.id, self.owner)
+        if batch:
+            self.report(f"{source.name if source else ''}: record {checkpoint.get('record') or 'last'}, "
+                        f"{run.seen} records so far")
+
+
+def store_results(store: Store, session: Session, partner: PartnerConfig, run_id: int | None, source: FileSource,
+                  results: Iterable, outcomes: Outcomes, report: Report = print) -> list[str]:
+    """Store read records with the store's bulk write; a record that cannot be read or stored
+    is quarantined alone.  The outcome of each record, in order."""
+    statuses: list[str] = []
+    pending: list[tuple[IncomingRecord, Any]] = []
+    for result in results:
+        if result.error or (result.record is None and not result.deleted):
+            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            pending = []
+            _quarantine(session, partner.id, run_id, source, result, f"{source.name}: {result.describe()}",
+                        outcomes, report)
+            statuses.append("quarantined")
+        elif result.deleted:  # a deleted record of a saved OAI-PMH response: after what came before
+            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            pending = []
+            status = store.delete_record(session, partner.id, source.key(result.position, result.identifier))
+            if status == "deleted":
+                outcomes.add("deleted")
+            statuses.append(status)
+        else:
+            pending.append((_incoming(partner, source, result), result))
+    statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+    return statuses
+
+
+def _incoming(partner: PartnerConfig, source: FileSource, result: Any) -> IncomingRecord:
+    record = result.record
+    record.source.partner = partner.id
+    sets = list(result.sets or [])
+    return IncomingRecord(
+        partner_id=partner.id, source_key=source.key(result.position, result.identifier), record=record,
+        raw=result.raw, source_datestamp=result.datestamp, metadata_prefix=record.source.format,
+        metadata_namespace=record.source.metadata_namespace, source_sets=sets,
+        access=partner.access_for(sets, list(record.rights)))
+
+
+def _write(store: Store, session: Session, partner_id: str, run_id: int | None, source: FileSource,
+           pending: list[tuple[IncomingRecord, Any]], outcomes: Outcomes, report: Report) -> list[str]:
+    """One bulk write; when the store refuses a record, one by one so only that record is quarantined."""
+    if not pending:
+        return []
+    try:
+        statuses = store.write_records(session, [incoming for incoming, _ in pending])
+    except StoreError:  # raised before anything is written
+        statuses = []
+        for incoming, result in pending:
             try:
-                for result in read_file(file):
-                    batch.append(result)
-                    if len(batch) >= BATCH:
-                        _write_batch(store, partner, run_id, name, batch, outcomes, report)
-                        batch = []
-            except (OSError, ValueError) as exc:
-                report(f"{name}: cannot be read: {exc}")
-                outcomes.add("failed-files", f"{name}: {exc}")
-            _write_batch(store, partner, run_id, name, batch, outcomes, report)
-    return _finish_run(store, run_id, outcomes)
-
-
-def _write_batch(store: Store, partner: PartnerConfig, run_id: int, name: str, batch: list,
-                 outcomes: Outcomes, report) -> None:  # type: ignore[no-untyped-def]
-    if not batch:
-        return
-    with store.session() as session:
-        for result in batch:
-            key = result.identifier or f"{Path(name).name}#{result.position}"
-            if result.error or result.record is None and not result.deleted:
-                message = f"{name}: {result.describe()}"
-                quarantine(session, partner.id, run_id, key, message, _text(result.raw))
-                outcomes.add("quarantined", message)
-                report(message)
-                continue
-            if result.deleted:
-                if store.delete_record(session, partner.id, key) == "deleted":
-                    outcomes.add("deleted")
-                continue
-            record = result.record
-            record.source.partner = partner.id
-            incoming = IncomingRecord(
-                partner_id=partner.id, source_key=key, record=record, raw=_text(result.raw),
-                source_datestamp=result.datestamp, metadata_prefix=record.source.format,
-                metadata_namespace=record.source.metadata_namespace, source_sets=list(result.sets or []),
-                access=partner.access_for(list(result.sets or []), list(record.rights)))
-            try:
-                outcomes.add(store.write_record(session, incoming))
+                statuses.append(store.write_record(session, incoming))
             except StoreError as exc:
-                quarantine(session, partner.id, run_id, key, f"{name}: {exc}", _text(result.raw))
-                outcomes.add("quarantined", f"{name}: {exc}")
+                _quarantine(session, partner_id, run_id, source, result, f"{source.name}: {exc}", outcomes, report)
+                statuses.append("quarantined")
+    for status in statuses:
+        if status != "quarantined":
+            outcomes.add(status)
+    return statuses
 
 
-def _text(raw: object) -> str | None:
-    if raw is None or isinstance(raw, str):
-        return raw
-    if isinstance(raw, bytes):
-        return raw.decode("utf-8", errors="replace")
-    return str(raw)
+def _quarantine(session: Session, partner_id: str, run_id: int | None, source: FileSource, result: Any,
+                message: str, outcomes: Outcomes, report: Report) -> None:
+    raw = source.raw_of(result.position)
+    quarantine(session, partner_id, run_id, source.key(result.position, result.identifier), message,
+               result.raw or None, file={
+                   "raw_bytes": raw.data if raw else None, "file_format": source.format,
+                   "file_encoding": source.encoding, "file_context": raw.context if raw else None,
+                   "file_name": source.name, "file_position": result.position})
+    outcomes.add("quarantined", message)
+    report(message)
 
 
-def _start_run(store: Store, partner_id: str, path: Path) -> int:
+def _whole(local: Path) -> bytes | None:
+    return local.read_bytes() if local.stat().st_size <= MAX_KEPT_FILE else None
+
+
+# -- the run -------------------------------------------------------------------------
+def _open_run(store: Store, partner_id: str, path: Path, digest: str, report: Report) -> tuple[int, dict]:
+    """(run id, checkpoint): the crashed run of this same delivery, resumed, or a new run.
+
+    Called under the partner's lock, so a files run still ``running`` is one that died."""
+    now = int(time.time())
     with store.session() as session:
+        crashed = session.scalars(select(HarvestRun).where(
+            HarvestRun.partner_id == partner_id, HarvestRun.kind == "files", HarvestRun.status == "running")
+            .order_by(HarvestRun.id.desc())).all()
+        for run in crashed:
+            if run.delivery == digest:
+                run.resumed += 1
+                checkpoint = dict(run.checkpoint or {})
+                report(f"resumed run {run.id} of {path} at {_where(checkpoint)}")
+                return run.id, checkpoint
+        for run in crashed:  # a different delivery that died: it cannot be resumed any more
+            run.status, run.finished_at = "failed", now
+            run.message = f"{run.message or ''} (interrupted; another delivery was ingested before it was resumed)"
         run = HarvestRun(partner_id=partner_id, set_spec="", metadata_prefix="files", metadata_namespace="",
                          kind="files", from_date=None, granularity="", deleted_policy="", status="running",
-                         phase="listing", track_seen=False, started_at=int(time.time()), errors={},
-                         message=str(path))
-        for counter in ("pages", "seen", "new", "updated", "unchanged", "deleted", "quarantined",
-                        "requests", "retries", "bytes", "restarts", "resumed"):
+                         phase="listing", track_seen=False, started_at=now, errors={}, message=str(path),
+                         delivery=digest, checkpoint={"file": 0, "record": 0})
+        for counter in ("pages", "seen", *COUNTERS, "requests", "retries", "bytes", "restarts", "resumed"):
             setattr(run, counter, 0)
         session.add(run)
         session.flush()
-        return run.id
+        return run.id, {}
 
 
-def _finish_run(store: Store, run_id: int, outcomes: Outcomes) -> HarvestRun:
+def _where(checkpoint: dict) -> str:
+    if not checkpoint.get("record"):
+        return f"file {int(checkpoint.get('file', 0)) + 1}"
+    return f"{checkpoint.get('name', 'file')} after record {checkpoint['record']}"
+
+
+def _count(run: HarvestRun, outcomes: Outcomes) -> None:
+    """Add a batch's outcomes to the run's counts and error examples."""
+    for name in COUNTERS:
+        setattr(run, name, getattr(run, name) + outcomes.counts[name])
+    run.seen += sum(outcomes.counts[name] for name in COUNTERS)
+    errors = dict(run.errors or {})
+    for kind, examples in outcomes.examples.items():
+        entry = errors.get(kind) or {"count": 0, "examples": []}
+        errors[kind] = {"count": entry["count"] + outcomes.counts[kind], "examples": (entry["examples"] + examples)[:5]}
+    run.errors = errors
+
+
+def _finish_run(store: Store, run_id: int) -> HarvestRun:
     with store.session() as session:
         run = session.get(HarvestRun, run_id)
-        for name in ("new", "updated", "unchanged", "deleted", "quarantined"):
-            setattr(run, name, outcomes.counts[name])
-        run.seen = sum(outcomes.counts[n] for n in ("new", "updated", "unchanged", "deleted", "quarantined"))
-        run.errors = {kind: {"count": outcomes.counts[kind], "examples": examples}
-                      for kind, examples in outcomes.examples.items()}
-        run.status = "failed" if outcomes.counts["failed-files"] else "succeeded"
+        failed = (run.errors or {}).get("failed-files")
+        run.status = "failed" if failed else "succeeded"
         run.phase, run.finished_at = "done", int(time.time())
+        if failed:
+            run.message = f"{run.message}: {failed['count']} file(s) could not be read"
         return run
+
+
+def _fail_run(store: Store, run_id: int, exc: Exception) -> None:
+    with store.session() as session:
+        run = session.get(HarvestRun, run_id)
+        run.status, run.finished_at = "failed", int(time.time())
+        run.message = f"{run.message}: {type(exc).__name__}: {exc}"
+
+
+def read_quarantined(data: bytes, file_format: str) -> Iterator:
+    """The records of quarantined bytes, read again by the crosswalks' reader."""
+    from crosswalks.readers import read_bytes
+
+    return read_bytes(data, file_format)

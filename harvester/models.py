@@ -6,7 +6,7 @@ run's checkpoint commit in one transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from repository.models import Base
@@ -50,6 +50,10 @@ class HarvestRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     #: kind → {"count": n, "examples": [...]}
     errors: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: file deliveries: digest of partner, path and file sizes/times (a re-run of a crashed
+    #: delivery is recognised by it) and the last stored batch ({"file": i, "name": ..., "record": n})
+    delivery: Mapped[str | None] = mapped_column(String(64))
+    checkpoint: Mapped[dict | None] = mapped_column(JSON)
 
 
 class PendingDeletion(Base):
@@ -71,7 +75,13 @@ class SeenRecord(Base):
 
 
 class QuarantinedRecord(Base):
-    """A record that could not be parsed, crosswalked or stored, with its raw text."""
+    """A record that could not be parsed, crosswalked or stored, with its raw text.
+
+    Records of delivered files also keep their exact bytes (``raw_bytes``: ISO 2709 in
+    MARC-8 or Windows-1251 is not text), how to read them again (``file_format``
+    ``marc21`` or ``xml``; for XML the file's encoding and the namespace declarations in
+    scope, ``file_context``) and where they were (``file_name``, ``file_position``).
+    """
 
     __tablename__ = "harvest_quarantine"
 
@@ -84,7 +94,13 @@ class QuarantinedRecord(Base):
     error: Mapped[str] = mapped_column(Text)
     raw: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open, resolved
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, resolved, superseded
+    raw_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    file_format: Mapped[str | None] = mapped_column(String(16))
+    file_encoding: Mapped[str | None] = mapped_column(String(40))
+    file_context: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(String(1000))
+    file_position: Mapped[int | None] = mapped_column(Integer)
 
 
 class HarvestLock(Base):

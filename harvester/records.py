@@ -10,6 +10,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 from sqlalchemy.orm import Session
@@ -110,10 +111,14 @@ def _quarantined(session: Session, partner_id: str, run_id: int | None, record: 
 
 
 def quarantine(session: Session, partner_id: str, run_id: int | None, source_key: str, error: str,
-               raw: str | None, prefix: str | None = None, namespace: str | None = None) -> None:
+               raw: str | None, prefix: str | None = None, namespace: str | None = None,
+               file: dict[str, Any] | None = None) -> None:
+    """Keep a record that could not be read or stored; ``file`` holds a delivered file's
+    record's exact bytes and origin (``raw_bytes`` and the ``file_*`` columns)."""
     session.add(QuarantinedRecord(
         partner_id=partner_id, run_id=run_id, source_key=source_key[:1000], error=error, raw=raw,
-        metadata_prefix=prefix, metadata_namespace=namespace, created_at=int(time.time()), status="open"))
+        metadata_prefix=prefix, metadata_namespace=namespace, created_at=int(time.time()), status="open",
+        **(file or {})))
 
 
 def identifier_in(raw: str) -> str:
