@@ -19,17 +19,21 @@ from typing import Any
 
 import tantivy
 
-from search.document import FACETS, KEY_GROUPS
+from search.document import KEY_GROUPS
 from search.engine import (
+    FACET_NAMES,
     FACET_SIZE,
+    FILTER_FIELDS,
     BadRequest,
     SearchEngine,
     SearchError,
     SearchPage,
     SearchRequest,
+    add_selected,
     decode_cursor,
     display_fields,
     encode_cursor,
+    facet_groups,
     parse_q,
 )
 from search.highlight import highlight, query_keys
@@ -208,8 +212,7 @@ class EmbeddedEngine(SearchEngine):
         ranked = boolean([(Occur.Must, self.compiler.compile(tree)), *filters])
         facets, total = {}, None
         if request.facets:  # one pass over the matches gives the facets and the total
-            matched = boolean([(Occur.Must, self.compiler.compile(tree, scoring=False)), *filters])
-            facets, total = self._facets(searcher, matched)
+            facets, total = self._facets(searcher, self.compiler.compile(tree, scoring=False), request)
         result = self._top(searcher, ranked, request, offset, count=total is None)
         total = total if total is not None else result.count or 0
         keys = query_keys(tree)
@@ -230,21 +233,65 @@ class EmbeddedEngine(SearchEngine):
         return searcher.search(query, limit=request.size, offset=offset, count=count,
                                order_by_field=order[0], order=order[1])
 
-    def _facets(self, searcher: tantivy.Searcher,
-                query: tantivy.Query) -> tuple[dict[str, list[dict[str, Any]]], int]:
-        """Facet counts, and the number of matches (every document has exactly one ``kind``)."""
-        spec: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}}
-                                for field, name in FACETS.items()}
-        spec["year"] = {"terms": {"field": "decade", "size": 1000}}
-        spec["_total"] = {"value_count": {"field": "kind"}}
-        answer = searcher.aggregate(query, spec)
-        facets = {}
-        for name in [*FACETS.values(), "year"]:
-            buckets = answer.get(name, {}).get("buckets", [])
-            facets[name] = [{"value": int(b["key"]) if name == "year" else b["key"],
-                             "count": int(b["doc_count"])} for b in buckets if b["doc_count"] > 0]
+    def _facets(self, searcher: tantivy.Searcher, matched: tantivy.Query,
+                request: SearchRequest) -> tuple[dict[str, list[dict[str, Any]]], int]:
+        """Multi-select facet counts and the total, in one aggregation pass over the query's matches.
+
+        Facets that use the same filters (all of them, or all but their own) share one ``filter``
+        aggregation; the one with every filter also gives the total.
+        """
+        strings = self.compiler.filter_strings(request)
+        spec: dict[str, Any] = {}
+        groups = list(facet_groups(request).items())
+        for number, (applied, names) in enumerate(groups):
+            inner = {name: _facet_spec(name) for name in names}
+            if applied:
+                spec[f"_g{number}"] = {"filter": " AND ".join(f"({strings[f]})" for f in applied), "aggs": inner}
+            else:
+                spec.update(inner)
+        if not strings:
+            spec["_total"] = {"value_count": {"field": "kind"}}  # every document has exactly one kind
+        answer = searcher.aggregate(matched, spec)
+        flat: dict[str, Any] = {}
+        total = int(answer["_total"]["value"] or 0) if not strings else 0
+        for number, (applied, _) in enumerate(groups):
+            group = answer.get(f"_g{number}", answer) if applied else answer
+            flat.update(group)
+            if len(applied) == len(strings) and applied:
+                total = int(group.get("doc_count", 0))
+        facets = {name: _buckets(name, flat.get(name, {})) for name in FACET_NAMES}
         facets["year"].sort(key=lambda bucket: bucket["value"])
-        return facets, int(answer["_total"]["value"] or 0)
+        add_selected(facets, request, self._selected(searcher, matched, request, facets, flat, strings))
+        return facets, total
+
+    def _selected(self, searcher: tantivy.Searcher, matched: tantivy.Query, request: SearchRequest,
+                  facets: dict[str, list[dict[str, Any]]], flat: dict[str, Any],
+                  strings: dict[str, str]) -> dict[str, dict[str, int]]:
+        """Counts of chosen values missing from a facet's top buckets (a second pass, only if it was cut)."""
+        spec = {}
+        for name, values in request.filters.items():
+            shown = {bucket["value"] for bucket in facets.get(name, [])}
+            missing = [v for v in dict.fromkeys(values) if v not in shown]
+            if missing and flat.get(name, {}).get("sum_other_doc_count", 0) > 0:
+                others = " AND ".join(f"({text})" for other, text in strings.items() if other != name) or "*"
+                spec[name] = {"filter": others, "aggs": {"values": {"terms": {
+                    "field": FILTER_FIELDS[name], "include": missing, "size": len(missing)}}}}
+        if not spec:
+            return {}
+        answer = searcher.aggregate(matched, spec)
+        return {name: {b["key"]: int(b["doc_count"]) for b in answer[name]["values"]["buckets"]}
+                for name in spec}
+
+
+def _facet_spec(name: str) -> dict[str, Any]:
+    if name == "year":  # decades: a terms count is cheaper than a histogram
+        return {"terms": {"field": "decade", "size": 1000}}
+    return {"terms": {"field": FILTER_FIELDS[name], "size": FACET_SIZE}}
+
+
+def _buckets(name: str, agg: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"value": int(b["key"]) if name == "year" else b["key"], "count": int(b["doc_count"])}
+            for b in agg.get("buckets", []) if b["doc_count"] > 0]
 
 
 def _open_index(folder: Path, schema: tantivy.Schema) -> tantivy.Index:

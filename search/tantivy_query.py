@@ -33,6 +33,19 @@ class TantivyCompiler:
             clauses.append((Occur.Must, tantivy.Query.const_score_query(year, 0.0)))
         return clauses
 
+    def filter_strings(self, request: SearchRequest) -> dict[str, str]:
+        """Each active filter as tantivy query-parser text, for ``filter`` aggregations (which take only text).
+
+        Values are quoted and escaped, so any subject or partner id is one exact term.
+        """
+        strings = {name: f"{FILTER_FIELDS[name]}: IN [{' '.join(_quoted(v) for v in values)}]"
+                   for name, values in request.filters.items() if values}
+        if request.year_from is not None or request.year_to is not None:
+            low = request.year_from if request.year_from is not None else "*"
+            high = request.year_to if request.year_to is not None else "*"
+            strings["year"] = f"year:[{low} TO {high}]"
+        return strings
+
     def _year(self, low: int | None, high: int | None) -> tantivy.Query:
         return tantivy.Query.range_query(self.schema, "year", tantivy.FieldType.Integer,
                                          low if low is not None else -100_000,
@@ -79,3 +92,7 @@ def boolean(clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.Query
     if len(clauses) == 1 and clauses[0][0] in (Occur.Must, Occur.Should):
         return clauses[0][1]
     return tantivy.Query.boolean_query(clauses)
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from crosswalks.model import Subject
 from search.document import build_document
 from search.engine import BadRequest, SearchEngine, SearchRequest
 from tests.search.conftest import corpus_views
@@ -78,14 +79,85 @@ def test_filters_combine_as_and_between_facets_or_within(corpus_engine: SearchEn
     assert ids(corpus_engine, "*", filters={"partner": ["kaznu"], "kind": ["journal"]}) == set()
 
 
+def facet_counts(page) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    return {name: {b["value"]: b["count"] for b in buckets} for name, buckets in page.facets.items()}
+
+
 def test_facets_count_the_matching_records(corpus_engine: SearchEngine) -> None:
-    page = corpus_engine.search(SearchRequest(q="*", filters={"language": ["rus"]}))
-    facets = {name: {b["value"]: b["count"] for b in buckets} for name, buckets in page.facets.items()}
-    assert facets["language"] == {"rus": 3}
-    assert facets["kind"] == {"journal": 1, "book": 2}
-    assert facets["partner"] == {"nabrk": 2, "kaznu": 1}
-    assert facets["year"] == {1860: 1, 1990: 1, 2010: 1}
+    facets = facet_counts(corpus_engine.search(SearchRequest(q="*")))
+    assert facets["language"] == {"kaz": 4, "rus": 3, "eng": 3}
+    assert facets["kind"] == {"book": 8, "journal": 1, "article": 1}
+    assert facets["access"] == {"open": 6, "read-only": 3, "preview-24": 1}
+    assert facets["partner"] == {"nabrk": 5, "kaznu": 5}
+    assert facets["year"] == {1860: 1, 1940: 1, 1960: 1, 1990: 1, 2000: 1, 2010: 2, 2020: 2}
     assert facets["subject"]["Библиотечное дело"] == 2
+
+
+def test_a_facet_leaves_out_its_own_filter(corpus_engine: SearchEngine) -> None:
+    page = corpus_engine.search(SearchRequest(q="*", filters={"language": ["kaz"]}))
+    assert page.total == 4
+    facets = facet_counts(page)
+    assert facets["language"] == {"kaz": 4, "rus": 3, "eng": 3}  # every language stays selectable
+    assert facets["access"] == {"open": 2, "read-only": 1, "preview-24": 1}  # the other facets: Kazakh only
+    assert facets["kind"] == {"book": 4}
+    assert facets["partner"] == {"nabrk": 2, "kaznu": 2}
+    assert facets["year"] == {1940: 1, 1960: 1, 2020: 2}
+
+
+def test_each_filtered_facet_counts_with_the_other_filters(corpus_engine: SearchEngine) -> None:
+    page = corpus_engine.search(SearchRequest(q="*", size=100, filters={"language": ["rus", "eng"],
+                                                                        "access": ["read-only"]}))
+    assert {hit["id"] for hit in page.hits} == keys("ru-2", "en-2") and page.total == 2
+    facets = facet_counts(page)
+    assert facets["language"] == {"kaz": 1, "rus": 1, "eng": 1}  # read-only records, any language
+    assert facets["access"] == {"open": 4, "read-only": 2}  # Russian or English records, any access
+    assert facets["kind"] == {"book": 2}
+    assert facets["partner"] == {"nabrk": 1, "kaznu": 1}
+    assert facets["year"] == {1860: 1, 2000: 1}
+
+
+def test_the_year_facet_leaves_out_the_year_range_and_the_query_applies_to_all(
+        corpus_engine: SearchEngine) -> None:
+    page = corpus_engine.search(SearchRequest(q="роман", year_from=1900, filters={"partner": ["nabrk"]}))
+    assert [hit["id"] for hit in page.hits] == list(keys("kk-cyr-2")) and page.total == 1
+    facets = facet_counts(page)
+    assert facets["year"] == {1860: 1, 1940: 1}  # Роман at nabrk, any year
+    assert facets["partner"] == {"nabrk": 1, "kaznu": 1}  # Роман from 1900 on, any partner
+    assert facets["language"] == {"kaz": 1}
+
+
+def test_a_chosen_value_that_nothing_matches_is_still_listed(corpus_engine: SearchEngine) -> None:
+    page = corpus_engine.search(SearchRequest(q="*", filters={"language": ["rus"], "subject": ["Libraries"]}))
+    assert (page.total, page.hits) == (0, [])
+    assert page.facets["subject"] == [{"value": "Библиотечное дело", "count": 2}, {"value": "Роман", "count": 1},
+                                      {"value": "Libraries", "count": 0}]
+    assert page.facets["language"] == [{"value": "eng", "count": 1}, {"value": "rus", "count": 0}]
+
+
+def test_a_chosen_value_past_the_top_facet_values_is_listed_with_its_count(empty_engine: SearchEngine) -> None:
+    view = corpus_views()[0]
+    for number in range(1, 22):  # subject sNN is in 22 - NN records: s20 is the 21st most frequent
+        view.local_id = f"nabrk.many-{number}"
+        view.canonical.subjects = [Subject(f"s{k:02d}") for k in range(number)]
+        empty_engine.index([build_document(view)])
+    empty_engine.commit(21)
+    page = empty_engine.search(SearchRequest(q="*", filters={"subject": ["s20"]}))
+    assert page.total == 1
+    subjects = page.facets["subject"]
+    assert subjects[:20] == [{"value": f"s{k:02d}", "count": 21 - k} for k in range(20)]
+    assert subjects[20:] == [{"value": "s20", "count": 1}]
+
+
+def test_filter_values_with_quotes_and_operators_match_exactly(empty_engine: SearchEngine) -> None:
+    odd = 'Ab "c" \\ d: (e) AND f* [g TO h]'
+    first, second = corpus_views()[:2]  # nabrk and kaznu
+    first.canonical.subjects, second.canonical.subjects = [Subject(odd)], [Subject("Ab")]
+    empty_engine.index([build_document(first), build_document(second)])
+    empty_engine.commit(2)
+    page = empty_engine.search(SearchRequest(q="*", filters={"subject": [odd], "partner": ["nabrk"]}))
+    assert page.total == 1
+    assert page.facets["partner"] == [{"value": "nabrk", "count": 1}]  # counted with the odd subject only
+    assert page.facets["subject"] == [{"value": odd, "count": 1}]
 
 
 def test_cursor_pages_through_everything_once(corpus_engine: SearchEngine) -> None:

@@ -37,6 +37,20 @@ def test_filters_sort_and_cursor_paging(api_url: str) -> None:
     assert [r["year"] for r in years["results"]] == [1995, 2005, 2010, 2015]
 
 
+def test_facets_leave_out_their_own_filter(api_url: str) -> None:
+    answer = get(api_url, "/api/search", q="*", language="kaz", access=["open", "read-only"]).json()
+    assert answer["total"] == 3 and len(answer["results"]) == 3
+    facets = {name: {b["value"]: b["count"] for b in buckets} for name, buckets in answer["facets"].items()}
+    assert facets["language"] == {"kaz": 3, "rus": 3, "eng": 3}  # open or read-only, any language
+    assert facets["access"] == {"open": 2, "read-only": 1, "preview-24": 1}  # Kazakh, any access
+    assert facets["kind"] == {"book": 3}
+    assert facets["partner"] == {"nabrk": 2, "kaznu": 1}
+    chosen = get(api_url, "/api/search", q="*", language="kaz", subject="Libraries").json()
+    assert chosen["total"] == 0
+    assert chosen["facets"]["subject"][-1] == {"value": "Libraries", "count": 0}
+    assert chosen["facets"]["language"] == [{"value": "eng", "count": 1}, {"value": "kaz", "count": 0}]
+
+
 def test_record_with_links_to_its_oai_renderings(api_url: str) -> None:
     hit = get(api_url, "/api/search", q='"Война и мир"').json()["results"][0]
     record = get(api_url, f"/api/records/{hit['id']}").json()

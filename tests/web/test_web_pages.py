@@ -52,3 +52,17 @@ def test_language_switch_sets_a_cookie_and_stays_on_the_site(site_url: str) -> N
         assert page(site_url, "/lang/ru", next=elsewhere).headers["Location"] == "/"
     russian = requests.get(site_url + "/?q=*", cookies={"kazneb_lang": "ru"}, timeout=30).text
     assert "Найдено записей: 10" in russian
+
+
+def test_a_chosen_facet_value_stays_with_its_count_and_the_others_stay_selectable(site_url: str) -> None:
+    html = page(site_url, "/", q="*", language="kaz", lang="en").text
+    assert "4 records found" in html
+    facet = re.compile(r'<a class="facet ?(active)?" data-facet="language" href="([^"]+)">(?:✓ )?([^<]+)</a> '
+                       r'<span class="count">(\d+)</span>')
+    shown = {label: (bool(active), link.replace("&amp;", "&"), int(count))
+             for active, link, label, count in facet.findall(html)}
+    assert {label: (active, count) for label, (active, _, count) in shown.items()} == {
+        "Kazakh": (True, 4), "Russian": (False, 3), "English": (False, 3)}
+    assert "language=kaz" not in shown["Kazakh"][1]  # the chosen value's link unticks it
+    both = requests.get(site_url + shown["Russian"][1], params={"lang": "en"}, timeout=30).text
+    assert "7 records found" in both  # a second language is ORed with the first
