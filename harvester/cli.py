@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import sys
@@ -257,20 +258,32 @@ def _held(settings: Settings, run_id: int) -> int:
 # -- ingest, scheduler -------------------------------------------------------------
 @click.command("ingest")
 @click.option("--partner", "partner_id", required=True, help="Partner whose delivery this is.")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,
+              help="Records per transaction (and per checkpoint).")
+@click.argument("path", type=click.Path(path_type=Path))
 @pass_settings
-def ingest_command(settings: Settings, partner_id: str, path: Path) -> None:
-    """Ingest a file, folder or zip of MARC 21 / MARCXML / Dublin Core XML."""
+def ingest_command(settings: Settings, partner_id: str, batch_size: int, path: Path) -> None:
+    """Ingest a file, folder or zip of MARC 21 / MARCXML / Dublin Core XML.
+
+    Run again after a crash, the same delivery resumes where it stopped."""
+    from harvester.delivery import list_delivery
     from harvester.ingest import ingest_path
 
+    try:
+        list_delivery(path)  # a missing delivery is a usage error, before the store is touched
+    except HarvestError as exc:
+        raise click.BadParameter(str(exc), param_hint="PATH") from exc
     store = open_store(settings)
     with store.session() as session:
         partner = _partner(session, partner_id)
     try:
-        run = ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True))
+        run = ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True), batch_size=batch_size)
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(summary_line(run))
+    click.echo(summary_line(run) + (f", resumed {run.resumed} time(s)" if run.resumed else ""))
+    for kind in ("failed-files", "skipped-files"):
+        for example in (run.errors or {}).get(kind, {}).get("examples", []):
+            click.echo(f"  {kind}: {example}")
     update_search_index(settings, store, click.echo)
     sys.exit(0 if run.status == "succeeded" else 1)
 
@@ -317,16 +330,40 @@ def quarantine_list(settings: Settings, partner_id: str | None, show_all: bool) 
 
 @quarantine_group.command("show")
 @click.argument("entry_id", type=int)
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the record's exact bytes to this file.")
 @pass_settings
-def quarantine_show(settings: Settings, entry_id: int) -> None:
+def quarantine_show(settings: Settings, entry_id: int, save: Path | None) -> None:
+    """One entry: its error, where it came from and its raw record (ISO 2709 one field a line)."""
     with open_store(settings).session() as session:
         q = session.get(QuarantinedRecord, entry_id)
         if q is None:
             raise click.ClickException(f"no quarantine entry {entry_id}")
     click.echo(f"partner {q.partner_id}, run {q.run_id}, record {q.source_key}, {q.status}, "
                f"{_when(q.created_at)}")
+    if q.file_name is not None:
+        size = f"{len(q.raw_bytes)} bytes" if q.raw_bytes is not None else "bytes not kept"
+        click.echo(f"file: {q.file_name}, record {q.file_position}, {q.file_format}"
+                   f"{' ' + q.file_encoding if q.file_encoding else ''}, {size}")
     click.echo(f"error: {q.error}")
-    click.echo(q.raw or "(no raw text)")
+    for line in _raw_lines(q):
+        click.echo(line)
+    if save is not None:
+        data = q.raw_bytes if q.raw_bytes is not None else (q.raw or "").encode("utf-8")
+        save.write_bytes(data)
+        click.echo(f"{len(data)} bytes written to {save}")
+
+
+def _raw_lines(q: QuarantinedRecord) -> list[str]:
+    from harvester.delivery import iso2709_lines
+
+    if q.raw_bytes is None:
+        return [q.raw or "(no raw text)"]
+    if q.file_format == "marc21" and q.file_position:
+        return iso2709_lines(q.raw_bytes)
+    if q.file_format == "xml":
+        return [q.raw_bytes.decode(q.file_encoding or "utf-8", "backslashreplace")]
+    return [q.raw_bytes.decode("utf-8", "backslashreplace")]
 
 
 @quarantine_group.command("retry")
@@ -341,9 +378,12 @@ def quarantine_retry(settings: Settings, entry_ids: tuple[int, ...], partner_id:
 
 
 def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None = None) -> Outcomes:
-    """Retry OAI records from quarantine; entries that now store are marked resolved."""
+    """Read and store quarantined records again (OAI records and records of delivered files).
+
+    An entry whose record now stores is ``resolved``; one whose retry failed again with a
+    new entry is ``superseded`` by it; one that still cannot be read stays ``open``."""
     outcomes = Outcomes()
-    query = select(QuarantinedRecord).where(QuarantinedRecord.status == "open")
+    query = select(QuarantinedRecord).where(QuarantinedRecord.status == "open").order_by(QuarantinedRecord.id)
     if entry_ids:
         query = query.where(QuarantinedRecord.id.in_(entry_ids))
     elif partner_id:
@@ -353,23 +393,65 @@ def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None
     with store.session() as session:
         for entry in session.scalars(query).all():
             partner = load_partner(session, entry.partner_id)
-            record = None
-            try:
-                text, _ = clean_text(entry.raw or "")
-                record = read_record(etree.fromstring(text.encode(), safe_parser()))
-            except etree.XMLSyntaxError as exc:
-                outcomes.add("still unreadable", f"{entry.id}: {exc}")
-                continue
-            if record is None:
-                outcomes.add("still unreadable", f"{entry.id}: no OAI record header")
-                continue
-            before = outcomes.counts["quarantined"]
-            if store_record(store, session, partner, record, entry.metadata_prefix or "",
-                            entry.metadata_namespace or "", entry.run_id, outcomes):
-                entry.status = "resolved"
-            elif outcomes.counts["quarantined"] > before:
-                entry.status = "superseded"  # the failed retry left a new entry with the new error
+            retry = _retry_file if entry.file_format else _retry_oai
+            stored = retry(store, session, partner, entry, outcomes)
+            if stored is not None:
+                entry.status = stored
     return outcomes
+
+
+def _retry_oai(store: Store, session, partner: PartnerConfig, entry: QuarantinedRecord,  # type: ignore[no-untyped-def]
+               outcomes: Outcomes) -> str | None:
+    try:
+        text, _ = clean_text(entry.raw or "")
+        record = read_record(etree.fromstring(text.encode(), safe_parser()))
+    except etree.XMLSyntaxError as exc:
+        outcomes.add("still unreadable", f"{entry.id}: {exc}")
+        return None
+    if record is None:
+        outcomes.add("still unreadable", f"{entry.id}: no OAI record header")
+        return None
+    before = outcomes.counts["quarantined"]
+    if store_record(store, session, partner, record, entry.metadata_prefix or "",
+                    entry.metadata_namespace or "", entry.run_id, outcomes):
+        return "resolved"
+    return "superseded" if outcomes.counts["quarantined"] > before else None
+
+
+def _retry_file(store: Store, session, partner: PartnerConfig, entry: QuarantinedRecord,  # type: ignore[no-untyped-def]
+                outcomes: Outcomes) -> str | None:
+    """A delivered file's record (or, position 0, the whole file) read again from its exact bytes."""
+    from harvester.delivery import RawRecord, RawRecords, xml_document, xml_encoding
+    from harvester.ingest import FileSource, read_quarantined, store_results
+
+    if entry.raw_bytes is None:
+        outcomes.add("still unreadable", f"{entry.id}: its bytes were not kept")
+        return None
+    raw = RawRecord(entry.raw_bytes, entry.file_context)
+    file_format, name = entry.file_format or "", entry.file_name or entry.source_key
+    offset = max((entry.file_position or 0) - 1, 0)
+    if entry.file_position:  # one record
+        data = xml_document(raw, entry.file_encoding) if file_format == "xml" else raw.data
+        source = FileSource(name, file_format, entry.file_encoding, None, lambda: None, only=raw)
+    else:  # the whole file: each record's bytes found in it again
+        data = raw.data
+        encoding = xml_encoding(data[:4096]) if file_format == "xml" else None
+        source = FileSource(name, file_format, encoding, RawRecords(lambda: io.BytesIO(data), file_format, encoding),
+                            lambda: data)
+    results = list(read_quarantined(data, file_format))
+    for result in results:
+        result.position += offset if result.position else 0
+    if not any(r.ok and (r.record is not None or r.deleted) for r in results):
+        why = next((r.describe() for r in results if r.error), "no record found")
+        outcomes.add("still unreadable", f"{entry.id}: {why}")
+        return None
+    before = outcomes.counts["quarantined"]
+    try:
+        store_results(store, session, partner, entry.run_id, source, results, outcomes, report=lambda m: None)
+    finally:
+        if source.raw is not None:
+            source.raw.close()
+    return "superseded" if outcomes.counts["quarantined"] > before else "resolved"
 
 
 COMMANDS = (partner_group, harvest_group, ingest_command, scheduler_command, quarantine_group)

@@ -11,7 +11,9 @@ text, and ISO 2709 in MARC-8 or Windows-1251 is not text.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
+import io
 import json
 import shutil
 import zipfile
@@ -209,3 +211,44 @@ def seek_past_records(handle: BinaryIO, count: int) -> int:
         offset += start if passed == count else len(chunk)
     handle.seek(offset)
     return passed
+
+
+def iso2709_lines(data: bytes) -> list[str]:
+    """An ISO 2709 record's bytes for a person: the leader, then one field a line ($ before
+    each subfield code), in the character set the bytes are in."""
+    from crosswalks.marc.iso2709 import FIELD_END, MarcDecodeError, guess_encoding
+
+    body = data.rstrip(RECORD_END)
+    try:
+        charset = guess_encoding(body, chr(body[9]) if len(body) > 9 else " ")
+    except MarcDecodeError:
+        charset = "utf-8"
+    lines = [f"(ISO 2709 record, {len(data)} bytes, shown as {charset}; $ = subfield delimiter)",
+             f"LDR {_shown(body[:24], charset)}"]
+    directory_end = body.find(FIELD_END)
+    if directory_end < 24:
+        return [*lines, f"??? {_shown(body[24:], charset)}"]
+    directory = body[24:directory_end]
+    tags = [directory[i:i + 3].decode("ascii", "backslashreplace") for i in range(0, len(directory), 12)]
+    fields = body[directory_end + 1:].split(FIELD_END)
+    if fields and not fields[-1]:
+        fields.pop()
+    for index, field in enumerate(fields):
+        tag = tags[index] if index < len(tags) else "???"
+        lines.append(f"{tag} {_shown(field, charset)}")
+    return lines
+
+
+def _shown(data: bytes, charset: str) -> str:
+    """Bytes as text in ``charset``; bytes that are not, and control characters, as \\xNN."""
+    if charset == "marc8":
+        from pymarc.marc8 import MARC8ToUnicode
+
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):  # pymarc reports bad bytes on stderr
+                text = MARC8ToUnicode(quiet=True).translate(data)
+        except Exception:  # noqa: BLE001 - pymarc fails in many ways on bad MARC-8; show the bytes instead
+            text = data.decode("ascii", "backslashreplace")
+    else:
+        text = data.decode(charset, "backslashreplace")
+    return "".join("$" if c == "\x1f" else f"\\x{ord(c):02x}" if ord(c) < 32 else c for c in text)

@@ -51,24 +51,26 @@ Report = Callable[[str], Any]
 class FileSource:
     """Where records come from, as their keys and quarantine entries need it.
 
-    ``offset`` is added to positions read from ``raw`` (a quarantined record read again
-    on its own is record 1 of its bytes but record ``offset + 1`` of its file)."""
+    ``only`` is the one record of a quarantine entry read again on its own: its bytes
+    stay the ones the file held, whatever the retry reads."""
 
     name: str
     format: str  # marc21 or xml
     encoding: str | None
-    raw: RawRecords
+    raw: RawRecords | None
     whole: Callable[[], bytes | None]
-    offset: int = 0
+    only: RawRecord | None = None
 
     def key(self, position: int, identifier: str | None) -> str:
         return identifier or f"{Path(self.name).name}#{position}"
 
     def raw_of(self, position: int) -> RawRecord | None:
+        if self.only is not None:
+            return self.only
         if position == 0:  # an error about the whole file
             data = self.whole()
             return None if data is None else RawRecord(data)
-        return self.raw.get(position - self.offset)
+        return self.raw.get(position) if self.raw is not None else None
 
 
 def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report = print,
@@ -140,6 +142,8 @@ class _Delivery:
                     if result.position <= skip:
                         continue  # stored before the crash
                     last = result.position
+                elif shift:
+                    continue  # "no records" in what is left after the records passed over
                 batch.append(result)
                 if len(batch) >= self.batch_size:
                     self._commit(source, batch, {"file": index, "name": name, "record": last})

@@ -1,0 +1,244 @@
+"""File deliveries (``kazneb ingest``) and the quarantine of their records, against a real store.
+
+Each test writes a delivery the way a partner might send it and checks the records in the
+store, the quarantine entries (with their exact bytes) and the run afterwards."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from harvester.cli import retry_quarantined
+from harvester.ingest import ingest_path
+from harvester.models import HarvestRun, QuarantinedRecord
+from harvester.partners import AccessRule, PartnerConfig, save_partner
+from kazneb.cli import main
+from repository.models import HubRecord, SourceRecord
+from tests.harvester.conftest import live
+from tests.harvester.delivery_files import (
+    broken_leader,
+    dc_collection,
+    dc_record,
+    marc_record,
+    marcxml_collection,
+    sample_records,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+QUIET = {"report": lambda message: None}
+
+
+@pytest.fixture
+def partner(store) -> PartnerConfig:  # type: ignore[no-untyped-def]
+    config = PartnerConfig(id="files", access="open",
+                           access_rules=[AccessRule(access="read-only", rights="restricted")])
+    with store.session() as session:
+        save_partner(store, session, config)
+    return config
+
+
+@pytest.fixture
+def kazneb(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """``kazneb ARGS...`` on the test's database, its output and exit code."""
+    monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
+    config = tmp_path / "kazneb.toml"
+    config.write_text((ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, ["--config", str(config), *args], catch_exceptions=False)
+
+
+def entries(store) -> list[QuarantinedRecord]:  # type: ignore[no-untyped-def]
+    with store.session() as session:
+        return list(session.scalars(select(QuarantinedRecord).order_by(QuarantinedRecord.id)))
+
+
+def runs(store) -> list[HarvestRun]:  # type: ignore[no-untyped-def]
+    with store.session() as session:
+        return list(session.scalars(select(HarvestRun).order_by(HarvestRun.id)))
+
+
+# -- exact bytes in quarantine -------------------------------------------------------
+def test_binary_records_keep_their_exact_bytes_in_quarantine(store, partner, tmp_path, kazneb):
+    cyrillic = sample_records("1251.dat")  # Windows-1251, ldr/09 blank
+    marc8 = sample_records("marc8.dat")[0]
+    bad_cp1251, bad_marc8 = broken_leader(cyrillic[2]), broken_leader(marc8)
+    delivery = tmp_path / "old-catalogue.mrc"
+    delivery.write_bytes(b"".join([*cyrillic[:2], bad_cp1251, *cyrillic[3:], bad_marc8]))
+
+    run = ingest_path(store, partner, delivery, **QUIET)
+
+    assert (run.status, run.new, run.quarantined) == ("succeeded", 5, 2)
+    first, second = entries(store)
+    assert (first.raw_bytes, first.file_format, first.file_name, first.file_position) == \
+        (bad_cp1251, "marc21", "old-catalogue.mrc", 3)
+    assert (second.raw_bytes, second.file_position) == (bad_marc8, 7)
+    assert first.source_key == "old-catalogue.mrc#3"
+    assert "base address of data 'f0037'" in first.error and first.error.startswith("old-catalogue.mrc: record 3:")
+    assert "\ufffd" not in bad_cp1251.decode("cp1251")  # what was kept reads as the partner wrote it
+
+    shown = kazneb("quarantine", "show", str(first.id), "--save", str(tmp_path / "saved.mrc"))
+    assert shown.exit_code == 0, shown.output
+    assert "file: old-catalogue.mrc, record 3, marc21" in shown.output
+    assert "shown as cp1251" in shown.output
+    title = [line for line in shown.output.splitlines() if line.startswith("245 ")]
+    assert title and any("\u0400" <= c <= "\u04ff" for c in title[0]) and "$a" in title[0]
+    assert (tmp_path / "saved.mrc").read_bytes() == bad_cp1251
+    marc8_shown = kazneb("quarantine", "show", str(second.id)).output
+    assert "shown as marc8" in marc8_shown and "LDR " in marc8_shown and "\\x1e" not in marc8_shown
+
+
+def test_xml_records_keep_their_bytes_in_the_declared_encoding(store, partner, tmp_path):
+    records = [dc_record(1, title="Словарь"), dc_record(2, title="Сломанная").replace("</dc:title>", "</dc:titel>"),
+               dc_record(3, title="Русская книга")]
+    delivery = tmp_path / "dc.xml"
+    delivery.write_bytes(dc_collection(records, "windows-1251"))
+    run = ingest_path(store, partner, delivery, **QUIET)
+    assert (run.new, run.quarantined) == (2, 1)
+    [entry] = entries(store)
+    assert entry.raw_bytes == records[1].encode("windows-1251")
+    assert (entry.file_format, entry.file_encoding, entry.file_position) == ("xml", "windows-1251", 2)
+    assert 'xmlns:dc="http://purl.org/dc/elements/1.1/"' in entry.file_context
+    assert live(store, "files")["dc:3"] == "Русская книга"
+
+
+# -- store refusals and retry ----------------------------------------------------------
+def test_a_store_refusal_quarantines_only_that_record_and_retry_stores_it(store, partner, tmp_path):
+    records = [dc_record(n, rights="restricted" if n in (2, 4) else "") for n in range(1, 6)]
+    delivery = tmp_path / "dc.xml"
+    delivery.write_bytes(dc_collection(records))
+    # a configuration whose rule names a level the store does not know (set after validation)
+    broken = PartnerConfig(id="files", access_rules=[AccessRule(access="read-only", rights="restricted")])
+    broken.access_rules[0].access = "secret"
+
+    run = ingest_path(store, broken, delivery, **QUIET)
+
+    assert (run.new, run.quarantined, run.status) == (3, 2, "succeeded")
+    assert set(live(store, "files")) == {"dc:1", "dc:3", "dc:5"}
+    refused = entries(store)
+    assert [e.source_key for e in refused] == ["dc:2", "dc:4"]
+    assert all("access level 'secret'" in e.error and e.error.startswith("dc.xml: ") for e in refused)
+    assert [e.raw_bytes for e in refused] == [records[1].encode(), records[3].encode()]
+
+    outcomes = retry_quarantined(store, [], partner_id="files")  # with the partner's stored, valid rules
+
+    assert outcomes.counts["new"] == 2 and outcomes.counts["quarantined"] == 0
+    assert [e.status for e in entries(store)] == ["resolved", "resolved"]
+    assert set(live(store, "files")) == {f"dc:{n}" for n in range(1, 6)}
+    with store.session() as session:
+        access = dict(session.execute(select(SourceRecord.source_key, HubRecord.access).join(
+            HubRecord, HubRecord.id == SourceRecord.hub_record_id)).all())
+    assert access == {"dc:1": "open", "dc:2": "read-only", "dc:3": "open", "dc:4": "read-only", "dc:5": "open"}
+
+
+def test_retry_of_file_records_keeps_unreadable_open_and_supersedes_partial_failures(store, partner, tmp_path):
+    bad = broken_leader(marc_record(2))
+    delivery = tmp_path / "books.mrc"
+    delivery.write_bytes(marc_record(1) + bad)
+    ingest_path(store, partner, delivery, **QUIET)
+    [unreadable] = entries(store)
+    # an entry about a whole file (position 0) holding a readable record and the broken one
+    with store.session() as session:
+        whole = QuarantinedRecord(partner_id="files", run_id=None, source_key="later.mrc#0", error="file: ...",
+                                  raw=None, created_at=0, status="open", raw_bytes=marc_record(7) + bad,
+                                  file_format="marc21", file_name="later.mrc", file_position=0)
+        session.add(whole)
+        session.flush()
+        whole_id = whole.id
+
+    outcomes = retry_quarantined(store, [unreadable.id, whole_id])
+
+    assert outcomes.counts["still unreadable"] == 1 and outcomes.counts["new"] == 1
+    assert outcomes.counts["quarantined"] == 1
+    after = {e.id: e for e in entries(store)}
+    assert after[unreadable.id].status == "open"
+    assert after[whole_id].status == "superseded"
+    [new] = [e for e in after.values() if e.id not in (unreadable.id, whole_id)]
+    assert (new.raw_bytes, new.file_name, new.file_position, new.status) == (bad, "later.mrc", 2, "open")
+    assert set(live(store, "files")) == {"m00001", "m00007"}
+
+
+# -- what a delivery may hold ------------------------------------------------------------
+def test_a_zip_member_that_is_not_a_record_file_is_skipped_and_named(store, partner, tmp_path, kazneb):
+    delivery = tmp_path / "delivery.zip"
+    with zipfile.ZipFile(delivery, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", "Records of March, see the list.\n")
+        archive.writestr("cover.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        archive.writestr("records/marc.xml", marcxml_collection(range(1, 4)))
+        archive.writestr("records/books.mrc", marc_record(1) + marc_record(2))
+        archive.writestr("__MACOSX/.DS_Store", b"\x00\x00")
+
+    result = kazneb("ingest", "--partner", "files", str(delivery))
+
+    assert result.exit_code == 0, result.output
+    [run] = runs(store)
+    assert (run.status, run.new, run.quarantined) == ("succeeded", 5, 0)
+    skipped = run.errors["skipped-files"]
+    assert skipped["count"] == 2
+    assert any(e.startswith("delivery.zip!README.txt: not a record file") for e in skipped["examples"])
+    assert any(e.startswith("delivery.zip!cover.pdf: not a record file") for e in skipped["examples"])
+    assert "skipped-files: delivery.zip!README.txt" in result.output
+    assert set(live(store, "files")) == {"x00001", "x00002", "x00003", "m00001", "m00002"}
+
+
+def test_an_unreadable_file_fails_the_run_but_not_the_other_files(store, partner, tmp_path, kazneb):
+    delivery = tmp_path / "delivery"
+    delivery.mkdir()
+    (delivery / "a.xml").write_bytes(dc_collection([dc_record(1), dc_record(2)]))
+    with zipfile.ZipFile(delivery / "b.zip", "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("inside.mrc", marc_record(1))
+    data = (delivery / "b.zip").read_bytes()
+    start = data.index("Кітап".encode())
+    (delivery / "b.zip").write_bytes(data[:start] + b"X" + data[start + 1:])  # a bad CRC-32
+    (delivery / "c.zip").write_bytes(b"PK\x03\x04 this is not a zip")
+    os.symlink(tmp_path / "gone.mrc", delivery / "d.mrc")
+    (delivery / "e.mrc").write_bytes(marc_record(5))
+
+    result = kazneb("ingest", "--partner", "files", str(delivery))
+
+    assert result.exit_code == 1
+    [run] = runs(store)
+    assert run.status == "failed" and "3 file(s) could not be read" in run.message
+    failed = run.errors["failed-files"]
+    assert failed["count"] == 3
+    assert any(e.startswith("b.zip!inside.mrc: cannot be read") and "CRC" in e for e in failed["examples"])
+    assert any(e.startswith("c.zip: not a readable zip") for e in failed["examples"])
+    assert any(e.startswith("d.mrc: a link to nothing") for e in failed["examples"])
+    assert set(live(store, "files")) == {"dc:1", "dc:2", "m00005"}
+    assert run.new == 3 and "failed" in result.output
+
+
+def test_a_delivery_path_that_does_not_exist_is_a_usage_error(store, partner, tmp_path, kazneb):
+    missing = tmp_path / "nowhere" / "delivery.zip"
+    result = kazneb("ingest", "--partner", "files", str(missing))
+    assert result.exit_code == 2
+    assert f"{missing}: no such file or folder" in result.output
+    assert runs(store) == []
+    unknown = kazneb("ingest", "--partner", "nobody", str(tmp_path))
+    assert unknown.exit_code == 1 and "no partner 'nobody'" in unknown.output
+
+
+def test_a_file_that_cannot_be_split_is_kept_whole_and_nothing_else_is_lost(store, partner, tmp_path):
+    delivery = tmp_path / "delivery"
+    delivery.mkdir()
+    broken = b'<?xml version="1.0" encoding="x-unknown-charset"?><collection/>'
+    (delivery / "a.xml").write_bytes(broken)
+    (delivery / "b.mrc").write_bytes(marc_record(1))
+    run = ingest_path(store, partner, delivery, **QUIET)
+    [entry] = entries(store)
+    assert (entry.file_name, entry.file_position, entry.raw_bytes) == ("a.xml", 0, broken)
+    assert "x-unknown-charset" in entry.error
+    assert (run.new, run.quarantined, run.status) == (1, 1, "succeeded")
+
+
+def test_ingest_again_is_a_new_run_with_nothing_changed(store, partner, tmp_path):
+    delivery = tmp_path / "books.mrc"
+    delivery.write_bytes(b"".join(marc_record(n) for n in range(1, 8)))
+    first = ingest_path(store, partner, delivery, batch_size=3, **QUIET)
+    again = ingest_path(store, partner, delivery, batch_size=3, **QUIET)
+    assert (first.new, first.pages, first.checkpoint) == (7, 3, {"file": 1, "record": 0})
+    assert (again.id, again.new, again.unchanged, again.resumed) == (first.id + 1, 0, 7, 0)
