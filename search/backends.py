@@ -41,13 +41,22 @@ def connect_backend(url: str, flavour: str = "auto") -> Backend:
 
 
 def _detect(url: str) -> str:
+    """Elasticsearch names itself in a header on every answer (even an error); OpenSearch in ``GET /``."""
     import requests
 
     try:
-        info = requests.get(url.rstrip("/") + "/", timeout=10).json()
-    except (requests.RequestException, ValueError) as exc:
+        answer = requests.get(url.rstrip("/") + "/", timeout=10)
+    except requests.RequestException as exc:
         raise BackendError(f"cannot reach the search server: {exc}") from exc
-    return "opensearch" if info.get("version", {}).get("distribution") == "opensearch" else "elasticsearch"
+    if answer.headers.get("X-Elastic-Product") == "Elasticsearch":
+        return "elasticsearch"
+    try:
+        info = answer.json()
+    except ValueError as exc:
+        raise BackendError(f"{url} is not an OpenSearch or Elasticsearch server (HTTP {answer.status_code})") from exc
+    if isinstance(info, dict) and info.get("version", {}).get("distribution") == "opensearch":
+        return "opensearch"
+    raise BackendError(f"{url} is not an OpenSearch or Elasticsearch server; set search.engine")
 
 
 class _Shared:

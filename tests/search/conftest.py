@@ -1,10 +1,11 @@
-"""Search fixtures: the same engine suite runs on the embedded engine and a real OpenSearch node."""
+"""Search fixtures: the same engine suite runs on the embedded engine and on real OpenSearch and Elasticsearch nodes."""
 
 from __future__ import annotations
 
 import atexit
 import contextlib
 import copy
+import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,32 +33,44 @@ def fresh_engine(kind: str, tmp_path: Path, request: pytest.FixtureRequest, name
         return EmbeddedEngine(tmp_path / "index", name)
     from search.remote import RemoteEngine
 
-    url = request.getfixturevalue("opensearch_url")
-    return RemoteEngine.connect(url, name, flavour="opensearch")
+    return RemoteEngine.connect(shared_node_url(kind), name, flavour=kind)
 
 
-ENGINES = ["embedded", "opensearch"]
+ENGINES = ["embedded", "opensearch", "elasticsearch"]
+SERVERS = {"opensearch": "search.opensearch_node.node", "elasticsearch": "search.elasticsearch_node.node"}
+
+_nodes = contextlib.ExitStack()
+_node_urls: dict[str, str] = {}
 
 
-_node: contextlib.ExitStack | None = None
-_node_url: str | None = None
+def shared_node_url(kind: str) -> str:
+    """One real node of ``kind`` per test process, stopped at exit; a start failure fails the test."""
+    if kind not in _node_urls:
+        running_node = importlib.import_module(SERVERS[kind]).running_node
+        if not _node_urls:
+            atexit.register(_nodes.close)
+        _node_urls[kind] = _nodes.enter_context(running_node())
+    return _node_urls[kind]
 
 
 def shared_opensearch_url() -> str:
-    """One real OpenSearch 2.19 node per test process, stopped at exit; a start failure fails the test."""
-    global _node, _node_url
-    if _node_url is None:
-        from search.opensearch_node.node import running_node
+    """The OpenSearch 2.19 node of this test process."""
+    return shared_node_url("opensearch")
 
-        _node = contextlib.ExitStack()
-        _node_url = _node.enter_context(running_node())
-        atexit.register(_node.close)
-    return _node_url
+
+def shared_elasticsearch_url() -> str:
+    """The Elasticsearch 9 node of this test process."""
+    return shared_node_url("elasticsearch")
 
 
 @pytest.fixture(scope="session")
 def opensearch_url() -> str:
     return shared_opensearch_url()
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    return shared_elasticsearch_url()
 
 
 @pytest.fixture(params=ENGINES)
