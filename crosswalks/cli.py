@@ -61,7 +61,7 @@ def convert(paths: list[Path], source: str, target: str, out: TextIO, err: TextI
             out.write(text + "\n")
             converted += 1
         if not seen:
-            err.write(f"{path}: no records found (an OAI-PMH response without records, or not a record file)\n")
+            err.write(f"{path}: no records (an empty OAI-PMH response or collection)\n")
     if tail:
         out.write(tail + "\n")
     return converted, failed

@@ -2,7 +2,11 @@
 
 :func:`read_file` streams: one :class:`ReadResult` per record, in file order, with
 the record or the reason it could not be read.  A bad record never stops the
-rest of the file.
+rest of the file.  A non-empty file always gives at least one result: one in which
+no record is found gives a file-level error (position 0, "file: no records found:
+..."; an empty file too), so imports never silently do nothing.  Only a complete
+OAI-PMH ``noRecordsMatch`` or empty ``ListRecords`` response, or an empty MARCXML or
+MODS collection, reads as no records and no error.
 """
 
 from __future__ import annotations
@@ -65,14 +69,30 @@ def read_file(source: str | os.PathLike[str] | BinaryIO, format: str | None = No
 def _read_binary(binary: BinaryIO, format: str | None, encoding: str | None) -> Iterator[ReadResult]:
     head = binary.read(4096)
     chunks = _chain(head, read_chunks(binary))  # type: ignore[arg-type]
-    if (format or "").lower() in BINARY_FORMATS or (not format and not _looks_xml(head)):
-        if not format and not head.lstrip(b"\r\n\t ")[:5].isdigit():
-            yield ReadResult(1, None, None, head[:200].decode("utf-8", "backslashreplace"),
-                             error=f"file is neither XML nor ISO 2709 MARC: it starts with {head[:20]!r}")
-            return
-        yield from _read_iso2709(chunks, encoding)
-    else:
+    if not head:
+        yield _no_records(head, "the file is empty")
+    elif (format or "").lower() in BINARY_FORMATS:
+        yield from _read_iso2709_file(head, chunks, encoding)
+    elif format or _looks_xml(head):
         yield from _read_xml(chunks)
+    elif head.lstrip(b"\r\n\t ")[:5].isdigit():
+        yield from _read_iso2709_file(head, chunks, encoding)
+    else:
+        yield _no_records(head, f"it is neither XML nor ISO 2709 MARC (it starts with {head[:20]!r})")
+
+
+def _read_iso2709_file(head: bytes, chunks: Iterator[bytes], encoding: str | None) -> Iterator[ReadResult]:
+    found = 0
+    for found, result in enumerate(_read_iso2709(chunks, encoding), start=1):  # noqa: B007
+        yield result
+    if not found:
+        yield _no_records(head, "no ISO 2709 record in the file")
+
+
+def _no_records(head: bytes, why: str) -> ReadResult:
+    """The one result of a non-empty file in which no record was found: a file-level error."""
+    return ReadResult(0, None, None, head[:200].decode("utf-8", "backslashreplace"),
+                      error=f"file: no records found: {why}")
 
 
 def _looks_xml(head: bytes) -> bool:

@@ -6,6 +6,11 @@ Each record's text is parsed on its own inside a wrapper that re-declares the
 namespaces in scope, so memory stays flat and a broken record (bad bytes, an
 undeclared entity) costs only itself.  A DOCTYPE is skipped, never loaded:
 entities are not resolved and nothing is fetched.
+
+A file in which no record element is found gives one piece of position 0 whose error
+says why ("no records found: ..."), unless it is a complete, empty container: an
+OAI-PMH ``noRecordsMatch`` response or an empty ``ListRecords``, or an empty MARCXML
+or MODS collection.  Nothing that is not empty is ever read as silently nothing.
 """
 
 from __future__ import annotations
@@ -27,7 +32,11 @@ RECORD_ELEMENTS = {(OAI_NS, "record"), (MARC_NS, "record"), (MODS_NS, "mods"), (
 _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _TAG = re.compile(r"<(/?)([^\s/>!?]+)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>")
 _XMLNS = re.compile(r"""\sxmlns(?::([^\s=]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+_CODE = re.compile(r"""\scode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _WRAP = "kazneb-wrap"
+#: Complete root elements that may hold no record at all without that being an error.
+EMPTY_CONTAINERS = {(MARC_NS, "collection"), ("", "collection"), (MODS_NS, "modsCollection")}
 
 PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": True,
                   "dtd_validation": False}
@@ -81,7 +90,15 @@ class _Scanner:
 
     def __init__(self) -> None:
         self.scopes: list[dict[str, str]] = []
+        self.names: list[str] = []  # qualified names of the open elements (the prologue only)
         self.root: tuple[str, str] | None = None
+        self.closed = False  # the root element has ended
+        #: local names of the root's children, OAI error codes, and the first element found
+        #: in a ListRecords that is not a record: what :meth:`why_empty` reports on.
+        self.children: list[str] = []
+        self.oai_errors: list[str] = []
+        self.stray: str | None = None
+        self.mismatch: str | None = None  # the first end tag that closes another element
 
     def namespace(self, prefix: str) -> str:
         for scope in reversed(self.scopes):
@@ -109,9 +126,60 @@ class _Scanner:
         if self.root is None:
             self.root = (ns, local)
         is_record = self.wanted(ns, local)
+        if not is_record:
+            self._note(ns, local, attrs)
         if empty or is_record:
             self.scopes.pop()
+            self.closed = not self.scopes
+        else:
+            self.names.append(qname)
         return qname, is_record
+
+    def end_tag(self, qname: str) -> None:
+        if self.scopes:
+            self.scopes.pop()
+            opened = self.names.pop()
+            if opened != qname and self.mismatch is None:
+                self.mismatch = f"</{qname}> closes <{opened}>"
+            self.closed = not self.scopes
+
+    def _note(self, ns: str, local: str, attrs: str) -> None:
+        """Remember what a file without records holds, to say why it has none."""
+        depth = len(self.scopes) - 1
+        if depth == 1:
+            self.children.append(local)
+        elif depth == 2 and self.children[-1:] == ["ListRecords"] and local != "resumptionToken":
+            self.stray = self.stray or local
+        if ns == OAI_NS and local == "error":
+            code = _CODE.search(attrs)
+            self.oai_errors.append(code.group(1) or code.group(2) if code else "(no code)")
+
+    def why_empty(self) -> str | None:
+        """Why no record was found; None for a complete, empty OAI-PMH response or collection."""
+        if self.root is None:
+            return "the file holds no XML element"
+        if self.mismatch:
+            return f"not well-formed XML: {self.mismatch}"
+        if not self.closed:
+            return f"the file ends inside <{self.names[-1]}> before the first record"
+        ns, local = self.root
+        if (ns, local) == (OAI_NS, "OAI-PMH"):
+            return self._why_oai_empty()
+        if (ns, local) in EMPTY_CONTAINERS:
+            return None
+        return f"the root element <{local}> is not OAI-PMH, MARCXML, MODS or oai_dc"
+
+    def _why_oai_empty(self) -> str | None:
+        if "noRecordsMatch" in self.oai_errors:
+            return None
+        if self.oai_errors:
+            return f"the OAI-PMH response is an error ({', '.join(self.oai_errors)})"
+        if self.stray:
+            return f"the OAI-PMH ListRecords holds <{self.stray}>, not <record>"
+        verb = next((c for c in self.children if c not in ("responseDate", "request")), None)
+        if verb == "ListRecords":
+            return None
+        return f"the OAI-PMH response is {verb or 'without a verb element'}, which holds no records"
 
     def wrapper(self) -> str:
         merged: dict[str, str] = {}
@@ -168,13 +236,18 @@ def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
     while record_qname is None:
         at = buffer.find("<", pos)
         if at < 0:
-            buffer, pos = "", 0
+            if scanner.root is None:  # text before the root element: nothing to keep
+                buffer, pos = "", 0
+            else:
+                pos = len(buffer)
             if not more():
+                yield from _no_records(scanner, buffer)
                 return
             continue
         skipped = _skip_markup(buffer, at)
         if skipped == -1:
             if not more():
+                yield from _no_records(scanner, buffer)
                 return
             continue
         if skipped is not None:
@@ -182,12 +255,14 @@ def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
             continue
         match = _TAG.match(buffer, at)
         if match is None:
-            if buffer.find(">", at) < 0 and more():
-                continue
-            raise XmlSplitError(f"not well-formed XML near {buffer[at:at + 40]!r}")
+            if buffer.find(">", at) >= 0:
+                raise XmlSplitError(f"not well-formed XML near {buffer[at:at + 40]!r}")
+            if not more():
+                yield from _no_records(scanner, buffer, f"the file ends inside the tag {buffer[at:at + 40]!r}")
+                return
+            continue
         if match.group(1):
-            if scanner.scopes:
-                scanner.scopes.pop()
+            scanner.end_tag(match.group(2))
             pos = match.end()
             continue
         qname, is_record = scanner.start_tag(match)
@@ -199,6 +274,27 @@ def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
     wrapper = scanner.wrapper()
     buffer, pos = buffer[pos:], 0
     yield from _records(buffer, more_text=text_chunks, qname=record_qname, wrapper=wrapper)
+
+
+def _no_records(scanner: _Scanner, text: str, why: str | None = None) -> list[Piece]:
+    """The file-level piece for a file without records, or none for a complete, empty container.
+
+    ``text`` is the whole document: the scanner is lenient, so a file it takes for an empty
+    container is read as nothing only when lxml finds it well-formed too."""
+    why = why or scanner.why_empty() or _not_well_formed(text)
+    return [] if why is None else [Piece(0, "", "", error=f"file: no records found: {why}")]
+
+
+def _not_well_formed(text: str) -> str | None:
+    try:
+        data = _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    except UnicodeEncodeError:
+        return "bytes that are not valid in the file's declared encoding"
+    try:
+        etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        return f"not well-formed XML: {exc}"
+    return None
 
 
 def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) -> Iterator[Piece]:

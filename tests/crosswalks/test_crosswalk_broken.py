@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from crosswalks.files import read_bytes, read_file
 from crosswalks.marc.iso2709 import split_records
 from crosswalks.xmlsplit import split_xml
@@ -191,3 +193,50 @@ def test_errors_leave_the_position_to_the_caller():
     for result in failed:
         assert "record 2" not in result.error and "record 3" not in result.error
         assert result.describe() == f"record {result.position}: {result.error}"
+
+
+OAI_OPEN = b'<?xml version="1.0"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>x</responseDate>'
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"\xfe\xff", "the file holds no XML element"),
+    (b"\xff\xfe", "the file holds no XML element"),
+    (b"\xef\xbb\xbf", "it is neither XML nor ISO 2709 MARC (it starts with b'\\xef\\xbb\\xbf')"),
+    (b"\xfe\xff\x00\x01garbage!", "the file holds no XML element"),
+    (b"\x00\x01\x02\x03", "it is neither XML nor ISO 2709 MARC (it starts with b'\\x00\\x01\\x02\\x03')"),
+    (b"", "the file is empty"),
+    (b'<?xml version="1.0"?>', "the file holds no XML element"),
+    (b"<!-- a comment that never", "the file holds no XML element"),
+    (OAI_OPEN + b"<ListRecords>", "the file ends inside <ListRecords> before the first record"),
+    (OAI_OPEN + b"<ListRecords><rec", "the file ends inside the tag '<rec'"),
+    (OAI_OPEN + b"<ListRecords><recrd/></ListRecords></OAI-PMH>",
+     "the OAI-PMH ListRecords holds <recrd>, not <record>"),
+    (OAI_OPEN + b'<error code="badVerb">no</error></OAI-PMH>', "the OAI-PMH response is an error (badVerb)"),
+    (OAI_OPEN + b"<ListSets><set/></ListSets></OAI-PMH>", "the OAI-PMH response is ListSets, which holds no records"),
+    (b"<catalogue><book/></catalogue>", "the root element <catalogue> is not OAI-PMH, MARCXML, MODS or oai_dc"),
+])
+def test_a_file_without_records_gives_one_file_level_error(data, why):
+    results = list(read_bytes(data))
+    assert [(r.position, r.record, r.error) for r in results] == [(0, None, f"file: no records found: {why}")]
+    assert results[0].describe() == f"file: no records found: {why}"
+
+
+def test_white_space_read_as_iso2709_gives_a_file_level_error():
+    results = list(read_bytes(b" \r\n \n", format="marc21"))
+    assert [r.error for r in results] == ["file: no records found: no ISO 2709 record in the file"]
+
+
+def test_oai_response_cut_right_after_record_is_a_truncated_record():
+    results = list(read_bytes(OAI_OPEN + b"<ListRecords><record>"))
+    assert [(r.position, r.error) for r in results] == [(1, "truncated, the file ends inside the record")]
+
+
+@pytest.mark.parametrize("data", [
+    OAI_OPEN + b"<ListRecords/></OAI-PMH>",
+    OAI_OPEN + b"<ListRecords><resumptionToken completeListSize='0'/></ListRecords></OAI-PMH>",
+    OAI_OPEN + b'<error code="noRecordsMatch"/></OAI-PMH>',
+    b'<collection xmlns="http://www.loc.gov/MARC21/slim"></collection>',
+    b'<mods:modsCollection xmlns:mods="http://www.loc.gov/mods/v3"/>',
+])
+def test_complete_empty_responses_and_collections_read_as_no_records(data):
+    assert list(read_bytes(data)) == []

@@ -66,8 +66,24 @@ def test_unknown_target_is_a_usage_error(runner):
     assert result.exit_code == 2 and "bibtex" in result.stderr
 
 
-def test_a_file_without_records_is_named(runner):
-    empty = SAMPLES / "sickle" / "Identify.xml"
+def test_a_file_without_records_is_a_failure_named_with_the_reason(runner):
+    identify = SAMPLES / "sickle" / "Identify.xml"
+    result = runner.invoke(main, ["crosswalk", "--to", "oai_dc", str(identify)])
+    assert result.exit_code == 1
+    assert f"{identify}: file: no records found: the OAI-PMH response is Identify" in result.stderr
+    assert result.stderr.splitlines()[-1] == "0 converted, 1 failed"
+
+
+def test_a_bom_only_file_is_a_failure(runner, tmp_path: Path):
+    path = tmp_path / "bom.xml"
+    path.write_bytes(b"\xfe\xff")
+    result = runner.invoke(main, ["crosswalk", "--to", "marcxml", str(path)])
+    assert result.exit_code == 1 and f"{path}: file: no records found: the file holds no XML element" in result.stderr
+
+
+def test_an_empty_oai_response_is_no_records_and_no_failure(runner):
+    empty = SAMPLES / "sickle" / "noRecordsMatch.xml"
     result = runner.invoke(main, ["crosswalk", "--to", "oai_dc", str(empty)])
     assert result.exit_code == 0
-    assert f"{empty}: no records found" in result.stderr
+    assert f"{empty}: no records (an empty OAI-PMH response or collection)" in result.stderr
+    assert result.stderr.splitlines()[-1] == "0 converted, 0 failed"

@@ -6,6 +6,7 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from crosswalks.files import read_bytes
 from crosswalks.formats import FORMATS
@@ -21,27 +22,55 @@ from crosswalks.model import (
     Title,
 )
 from crosswalks.normalize.dates import year_range
+from crosswalks.xmlsplit import MARC_NS, MODS_NS, OAI_NS, safe_parser
 from tests.crosswalks.conftest import SAMPLES, assert_valid
 
+CONTAINERS = {f"{{{OAI_NS}}}OAI-PMH", f"{{{MARC_NS}}}collection", "collection", f"{{{MODS_NS}}}modsCollection"}
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MARC_SAMPLE = (SAMPLES / "pymarc" / "test.dat").read_bytes()[:3000]
 XML_SAMPLES = [(SAMPLES / name).read_bytes()[:6000] for name in
-               ("pyoai/fake1/00005.xml", "pymarc/batch.xml", "ingestion3/oai-page.xml", "ingestion3/nypl.xml")]
+               ("pyoai/fake1/00005.xml", "pymarc/batch.xml", "ingestion3/oai-page.xml", "ingestion3/nypl.xml",
+                "invenio-oaiharvester/sample_empty_response.xml", "sickle/Identify.xml")]
+BOMS = [b"", b"\xef\xbb\xbf", b"\xfe\xff", b"\xff\xfe"]
 
 
 def check_results(data: bytes) -> None:
-    """Assert every result of reading ``data`` is a record or an error naming what is wrong."""
-    for result in read_bytes(data):
+    """Assert every result of reading ``data`` is a record or an error naming what is wrong, and that
+    a non-empty input gives at least one record or error unless it is a complete, empty container."""
+    results = list(read_bytes(data))
+    for result in results:
         assert (result.record is None) != (result.error is None) or result.deleted
         if result.error:  # the caller adds the position: the error must not name it
             assert result.error.strip() and not re.match(r"record \d", result.error)
-            assert result.describe().startswith(f"record {result.position}: " if result.position else "file")
+            assert result.describe().startswith(f"record {result.position}: " if result.position else "file: ")
+    assert any(r.record is not None or r.error for r in results) or is_empty_container(data), data[:300]
+    file_level = [r for r in results if r.position == 0]
+    assert not file_level or len(file_level) == 1 and file_level[0] is results[-1]
+
+
+def is_empty_container(data: bytes) -> bool:
+    """True for well-formed XML, an OAI-PMH response or a MARCXML/MODS collection, holding no record
+    element: the one kind of input that may read as nothing (lxml's own parse is the judge)."""
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError:
+        return False
+    if root.tag not in CONTAINERS:
+        return False
+    return not any(isinstance(e.tag, str) and etree.QName(e).localname in ("record", "mods", "dc")
+                   for e in root.iter())
 
 
 @FUZZ
 @given(st.binary(max_size=400))
 def test_random_bytes(data):
     check_results(data)
+
+
+@FUZZ
+@given(st.sampled_from(BOMS), st.binary(max_size=60) | st.sampled_from([b"<", b"<?xml", b"<!--", b"<a>", b"12345"]))
+def test_byte_order_marks_then_anything(bom, data):
+    check_results(bom + data)
 
 
 @FUZZ
@@ -55,9 +84,10 @@ def test_mutated_iso2709(mutations):
 
 @FUZZ
 @given(st.sampled_from(XML_SAMPLES), st.lists(st.tuples(st.integers(0, 5999), st.sampled_from(b"<>&/\"'x\x00\xff ")),
-                                              max_size=8), st.integers(100, 6000))
+                                              max_size=8), st.integers(0, 6000))
 def test_mutated_xml(sample, mutations, cut):
-    """oai_dc in OAI-PMH, MARCXML, MODS in OAI-PMH and bare MODS, cut short and with bytes changed."""
+    """oai_dc in OAI-PMH, MARCXML, MODS in OAI-PMH, bare MODS, an empty OAI-PMH response and an Identify
+    response, cut short and with bytes changed."""
     data = bytearray(sample[:cut])
     for offset, value in mutations:
         if offset < len(data):

@@ -51,7 +51,6 @@ RECORD_FILES: dict[str, tuple[int, int, int]] = {
     "pyoai/fake2/00000.xml": (0, 1, 0),
     "sickle/GetRecord_utf8test.xml": (1, 0, 0),
     "sickle/ListRecords.xml": (1, 1, 0),
-    "sickle/ListRecordsBroken.xml": (0, 0, 1),
     "www.openarchives.org/ex-sec2.5.xml": (1, 0, 0),
     "www.openarchives.org/ex-sec4.5b.xml": (2, 0, 0),
     "www.openarchives.org/oai%3Alcoa1.loc.gov%3Aloc.gmd%2Fg3914c.cw0369000_GetRecord.xml": (1, 0, 0),
@@ -67,11 +66,38 @@ def _results(name: str):
     return list(read_file(SAMPLES / name))
 
 
+#: Files without records that are complete, empty OAI-PMH responses: no records and no error.
+EMPTY_RESPONSES = {"invenio-oaiharvester/sample_empty_response.xml",
+                   "oaipmh-scythe/list_records__2__ListRecords_noRecordsMatch_http422.xml",
+                   "sickle/noRecordsMatch.xml"}
+
+
 def test_the_sample_list_is_complete():
-    """A new sample file with records must be added to RECORD_FILES (files without records read as empty)."""
+    """A new sample file with records must be added to RECORD_FILES; every other file gives one
+    file-level "no records found" error, except the empty OAI-PMH responses, which give nothing."""
     for path in ALL_FILES:
+        name = _name(path)
+        if name in RECORD_FILES:
+            continue
         results = list(read_file(path))
-        assert _name(path) in RECORD_FILES or not results, _name(path)
+        if name in EMPTY_RESPONSES:
+            assert results == [], name
+            continue
+        assert len(results) == 1 and results[0].position == 0 and results[0].record is None, name
+        assert results[0].error.startswith("file: no records found: "), (name, results[0].error)
+        assert results[0].describe() == results[0].error
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("sickle/Identify.xml", "the OAI-PMH response is Identify, which holds no records"),
+    ("sickle/ListIdentifiers.xml", "the OAI-PMH response is ListIdentifiers, which holds no records"),
+    ("sickle/badArgument.xml", "the OAI-PMH response is an error (badArgument)"),
+    ("sickle/ListRecordsBroken.xml", "it is neither XML nor ISO 2709 MARC (it starts with b'broken xml')"),
+    ("pyoai/fake3/00001.xml", "not well-formed XML: </OAI-PMH> closes <bogus>"),
+    ("www.openarchives.org/branding-test1.xml", "the root element <branding> is not OAI-PMH, MARCXML, MODS or oai_dc"),
+])
+def test_why_a_file_has_no_records(name, why):
+    assert [r.error for r in _results(name)] == [f"file: no records found: {why}"]
 
 
 @pytest.mark.parametrize("name", sorted(RECORD_FILES))
