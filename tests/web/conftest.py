@@ -12,7 +12,7 @@ from repository.db import migrate
 from repository.store import Store
 from search import indexer
 from tests.conftest import make_settings
-from tests.search.conftest import fresh_engine, shared_opensearch_url
+from tests.search.conftest import ENGINES, fresh_engine, shared_node_url, shared_opensearch_url
 from tests.search.corpus import load_corpus
 from tests.services.live_server import live_server
 
@@ -31,11 +31,11 @@ def build_app(kind: str, tmp_path: Path, request: pytest.FixtureRequest):  # typ
     return app, engine
 
 
-@pytest.fixture(params=["embedded", "opensearch"], scope="module")
+@pytest.fixture(params=ENGINES, scope="module")
 def api_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The hub over HTTP, searching with each engine in turn (read-only tests share one per module)."""
-    if request.param == "opensearch":
-        shared_opensearch_url()
+    if request.param != "embedded":
+        shared_node_url(request.param)
     app, engine = build_app(request.param, tmp_path_factory.mktemp("api"), request)
     with live_server(app) as url:
         yield url
