@@ -53,3 +53,19 @@ def marcxml_collection(numbers: range) -> bytes:
 def sample_records(name: str) -> list[bytes]:
     """The ISO 2709 records of a pymarc sample file, each with its terminator."""
     return [part + b"\x1d" for part in (SAMPLES / name).read_bytes().split(b"\x1d") if part.strip()]
+
+
+def oai_response(records: list[tuple[str, str, str | None]]) -> bytes:
+    """A saved ListRecords response: (identifier, datestamp, title or None for a deletion) each."""
+    parts = []
+    for identifier, datestamp, title in records:
+        if title is None:
+            parts.append(f'<record><header status="deleted"><identifier>{identifier}</identifier>'
+                         f'<datestamp>{datestamp}</datestamp></header></record>')
+            continue
+        parts.append(f'<record><header><identifier>{identifier}</identifier><datestamp>{datestamp}</datestamp>'
+                     f'<setSpec>books</setSpec></header><metadata><oai_dc:dc {DC_NAMESPACES}>'
+                     f'<dc:title>{title}</dc:title></oai_dc:dc></metadata></record>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+            '<responseDate>2024-03-01T00:00:00Z</responseDate><request verb="ListRecords">x</request>'
+            f'<ListRecords>{"".join(parts)}</ListRecords></OAI-PMH>\n').encode()

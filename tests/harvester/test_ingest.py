@@ -46,6 +46,7 @@ def partner(store) -> PartnerConfig:  # type: ignore[no-untyped-def]
 def kazneb(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     """``kazneb ARGS...`` on the test's database, its output and exit code."""
     monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)  # the embedded search index the command updates goes here
     config = tmp_path / "kazneb.toml"
     config.write_text((ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8"), encoding="utf-8")
     runner = CliRunner()
