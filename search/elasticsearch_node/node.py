@@ -28,6 +28,7 @@ VERSION = "9.5.3"
 JAR = HERE / "target" / f"elasticsearch-test-node-{VERSION}.jar"
 LIB = HERE / "target" / "lib"
 MIN_JAVA = 21
+JVM_ROOT = Path("/usr/lib/jvm")
 JVM_FLAGS = ["-Dlog4j2.disable.jmx=true", "-Dlog4j.shutdownHookEnabled=false", "-Dfile.encoding=UTF-8",
              "--enable-native-access=ALL-UNNAMED"]
 START_TIMEOUT = 180.0
@@ -37,17 +38,17 @@ class NodeError(RuntimeError):
     """The node could not be built or started; the message carries the end of its log."""
 
 
-def java_home() -> Path:
-    """The newest JDK (with javac) of at least Java 21; the first of the configured homes that qualifies."""
+def java_home(jvm_root: Path = JVM_ROOT) -> Path:
+    """The first configured JDK of at least Java 21, else the newest one under ``jvm_root``."""
     configured = [os.environ.get("KAZNEB_ELASTICSEARCH_JAVA_HOME"), os.environ.get("JAVA_HOME")]
     for home in (Path(h) for h in configured if h):
         if _java_version(home) >= MIN_JAVA:
             return home
-    found = sorted((_java_version(h), str(h)) for h in Path("/usr/lib/jvm").glob("*") if h.is_dir())
+    found = sorted((_java_version(h), str(h)) for h in jvm_root.glob("*") if h.is_dir())
     if found and found[-1][0] >= MIN_JAVA:
         return Path(found[-1][1])
     raise NodeError(f"Elasticsearch {VERSION} needs a JDK {MIN_JAVA} or newer; none was found in "
-                    "KAZNEB_ELASTICSEARCH_JAVA_HOME, JAVA_HOME or /usr/lib/jvm")
+                    f"KAZNEB_ELASTICSEARCH_JAVA_HOME, JAVA_HOME or {jvm_root}")
 
 
 def _java_version(home: Path) -> int:
