@@ -221,6 +221,8 @@ def harvest_log(settings: Settings, run_id: int) -> None:
                          ("responseDate", run.response_date), ("restarts", run.restarts),
                          ("resumed", run.resumed), ("message", run.message or "")):
         click.echo(f"  {label:13} {value}")
+    if run.kind == "files":
+        click.echo(f"  {'checkpoint':13} {json.dumps(run.checkpoint)}")
     for kind, entry in sorted((run.errors or {}).items()):
         click.echo(f"  {kind}: {entry['count']}")
         for example in entry["examples"]:

@@ -191,12 +191,12 @@ def xml_document(raw: RawRecord, encoding: str | None) -> bytes:
     return document.encode("utf-8", "surrogateescape")
 
 
-def seek_past_records(handle: BinaryIO, count: int) -> int:
-    """Move ``handle`` past its first ``count`` ISO 2709 records (as split_records counts them);
-    the number of records actually passed."""
+def seek_past_records(handle: BinaryIO, count: int, chunk_size: int = 1 << 20) -> int:
+    """Move ``handle`` past its first ``count`` ISO 2709 records (as split_records counts them),
+    without decoding them; the number of records actually passed."""
     passed, offset, nonblank = 0, 0, False
     while passed < count:
-        chunk = handle.read(1 << 20)
+        chunk = handle.read(chunk_size)
         if not chunk:
             break
         start = 0

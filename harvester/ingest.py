@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from harvester import locks
@@ -34,7 +34,7 @@ from harvester.delivery import (
     sniff_format,
     xml_encoding,
 )
-from harvester.models import HarvestRun
+from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
 from repository.store import IncomingRecord, Store, StoreError
@@ -236,8 +236,15 @@ def _write(store: Store, session: Session, partner_id: str, run_id: int | None, 
 
 def _quarantine(session: Session, partner_id: str, run_id: int | None, source: FileSource, result: Any,
                 message: str, outcomes: Outcomes, report: Report) -> None:
+    """A new entry; an open one for the same record with the same bytes (an earlier ingest of the
+    same delivery) is superseded by it, so a delivery ingested twice is not quarantined twice."""
     raw = source.raw_of(result.position)
-    quarantine(session, partner_id, run_id, source.key(result.position, result.identifier), message,
+    key = source.key(result.position, result.identifier)
+    if raw is not None:
+        session.execute(update(QuarantinedRecord).where(
+            QuarantinedRecord.partner_id == partner_id, QuarantinedRecord.source_key == key[:1000],
+            QuarantinedRecord.status == "open", QuarantinedRecord.raw_bytes == raw.data).values(status="superseded"))
+    quarantine(session, partner_id, run_id, key, message,
                result.raw or None, file={
                    "raw_bytes": raw.data if raw else None, "file_format": source.format,
                    "file_encoding": source.encoding, "file_context": raw.context if raw else None,

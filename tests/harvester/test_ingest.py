@@ -5,6 +5,7 @@ store, the quarantine entries (with their exact bytes) and the run afterwards.""
 
 from __future__ import annotations
 
+import io
 import os
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from harvester.cli import retry_quarantined
+from harvester.delivery import seek_past_records
 from harvester.ingest import ingest_path
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import AccessRule, PartnerConfig, save_partner
@@ -183,6 +185,8 @@ def test_a_zip_member_that_is_not_a_record_file_is_skipped_and_named(store, part
     assert any(e.startswith("delivery.zip!README.txt: not a record file") for e in skipped["examples"])
     assert any(e.startswith("delivery.zip!cover.pdf: not a record file") for e in skipped["examples"])
     assert "skipped-files: delivery.zip!README.txt" in result.output
+    log = kazneb("harvest", "log", str(run.id)).output
+    assert "skipped-files: 2" in log and 'checkpoint    {"file": 4, "record": 0}' in log
     assert set(live(store, "files")) == {"x00001", "x00002", "x00003", "m00001", "m00002"}
 
 
@@ -236,10 +240,35 @@ def test_a_file_that_cannot_be_split_is_kept_whole_and_nothing_else_is_lost(stor
     assert (run.new, run.quarantined, run.status) == (1, 1, "succeeded")
 
 
-def test_ingest_again_is_a_new_run_with_nothing_changed(store, partner, tmp_path):
+def test_ingest_again_is_a_new_run_with_nothing_changed_or_quarantined_twice(store, partner, tmp_path):
     delivery = tmp_path / "books.mrc"
-    delivery.write_bytes(b"".join(marc_record(n) for n in range(1, 8)))
+    delivery.write_bytes(b"".join(broken_leader(marc_record(n)) if n == 4 else marc_record(n) for n in range(1, 9)))
     first = ingest_path(store, partner, delivery, batch_size=3, **QUIET)
     again = ingest_path(store, partner, delivery, batch_size=3, **QUIET)
-    assert (first.new, first.pages, first.checkpoint) == (7, 3, {"file": 1, "record": 0})
-    assert (again.id, again.new, again.unchanged, again.resumed) == (first.id + 1, 0, 7, 0)
+    assert (first.new, first.quarantined, first.pages, first.checkpoint) == (7, 1, 3, {"file": 1, "record": 0})
+    assert (again.id, again.new, again.unchanged, again.quarantined, again.resumed) == (first.id + 1, 0, 7, 1, 0)
+    assert [(e.run_id, e.status) for e in entries(store)] == [(first.id, "superseded"), (again.id, "open")]
+
+
+def test_a_partner_being_harvested_is_not_ingested_at_the_same_time(store, partner, tmp_path):
+    from harvester import locks
+
+    delivery = tmp_path / "books.mrc"
+    delivery.write_bytes(marc_record(1))
+    with locks.partner_lock(store, "files"), pytest.raises(locks.PartnerBusy, match="'files' is being harvested"):
+        ingest_path(store, partner, delivery, **QUIET)
+    assert runs(store) == [] and live(store, "files") == {}
+    assert ingest_path(store, partner, delivery, **QUIET).new == 1  # the lock was released
+
+
+@pytest.mark.parametrize("chunk_size", [1, 7, 1 << 20])
+def test_seek_past_records_lands_where_the_reader_would_be(chunk_size):
+    from crosswalks.marc.iso2709 import read_chunks, split_records
+
+    records = [marc_record(n) for n in range(1, 6)]
+    data = b"\n" + records[0] + b"\r\n" + records[1] + b"\x1d\x1d  " + b"".join(records[2:]) + b"\n"
+    for count in range(7):
+        handle = io.BytesIO(data)
+        passed = seek_past_records(handle, count, chunk_size)
+        rest = [part + b"\x1d" for part, _ in split_records(read_chunks(handle))]
+        assert passed == min(count, 5) and rest == records[count:]
