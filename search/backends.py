@@ -72,7 +72,10 @@ class _Shared:
         try:
             return call(*args, **kwargs)
         except self.errors as exc:
-            raise BackendError(str(exc)[:500]) from exc
+            raise self._error(exc) from exc
+
+    def _error(self, exc: Exception) -> BackendError:
+        return BackendError(str(exc)[:500])
 
     def alias_target(self, alias: str) -> str | None:
         try:
@@ -80,7 +83,7 @@ class _Shared:
         except self.not_found:
             return None
         except self.errors as exc:
-            raise BackendError(str(exc)[:500]) from exc
+            raise self._error(exc) from exc
         names = sorted(dict(answer))
         return names[0] if names else None
 
@@ -112,7 +115,7 @@ class _Shared:
         try:
             _, errors = self._helpers.bulk(self.client, actions, raise_on_error=False, stats_only=False)
         except self.errors as exc:
-            raise BackendError(str(exc)[:500]) from exc
+            raise self._error(exc) from exc
         failed = [e for e in errors if next(iter(e.values())).get("status") != 404]
         if failed:
             first = next(iter(failed[0].values()))
@@ -149,17 +152,28 @@ class OpenSearchBackend(_Shared):
 
 
 class ElasticsearchBackend(_Shared):
+    """The official client talks only to servers of its own major version (it sends ``compatible-with=N``)."""
+
     flavour = "elasticsearch"
 
     def __init__(self, url: str) -> None:
         import elasticsearch
         from elasticsearch import helpers
 
+        self.client_major = int(elasticsearch.__versionstr__.partition(".")[0])
         self.url = url
         self.client = elasticsearch.Elasticsearch(url, request_timeout=60)
         self._helpers = helpers
         self.errors = (elasticsearch.ApiError, elasticsearch.TransportError)
         self.not_found = elasticsearch.NotFoundError
+
+    def _error(self, exc: Exception) -> BackendError:
+        message = str(exc)[:500]
+        if "media_type_header_exception" in message:
+            message += (f" (the hub's elasticsearch client {self.client_major}.x needs an Elasticsearch "
+                        f"{self.client_major} server; for another major version install the matching client, "
+                        f"e.g. pip install 'elasticsearch>=8.12,<9' for Elasticsearch 8)")
+        return BackendError(message)
 
     def create_index(self, name: str, body: dict[str, Any]) -> None:
         self._guard(self.client.indices.create, index=name, settings=body["settings"],

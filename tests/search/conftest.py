@@ -6,6 +6,7 @@ import atexit
 import contextlib
 import copy
 import importlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +45,13 @@ _node_urls: dict[str, str] = {}
 
 
 def shared_node_url(kind: str) -> str:
-    """One real node of ``kind`` per test process, stopped at exit; a start failure fails the test."""
+    """One real node of ``kind`` per test process, stopped at exit; a start failure fails the test.
+
+    ``KAZNEB_TEST_OPENSEARCH_URL`` / ``KAZNEB_TEST_ELASTICSEARCH_URL`` name a running server to use instead
+    (another version by hand, e.g. Elasticsearch 8 with the 8.x client).
+    """
+    if kind not in _node_urls and os.environ.get(f"KAZNEB_TEST_{kind.upper()}_URL"):
+        _node_urls[kind] = os.environ[f"KAZNEB_TEST_{kind.upper()}_URL"]
     if kind not in _node_urls:
         running_node = importlib.import_module(SERVERS[kind]).running_node
         if not _node_urls:
