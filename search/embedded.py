@@ -14,15 +14,16 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
+from search import tantivy_facets
 from search.document import KEY_GROUPS
 from search.engine import (
     FACET_NAMES,
-    FACET_SIZE,
     FILTER_FIELDS,
     BadRequest,
     SearchEngine,
@@ -33,12 +34,13 @@ from search.engine import (
     decode_cursor,
     display_fields,
     encode_cursor,
-    facet_groups,
     parse_q,
 )
 from search.highlight import highlight, query_keys
 from search.tantivy_query import Occur, TantivyCompiler, boolean
 
+#: A filtered relevance page first ranks this many times its length without the filters.
+CANDIDATES = 4
 SCHEMA_VERSION = 2  # folders of an older schema are refused: run `kazneb index rebuild`
 KEY_FIELDS = [f"{group}_{kind}" for group in KEY_GROUPS for kind in ("exact", "stem")]
 KEYWORD_FIELDS = ("languages", "kind", "access", "partners", "subjects")
@@ -208,21 +210,44 @@ class EmbeddedEngine(SearchEngine):
         if not isinstance(offset, int) or offset < 0:
             raise BadRequest("cursor", "not a cursor from a previous answer of this search")
         searcher = self._searcher()
-        filters = self.compiler.filters(request)
-        ranked = boolean([(Occur.Must, self.compiler.compile(tree)), *filters])
-        facets, total = {}, None
-        if request.facets:  # one pass over the matches gives the facets and the total
-            facets, total = self._facets(searcher, self.compiler.compile(tree, scoring=False), request)
-        result = self._top(searcher, ranked, request, offset, count=total is None)
-        total = total if total is not None else result.count or 0
+        counting = None
+        if request.facets:  # counted on another core while this thread ranks (tantivy lets go of the GIL)
+            counting = _pool().submit(self._facets, searcher, self.compiler.compile(tree, scoring=False), request)
+        found, count = self._rank(searcher, tree, request, offset)
         keys = query_keys(tree)
-        hits = []
-        for _, address in result.hits:
-            stored = json.loads(searcher.doc(address).get_first("stored"))
-            hits.append({**display_fields(stored), "highlight": highlight(stored, keys)})
+        hits = [{**display_fields(stored), "highlight": highlight(stored, keys)} for stored in found]
+        facets, total = counting.result() if counting is not None else ({}, count or 0)
         following = offset + len(hits)
         next_cursor = encode_cursor({"o": following}) if hits and following < total else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
+
+    def _rank(self, searcher: tantivy.Searcher, tree: Any, request: SearchRequest,
+              offset: int) -> tuple[list[dict[str, Any]], int | None]:
+        """The page's stored documents, and the number of matches unless facets count them.
+
+        Filters cost little to check on a few stored documents but much to intersect with a common
+        word's postings, and they keep tantivy from skipping low-scoring blocks.  So a filtered
+        relevance page first ranks without filters, (offset + size) × CANDIDATES documents, and
+        keeps those that pass: if enough pass, or every match was seen, that is exactly the
+        filtered page, as scores do not depend on filters.  Otherwise it ranks with them.
+        """
+        filters = self.compiler.filters(request)
+        want = offset + request.size
+        if filters and request.facets and request.sort == "relevance":
+            limit = want * CANDIDATES
+            result = searcher.search(self.compiler.compile(tree), limit=limit, count=False)
+            kept = []
+            for _, address in result.hits:
+                stored = _stored(searcher, address)
+                if _passes(stored, request):
+                    kept.append(stored)
+                    if len(kept) == want:
+                        return kept[offset:], None
+            if len(result.hits) < limit:
+                return kept[offset:], None
+        ranked = boolean([(Occur.Must, self.compiler.compile(tree)), *filters])
+        result = self._top(searcher, ranked, request, offset, count=not request.facets)
+        return [_stored(searcher, address) for _, address in result.hits], result.count
 
     def _top(self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest,
              offset: int, count: bool) -> tantivy.SearchResult:
@@ -235,44 +260,23 @@ class EmbeddedEngine(SearchEngine):
 
     def _facets(self, searcher: tantivy.Searcher, matched: tantivy.Query,
                 request: SearchRequest) -> tuple[dict[str, list[dict[str, Any]]], int]:
-        """Multi-select facet counts and the total, in one aggregation pass over the query's matches.
-
-        Facets that use the same filters (all of them, or all but their own) share one ``filter``
-        aggregation; the one with every filter also gives the total.
-        """
+        """Multi-select facet counts and the total, in one aggregation pass over the query's matches."""
         strings = self.compiler.filter_strings(request)
-        spec: dict[str, Any] = {}
-        groups = list(facet_groups(request).items())
-        for number, (applied, names) in enumerate(groups):
-            inner = {name: _facet_spec(name) for name in names}
-            if applied:
-                spec[f"_g{number}"] = {"filter": " AND ".join(f"({strings[f]})" for f in applied), "aggs": inner}
-            else:
-                spec.update(inner)
-        if not strings:
-            spec["_total"] = {"value_count": {"field": "kind"}}  # every document has exactly one kind
-        answer = searcher.aggregate(matched, spec)
-        flat: dict[str, Any] = {}
-        total = int(answer["_total"]["value"] or 0) if not strings else 0
-        for number, (applied, _) in enumerate(groups):
-            group = answer.get(f"_g{number}", answer) if applied else answer
-            flat.update(group)
-            if len(applied) == len(strings) and applied:
-                total = int(group.get("doc_count", 0))
-        facets = {name: _buckets(name, flat.get(name, {})) for name in FACET_NAMES}
+        found, total = tantivy_facets.read(searcher.aggregate(matched, tantivy_facets.plan(strings)), strings)
+        facets = {name: _buckets(name, found.get(name, {})) for name in FACET_NAMES}
         facets["year"].sort(key=lambda bucket: bucket["value"])
-        add_selected(facets, request, self._selected(searcher, matched, request, facets, flat, strings))
+        add_selected(facets, request, self._selected(searcher, matched, request, facets, found, strings))
         return facets, total
 
     def _selected(self, searcher: tantivy.Searcher, matched: tantivy.Query, request: SearchRequest,
-                  facets: dict[str, list[dict[str, Any]]], flat: dict[str, Any],
+                  facets: dict[str, list[dict[str, Any]]], found: dict[str, Any],
                   strings: dict[str, str]) -> dict[str, dict[str, int]]:
         """Counts of chosen values missing from a facet's top buckets (a second pass, only if it was cut)."""
         spec = {}
         for name, values in request.filters.items():
             shown = {bucket["value"] for bucket in facets.get(name, [])}
             missing = [v for v in dict.fromkeys(values) if v not in shown]
-            if missing and flat.get(name, {}).get("sum_other_doc_count", 0) > 0:
+            if missing and found.get(name, {}).get("sum_other_doc_count", 0) > 0:
                 others = " AND ".join(f"({text})" for other, text in strings.items() if other != name) or "*"
                 spec[name] = {"filter": others, "aggs": {"values": {"terms": {
                     "field": FILTER_FIELDS[name], "include": missing, "size": len(missing)}}}}
@@ -283,10 +287,33 @@ class EmbeddedEngine(SearchEngine):
                 for name in spec}
 
 
-def _facet_spec(name: str) -> dict[str, Any]:
-    if name == "year":  # decades: a terms count is cheaper than a histogram
-        return {"terms": {"field": "decade", "size": 1000}}
-    return {"terms": {"field": FILTER_FIELDS[name], "size": FACET_SIZE}}
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
+    return json.loads(searcher.doc(address).get_first("stored"))
+
+
+def _passes(stored: dict[str, Any], request: SearchRequest) -> bool:
+    """Whether a stored document passes the request's filters (as the filter queries would find)."""
+    for name, values in request.filters.items():
+        have = stored.get(FILTER_FIELDS[name])
+        if not set([have] if isinstance(have, str) else have or []) & set(values):
+            return False
+    if request.year_from is not None or request.year_to is not None:
+        year = stored.get("year")
+        if year is None or (request.year_from is not None and year < request.year_from) \
+                or (request.year_to is not None and year > request.year_to):
+            return False
+    return True
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Threads that count facets beside the ranking thread; made anew in a forked worker process."""
+    global _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="kazneb-facets"))
+    return _POOL[1]
 
 
 def _buckets(name: str, agg: dict[str, Any]) -> list[dict[str, Any]]:

@@ -107,18 +107,6 @@ def active_filters(request: SearchRequest) -> list[str]:
     return [name for name in FACET_NAMES if name in chosen]
 
 
-def facet_groups(request: SearchRequest) -> dict[tuple[str, ...], list[str]]:
-    """Facets grouped by the filters their counts use: one count pass (or ``filter`` agg) per group.
-
-    The group with every active filter is always there (it gives the total), even with no facet.
-    """
-    active = active_filters(request)
-    groups: dict[tuple[str, ...], list[str]] = {tuple(active): []}
-    for name in FACET_NAMES:
-        groups.setdefault(tuple(f for f in active if f != name), []).append(name)
-    return groups
-
-
 def add_selected(facets: dict[str, list[dict[str, Any]]], request: SearchRequest,
                  counts: dict[str, dict[str, int]]) -> None:
     """Append each chosen filter value a facet's top buckets left out, with its count (0 if none).
