@@ -4,31 +4,47 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from crosswalks.model import Agent, CanonicalRecord, SourceInfo, Title
+from crosswalks.readers import read_file
 from repository.models import HubRecord, RecordRendering, SourceRecord
-from repository.store import IncomingRecord, canonical_json, legal_text, plain_record
-from tests.oai_helpers import add_records, make_record
+from repository.store import IncomingRecord, canonical_json, legal_text
+from tests.oai_helpers import SHARED, add_records, make_record
 
 
-def test_plain_record_is_to_dict_in_one_pass() -> None:
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_canonical_json_is_to_dict_as_compact_json() -> None:
+    """The fast serialiser stores exactly ``to_dict``: same keys, same order, empty values left out."""
     records = [make_record(i) for i in range(5)] + [
         CanonicalRecord(),
-        CanonicalRecord(titles=[Title("", lang=None)], agents=[Agent("A", role=None)], extent="",
+        CanonicalRecord(titles=[Title("", lang=None)], agents=[Agent("A", role=None)], extent="", pages=0,
                         source=SourceInfo(partner="p", identifier="")),
     ]
+    records += [result.record for result in read_file(SHARED / "samples" / "pymarc" / "test.dat")]
+    assert len(records) > 8 and any(record.marc_extra for record in records)
     for record in records:
-        assert plain_record(record) == record.to_dict()
-        assert list(plain_record(record)) == list(record.to_dict())  # same key order, same JSON
+        assert canonical_json(record) == _compact(record.to_dict())
+    assert json.loads(canonical_json(records[6]))["pages"] == 0  # zero is a value, not an empty one
 
 
 def test_canonical_json_strips_what_xml_cannot_hold() -> None:
     dirty = make_record(1, titles=[Title("Абай\x01 жолы\ufffe \\ back\x0cslash \ud800", lang="kaz")])
     assert json.loads(canonical_json(dirty)) == legal_text(dirty.to_dict())
     assert json.loads(canonical_json(dirty))["titles"][0]["value"] == "Абай жолы \\ backslash "
-    clean = make_record(2)
-    assert canonical_json(clean) == json.dumps(clean.to_dict(), ensure_ascii=False)
+    quoted = make_record(2, titles=[Title('"Абай жолы"', lang="kaz")])
+    assert canonical_json(quoted) == _compact(quoted.to_dict())
+
+
+def test_canonical_json_refuses_what_is_not_a_record_value() -> None:
+    odd = make_record(3)
+    odd.titles.append(object())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="object"):
+        canonical_json(odd)
 
 
 def test_header_is_derived_from_the_stored_record(store) -> None:  # type: ignore[no-untyped-def]
