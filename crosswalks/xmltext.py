@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from lxml import etree
+
 #: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
 #: (the latter are legal but are always mojibake in library data).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -29,6 +31,13 @@ def clean(text: str) -> str:
 def squeeze(text: str) -> str:
     """Clean text with runs of whitespace collapsed to one space and ends trimmed."""
     return clean(" ".join(text.split()))
+
+
+def element_text(element: etree._Element) -> str:
+    """All the text inside ``element``; a leaf's own text without lxml's slow ``itertext``."""
+    if len(element):
+        return "".join(element.itertext())
+    return element.text or ""
 
 
 #: Escaped values by source text: a record's values are escaped once per format, and

@@ -23,7 +23,7 @@ from crosswalks.normalize.dates import year_range
 from crosswalks.normalize.isbn import parse_isbn, parse_issn
 from crosswalks.normalize.languages import language_code
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import squeeze
+from crosswalks.xmltext import element_text, squeeze
 
 _DCMI_TYPES = {t.lower(): t for t in ("Collection", "Dataset", "Event", "Image", "InteractiveResource",
                                       "MovingImage", "PhysicalObject", "Service", "Software", "Sound",
@@ -81,7 +81,7 @@ class _DcReader:
             tag = child.tag
             if not isinstance(tag, str) or not tag.startswith("{" + DC_NS):
                 continue
-            value = squeeze("".join(child.itertext()))
+            value = squeeze(element_text(child))
             if value:
                 getattr(self, "_" + tag[len(DC_NS) + 2:], _ignore)(value, child.get(_XML_LANG))
         self._finish()
