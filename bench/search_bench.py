@@ -23,6 +23,7 @@ import argparse
 import os
 import platform
 import random
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -149,26 +150,39 @@ def index_engine(engine: SearchEngine, corpus: Corpus, count: int, batch: int = 
     return count / (time.perf_counter() - start)
 
 
-def time_queries(run, requests: list[SearchRequest]) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    """p50, p95 (ms) and mean hits of ``run(request)`` after one warm-up pass over a few."""
+def time_queries(run, requests: list[SearchRequest]) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    """p50, p95 (ms wall), mean process CPU ms per query and mean hits, after a warm-up over a few."""
     for request in requests[:5]:
         run(request)
     timings, totals = [], []
+    cpu_start = time.process_time()
     for request in requests:
         start = time.perf_counter()
         totals.append(run(request))
         timings.append((time.perf_counter() - start) * 1000)
+    cpu = (time.process_time() - cpu_start) * 1000 / len(requests)
     timings.sort()
-    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], statistics.mean(totals)
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], cpu, statistics.mean(totals)
 
 
-def bench_engine(name: str, engine: SearchEngine, corpus: Corpus, count: int, per_class: int) -> list[str]:
-    print(f"{name}: indexing {count} records", flush=True)
-    rate = index_engine(engine, corpus, count)
-    rows = [f"| {name} | index | {rate:,.0f} records/s | | |"]
+def bench_engine(name: str, engine: SearchEngine, corpus: Corpus, count: int, per_class: int,
+                 build: bool = True, classes: list[str] | None = None) -> list[str]:
+    """Index (unless ``build`` is off and the index already holds ``count`` records), then time queries."""
+    if build:
+        print(f"{name}: indexing {count} records", flush=True)
+        rate = index_engine(engine, corpus, count)
+        rows = [f"| {name} | index | {rate:,.0f} records/s | | |"]
+    elif engine.position() != count:
+        raise SystemExit(f"--skip-build: the {name} index holds {engine.position()} records, not {count}; "
+                         "run once without --skip-build")
+    else:
+        rows = [f"| {name} | index | (reused, {count:,} records) | | |"]
     for label, requests in corpus.queries(per_class).items():
-        p50, p95, hits = time_queries(lambda r: engine.search(r).total, requests)
-        rows.append(f"| {name} | {label} | p50 {p50:.1f} ms | p95 {p95:.1f} ms | {hits:,.0f} hits |")
+        if classes and label not in classes:
+            continue
+        p50, p95, cpu, hits = time_queries(lambda r: engine.search(r).total, requests)
+        rows.append(f"| {name} | {label} | p50 {p50:.1f} ms | p95 {p95:.1f} ms | cpu {cpu:.1f} ms/query "
+                    f"| {hits:,.0f} hits |")
         print(rows[-1], flush=True)
     return rows
 
@@ -204,8 +218,9 @@ def bench_fts5(corpus: Corpus, count: int, per_class: int, folder: Path) -> list
 
     out = [f"| fts5 | index | {rate:,.0f} records/s | | |"]
     for label, requests in corpus.queries(per_class).items():
-        p50, p95, hits = time_queries(run, requests)
-        out.append(f"| fts5 | {label} | p50 {p50:.1f} ms | p95 {p95:.1f} ms | {hits:,.0f} hits |")
+        p50, p95, cpu, hits = time_queries(run, requests)
+        out.append(f"| fts5 | {label} | p50 {p50:.1f} ms | p95 {p95:.1f} ms | cpu {cpu:.1f} ms/query "
+                   f"| {hits:,.0f} hits |")
         print(out[-1], flush=True)
     return out
 
@@ -217,26 +232,44 @@ def main() -> None:
     parser.add_argument("--engines", default="embedded,opensearch")
     parser.add_argument("--opensearch-url", default=None, help="use this node instead of starting one")
     parser.add_argument("--heap", default="4g", help="heap of the OpenSearch node the benchmark starts")
+    parser.add_argument("--data", default=None,
+                        help="keep the embedded index in this folder (e.g. bench/.data/search) to reuse it")
+    parser.add_argument("--skip-build", action="store_true",
+                        help="reuse the embedded index in --data (it must hold --records records)")
+    parser.add_argument("--classes", default="", help="comma-separated query classes to time (default: all)")
+    parser.add_argument("--facet-thread", choices=("auto", "on", "off"), default="auto",
+                        help="embedded: count facets on a second thread (auto: when the load average leaves a core)")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="kazneb-search-bench-"))
+    if args.skip_build and not args.data:
+        parser.error("--skip-build needs --data (the folder of an index built by an earlier run)")
+    folder = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="kazneb-search-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    classes = [c for c in args.classes.split(",") if c]
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.node()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {args.records:,} records", flush=True)
-    rows = ["| engine | measure | p50 / rate | p95 | mean hits |", "|---|---|---|---|---|"]
+          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, {args.records:,} records, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    rows = ["| engine | measure | p50 / rate | p95 | CPU | mean hits |", "|---|---|---|---|---|---|"]
     for name in args.engines.split(","):
         corpus = Corpus()
         if name == "embedded":
             from search.embedded import EmbeddedEngine
 
-            rows += bench_engine(name, EmbeddedEngine(folder / "embedded", "bench"), corpus, args.records,
-                                 args.queries)
+            index_folder = folder / f"embedded-{args.records}"
+            if not args.skip_build and index_folder.exists():
+                shutil.rmtree(index_folder)
+            engine = EmbeddedEngine(index_folder, "bench")
+            engine.second_core = {"auto": None, "on": True, "off": False}[args.facet_thread]
+            rows += bench_engine(name, engine, corpus, args.records, args.queries, build=not args.skip_build,
+                                 classes=classes)
         elif name == "opensearch":
-            rows += _bench_opensearch(args, corpus)
+            rows += _bench_opensearch(args, corpus, classes)
         elif name == "fts5":
             rows += bench_fts5(corpus, args.records, args.queries, folder)
+    print(f"# load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\n".join(rows))
 
 
-def _bench_opensearch(args: argparse.Namespace, corpus: Corpus) -> list[str]:
+def _bench_opensearch(args: argparse.Namespace, corpus: Corpus, classes: list[str]) -> list[str]:
     import contextlib
 
     from search.opensearch_node.node import running_node
@@ -247,7 +280,7 @@ def _bench_opensearch(args: argparse.Namespace, corpus: Corpus) -> list[str]:
         engine = RemoteEngine.connect(url, "bench", flavour="opensearch")
         engine.create()
         try:
-            return bench_engine("opensearch", engine, corpus, args.records, args.queries)
+            return bench_engine("opensearch", engine, corpus, args.records, args.queries, classes=classes)
         finally:
             engine.drop()
 

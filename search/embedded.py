@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,8 @@ class EmbeddedEngine(SearchEngine):
         self._writer: tantivy.IndexWriter | None = None
         self.schema = build_schema()
         self.compiler = TantivyCompiler(self.schema)
+        #: Count facets on a second thread: True, False, or None to decide by the load average.
+        self.second_core: bool | None = None
 
     # -- generations and the alias ---------------------------------------------------
     @property
@@ -210,9 +212,9 @@ class EmbeddedEngine(SearchEngine):
         if not isinstance(offset, int) or offset < 0:
             raise BadRequest("cursor", "not a cursor from a previous answer of this search")
         searcher = self._searcher()
-        counting = None
-        if request.facets:  # counted on another core while this thread ranks (tantivy lets go of the GIL)
-            counting = _pool().submit(self._facets, searcher, self.compiler.compile(tree, scoring=False), request)
+        counting: Future | None = None
+        if request.facets:
+            counting = self._count_facets(searcher, self.compiler.compile(tree, scoring=False), request)
         found, count = self._rank(searcher, tree, request, offset)
         keys = query_keys(tree)
         hits = [{**display_fields(stored), "highlight": highlight(stored, keys)} for stored in found]
@@ -220,6 +222,21 @@ class EmbeddedEngine(SearchEngine):
         following = offset + len(hits)
         next_cursor = encode_cursor({"o": following}) if hits and following < total else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
+
+    def _count_facets(self, searcher: tantivy.Searcher, matched: tantivy.Query, request: SearchRequest) -> Future:
+        """Facets and total, counted on another core while this thread ranks when a core is free.
+
+        Tantivy lets go of the GIL while it works, so on an idle machine the two halves of a search
+        overlap; on a busy one, handing work to a thread only adds waiting, so it is done here.
+        """
+        second_core = self.second_core
+        if second_core is None:
+            second_core = os.getloadavg()[0] < (os.cpu_count() or 1)
+        if second_core:
+            return _pool().submit(self._facets, searcher, matched, request)
+        done: Future = Future()
+        done.set_result(self._facets(searcher, matched, request))
+        return done
 
     def _rank(self, searcher: tantivy.Searcher, tree: Any, request: SearchRequest,
               offset: int) -> tuple[list[dict[str, Any]], int | None]:
