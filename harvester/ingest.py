@@ -15,6 +15,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -111,50 +112,43 @@ class _Delivery:
         if file.problem:
             self._commit(None, [], done, ("failed-files", f"{file.name}: {file.problem}"))
             return
-        try:
-            with local_copy(file, scratch) as local, open(local, "rb") as handle:
-                self._read(index, file.name, local, handle, skip)
-        except READ_ERRORS as exc:
-            self._commit(None, [], done, ("failed-files", f"{file.name}: cannot be read: {exc}"))
+        with ExitStack() as stack:
+            try:
+                local = stack.enter_context(local_copy(file, scratch))
+                handle = stack.enter_context(open(local, "rb"))
+                head = handle.read(4096)
+                handle.seek(0)
+            except READ_ERRORS as exc:
+                self._commit(None, [], done, ("failed-files", f"{file.name}: cannot be read: {exc}"))
+                return
+            file_format = sniff_format(head)
+            if file_format is None:
+                what = "an empty file" if not head.strip() else \
+                    f"neither XML nor ISO 2709 MARC (starts {head[:12]!r})"
+                self._commit(None, [], done, ("skipped-files", f"{file.name}: not a record file, skipped: {what}"))
+                return
+            encoding = xml_encoding(head) if file_format == "xml" else None
+            source = FileSource(file.name, file_format, encoding,
+                                stack.enter_context(closing(RawRecords(lambda: open(local, "rb"), file_format,
+                                                                       encoding))),
+                                lambda: _whole(local))
+            self._read(index, source, handle, skip)
 
-    def _read(self, index: int, name: str, local: Path, handle: BinaryIO, skip: int) -> None:
-        from crosswalks.readers import read_file
-
-        head = handle.read(4096)
-        handle.seek(0)
-        file_format = sniff_format(head)
-        done = {"file": index + 1, "record": 0}
-        if file_format is None:
-            what = "an empty file" if not head.strip() else f"neither XML nor ISO 2709 MARC (starts {head[:12]!r})"
-            self._commit(None, [], done, ("skipped-files", f"{name}: not a record file, skipped: {what}"))
-            return
-        encoding = xml_encoding(head) if file_format == "xml" else None
-        shift = seek_past_records(handle, skip) if skip and file_format == "marc21" else 0
-        raw = RawRecords(lambda: open(local, "rb"), file_format, encoding)
-        source = FileSource(name, file_format, encoding, raw, lambda: _whole(local))
+    def _read(self, index: int, source: FileSource, handle: BinaryIO, skip: int) -> None:
+        """Read and commit batch by batch; a read error ends the file with what was read before it."""
         batch: list = []
-        last, read = skip, 0
-        try:
-            for result in read_file(handle, file_format):
-                read += 1
-                if result.position:
-                    result.position += shift
-                    if result.position <= skip:
-                        continue  # stored before the crash
-                    last = result.position
-                elif shift:
-                    continue  # "no records" in what is left after the records passed over
-                batch.append(result)
-                if len(batch) >= self.batch_size:
-                    self._commit(source, batch, {"file": index, "name": name, "record": last})
-                    batch = []
-        except READ_ERRORS as exc:
-            self._commit(source, batch, done, ("failed-files", f"{name}: cannot be read after record {last}: {exc}"))
-            return
-        finally:
-            raw.close()
-        event = None if read or skip else ("empty-files", f"{name}: no records")
-        self._commit(source, batch, done, event)
+        last = skip
+        for result in _records(handle, source, skip):
+            if isinstance(result, Exception):
+                self._commit(source, batch, {"file": index + 1, "record": 0},
+                             ("failed-files", f"{source.name}: cannot be read after record {last}: {result}"))
+                return
+            batch.append(result)
+            last = result.position or last
+            if len(batch) >= self.batch_size:
+                self._commit(source, batch, {"file": index, "name": source.name, "record": last})
+                batch = []
+        self._commit(source, batch, {"file": index + 1, "record": 0})
 
     def _commit(self, source: FileSource | None, batch: list, checkpoint: dict,
                 event: tuple[str, str] | None = None) -> None:
@@ -251,6 +245,29 @@ def _quarantine(session: Session, partner_id: str, run_id: int | None, source: F
                    "file_name": source.name, "file_position": result.position})
     outcomes.add("quarantined", message)
     report(message)
+
+
+def _records(handle: BinaryIO, source: FileSource, skip: int) -> Iterator[Any]:
+    """The file's read results after the first ``skip`` records; an exception (last) when reading fails."""
+    from crosswalks.readers import read_file
+
+    shift = seek_past_records(handle, skip) if skip and source.format == "marc21" else 0
+    results = read_file(handle, source.format)
+    while True:
+        try:
+            result = next(results, None)
+        except READ_ERRORS as exc:
+            yield exc
+            return
+        if result is None:
+            return
+        if result.position:
+            result.position += shift
+            if result.position <= skip:
+                continue  # stored before the crash
+        elif shift:
+            continue  # "no records" in what is left after the records passed over
+        yield result
 
 
 def _whole(local: Path) -> bytes | None:
