@@ -43,6 +43,9 @@ class Title:
     script: str | None = None
     #: Statement of responsibility as transcribed with the title (MARC 245 $c).
     responsibility: str | None = None
+    #: For the same title in another script (a MARC 880): the kind of the title it renders
+    #: ("main" for 245, "uniform", or "alternative"/"parallel" for a 246).
+    other_script_of: str | None = None
 
 
 @dataclass
@@ -60,6 +63,14 @@ class Agent:
     dates: str | None = None
     lang: str | None = None
     script: str | None = None
+    # The lists below are None when empty (most agents): cheaper to build by the thousand.
+    #: Authority record ids or URIs (MARC $0, MODS valueURI/nameIdentifier): what dedup matches on.
+    authority_ids: list[str] | None = None
+    #: URIs of the real-world person or body (MARC $1).
+    uris: list[str] | None = None
+    affiliation: str | None = None  # MARC $u, MODS affiliation
+    #: The same name in another script (a MARC 880 linked to the name's field).
+    other_forms: list[str] | None = None
 
 
 @dataclass
@@ -70,6 +81,10 @@ class Subject:
     scheme: str = "keyword"
     kind: str = "topic"  # topic, geographic, temporal, name, genre, classification
     lang: str | None = None
+    #: Authority record ids or URIs of the heading (MARC $0, MODS valueURI) and real-world URIs
+    #: ($1); None when empty, as for agents.
+    authority_ids: list[str] | None = None
+    uris: list[str] | None = None
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.marc.kept import KeptSubfields, is_kept_entry
+from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
 from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
@@ -47,7 +47,7 @@ class _Writer:
         self.kept = KeptSubfields(rec.marc_extra)
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        subfields = self.kept.merge(tag, subfields)
+        tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
         for _, value in subfields:
             if not value:
                 subfields = [(c, v) for c, v in subfields if v]
@@ -174,11 +174,16 @@ class _Writer:
         subfields = [(name_code, agent.name)]
         if agent.dates:
             subfields.append(("d", agent.dates))
+        if agent.affiliation:
+            subfields.append(("u", agent.affiliation))
         if relator:
             subfields.append((term_code, relator))
         if code:
             subfields.append(("4", code))
-        self.add(tag, ind1, " ", _punctuate_name(subfields))
+        subfields = _punctuate_name(subfields)
+        if agent.authority_ids or agent.uris:  # no punctuation: they follow the field's final mark
+            subfields += [("0", v) for v in agent.authority_ids or ()] + [("1", v) for v in agent.uris or ()]
+        self.add(tag, ind1, " ", subfields)
 
     def _titles(self) -> None:
         has_main_entry = any(a.role == "creator" for a in self.rec.agents)
@@ -283,6 +288,8 @@ class _Writer:
         subfields = [("a", head)] + [("x", part) for part in subdivisions if part]
         if ind2 == "7":
             subfields.append(("2", subject.scheme))
+        if subject.authority_ids or subject.uris:
+            subfields += [("0", v) for v in subject.authority_ids or ()] + [("1", v) for v in subject.uris or ()]
         self.add(tag, ind1, ind2, subfields)
 
     def _relations(self) -> None:
@@ -325,7 +332,7 @@ class _XmlWriter(_Writer):
         self.markup: list[tuple[str, str]] = []
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        subfields = self.kept.merge(tag, subfields)
+        tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
         xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
         if xml:
             self.markup.append((tag, xml))
@@ -397,7 +404,7 @@ def _nonfiling(title: str) -> str:
 def _part(title: Title) -> list[tuple[str, str]]:
     if not title.part:
         return []
-    return [("n" if title.part[:1].isdigit() or title.part[:2] in ("Т.", "T.", "Ч.", "Б.") else "p", title.part)]
+    return [(part_code(title.part), title.part)]
 
 
 def _title_subfields(title: Title, final_dot: bool) -> list[tuple[str, str]]:

@@ -1,32 +1,95 @@
-"""Subfields of rewritten fields that the canonical record has no place for.
+"""Subfields of rewritten fields that the canonical record does not hold, and their layout.
 
-The crosswalk reads 245, 020, 041, 6XX and 856 into canonical parts and writes
-them anew, so subfields it does not read (245 $h/$k, 020 $q/$c, 041 $h, 6XX $0/$1,
-a partner's own 856 $z) would be lost.  The reader keeps them in ``marc_extra`` as
-``{"245": {"kept_subfields": [[code, value, after], ...], "match": key}}``; the writer
-puts them back into the field it writes whose :func:`match_key` equals ``key``,
-each after the last subfield coded ``after`` (the code before it in the source).
+The crosswalk reads the fields it understands into canonical parts and writes them anew,
+so without help a MARC round trip would lose (1) the subfields it does not read (245 $h/$k,
+020 $q/$c, 264 $3, 300 $3/$f, 490 $l/$y/$z, 856 $d/$f, a partner's own 856 $z, $6/$8
+linkage, ...) and (2) the way it split a value it joins: a name in $a $b $c $q, a heading
+with $v/$y/$z subdivisions, a title part in $n and $p, an edition in $a and $b, a note in
+several subfields, a class number in $a $b.
+
+:data:`READ_CODES` says, per tag, which codes the crosswalk reads; every other subfield is
+kept in ``marc_extra`` as ``{"245": {"kept_subfields": [[code, value, after], ...], "match":
+key, "layout": [[code, value], ...]}}``.  ``layout`` (only when the writer's own split would
+differ) is the source's subfields of the joined value.  The writer takes the entry of the
+field it writes whose :func:`match_key` equals ``key``, puts the layout in place of its own
+subfields of that value when they hold the same text, and puts each kept subfield back
+after the last subfield coded ``after`` (the code before it in the source).  A field whose
+key (title, ISBN, heading, URL) changed gets nothing back: the kept parts belonged to the
+old value.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from typing import Any
 
 from crosswalks import access
+from crosswalks.marc import tables
 from crosswalks.normalize.isbn import parse_isbn
 from crosswalks.normalize.punctuation import trim_isbd
 
-SUBJECT_KEPT = "01"
-#: tag -> subfield codes kept through a round trip (6XX: every subject tag, see :func:`kept_codes`).
-KEPT_CODES: dict[str, str] = {"245": "hkfgs", "020": "qc", "041": "behikmnpqrt", "856": "z"}
+_NAME_READ = "abcqde4016u"
+_MEETING_READ = "acdnj4016u"
+_SUBDIVISIONS = "vxyz"
+_HEADS = {"600": "abcdq", "610": "abcdq", "611": "acdn", "630": "adfklmnoprst"}
+
+#: tag -> subfield codes the crosswalk reads (and writes back from the canonical record).
+#: Every other code of these tags is kept.  Names and titles read their $6: an 880 linked
+#: to them becomes an other-script form and the writer links it afresh.
+READ_CODES: dict[str, str] = {
+    "020": "az", "022": "ayz", "024": "a2", "035": "a", "041": "adj", "084": "a2",
+    "100": _NAME_READ, "110": _NAME_READ, "111": _MEETING_READ, "700": _NAME_READ, "710": _NAME_READ,
+    "711": _MEETING_READ, "720": _NAME_READ,
+    "245": "abcnp6", "246": "abnp6", "130": "alnp6", "240": "alnp6", "730": "alnp6",
+    "250": "ab", "260": "abc", "264": "abc", "300": "abce", "347": "b", "490": "anpvx", "440": "anpvx",
+    "830": "anpv", "522": "a",
+    "856": "uq3yz",
+    **{tag: "ab" for tag in tables.CLASSIFICATION_TAGS},
+    **{tag: _HEADS.get(tag, "a") + _SUBDIVISIONS + "201" for tag in tables.SUBJECT_TAGS},
+    **{tag: "" for tag in ("760", "762", "765", "767", "770", "772", "773", "774", "775", "776",
+                                    "777", "780", "785", "786", "787")},
+}
+NOTE_READ = "".join(chr(c) for c in range(33, 127) if chr(c) not in "3568")
+#: tag -> (source codes of a joined value, the codes the writer writes it in, the code
+#: sequences of the writer's own split: no layout is kept when the source's is one of them).
+LAYOUTS: dict[str, tuple[str, str, re.Pattern[str]]] = {
+    **{tag: ("abcq", "a", re.compile("a")) for tag in ("100", "110", "700", "710", "720")},
+    **{tag: ("acdn", "a", re.compile("a")) for tag in ("111", "711")},
+    **{tag: ("np", "np", re.compile("[np]")) for tag in ("245", "246")},
+    **{tag: ("lnp", "np", re.compile("[np]")) for tag in ("130", "240", "730")},
+    "250": ("ab", "a", re.compile("a")),
+    "084": ("a2", "a2", re.compile("")),  # only the $2 source code: see _needs_layout
+    "856": ("3y", "3", re.compile("3")),  # link text ($y) apart from materials specified ($3)
+    **{tag: ("ab", "a", re.compile("a")) for tag in tables.CLASSIFICATION_TAGS},
+    **{tag: (_HEADS.get(tag, "a") + _SUBDIVISIONS, "ax", re.compile("ax*")) for tag in tables.SUBJECT_TAGS},
+}
+_NOTE_LAYOUT = (NOTE_READ, "a", re.compile("a"))
+#: tag -> codes whose first value ties a written field to its source field (default "a").
+_KEY_CODES = {"020": "az", "022": "ayz", "264": "abc", "347": "b", "856": "u",
+              **{tag: "t" for tag in READ_CODES if tag[:2] in ("76", "77", "78")}}
+_KEY_LENGTH = 64
+#: Source tags the writer writes as another tag.
+_WRITTEN_TAG = {"260": "264", "440": "490", "610": "600", "611": "600",
+                **{tag: "787" for tag in ("760", "762", "765", "767", "770", "772", "774", "775", "776", "777")}}
+#: Layout codes that hold no part of the written value: 084's source code, 856's $y beside a $3.
+_IGNORED = {"084": "2", "856": "y"}
 _MARK = re.compile(r"\s*(?: [:/;=]|[,.])$")
 
 KeptSubfield = tuple[str, str, str]
 
 
-def kept_codes(tag: str) -> str:
-    return KEPT_CODES.get(tag, SUBJECT_KEPT if tag[:1] == "6" else "")
+def is_note(tag: str) -> bool:
+    return tag[:1] == "5" and tag not in tables.NOT_NOTES
+
+
+def read_codes(tag: str) -> str:
+    return READ_CODES.get(tag) or (NOTE_READ if is_note(tag) else "")
+
+
+def part_code(part: str) -> str:
+    """The subfield the writer puts a title part in: $n for a number, $p for a name."""
+    return "n" if part[:1].isdigit() or part[:2] in ("Т.", "T.", "Ч.", "Б.") else "p"
 
 
 def _keep_value(tag: str, value: str) -> bool:
@@ -36,18 +99,37 @@ def _keep_value(tag: str, value: str) -> bool:
 
 def kept_subfields(tag: str, subfields: list[tuple[str, str]]) -> list[KeptSubfield]:
     """The subfields of a source field to keep, each with the code of the subfield before it."""
-    codes = kept_codes(tag)
+    read = read_codes(tag)
     kept: list[KeptSubfield] = []
     before = ""
     for code, value in subfields:
-        if code in codes and _keep_value(tag, value):
+        if (code not in read or code == "z" and tag == "856") and _keep_value(tag, value):
             kept.append((code, value, before))
         before = code
     return kept
 
 
+def layout_of(tag: str, subfields: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """The source's split of a joined value, when the writer would split it otherwise."""
+    rule = LAYOUTS.get(tag) or (_NOTE_LAYOUT if is_note(tag) else None)
+    if rule is None:
+        return None
+    layout = [(c, v) for c, v in subfields if c in rule[0]]
+    return layout if layout and _needs_layout(tag, layout, rule[2]) else None
+
+
+def _needs_layout(tag: str, layout: list[tuple[str, str]], own: re.Pattern[str]) -> bool:
+    if tag == "084":
+        source = next((v.strip().lower() for c, v in layout if c == "2"), "")
+        return source.startswith("rubbk") and source != "rubbk"
+    codes = "".join(c for c, _ in layout)
+    if not own.fullmatch(codes):
+        return True
+    return codes in ("n", "p") and tag in LAYOUTS and part_code(trim_isbd(layout[0][1])) != codes
+
+
 def match_key(tag: str, text: str | None) -> str:
-    """What ties a written field to the source field: its title, ISBN, heading or URL."""
+    """What ties a written field to the source field: its title, ISBN, heading, URL or text."""
     text = (text or "").strip()
     if tag == "041":
         return ""
@@ -56,15 +138,52 @@ def match_key(tag: str, text: str | None) -> str:
         return (found.isbn13 or text) if found else text
     if tag == "856":
         return text
-    return trim_isbd(text).casefold()
+    return trim_isbd(text).strip("[] ").casefold()[:_KEY_LENGTH]
 
 
-def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None) -> dict[str, Any] | None:
-    """The ``marc_extra`` item keeping a field's unread subfields, or None when there are none."""
+def _plain_codes(tag: str) -> frozenset[str]:
+    """Codes a field of ``tag`` may hold without needing an entry: read, and split as the writer splits."""
+    read = set(read_codes(tag))
+    rule = LAYOUTS.get(tag) or (_NOTE_LAYOUT if is_note(tag) else None)
+    if rule is not None:  # of the joined value's codes only those the writer writes it in; $n/$p never
+        read -= set(rule[0]) - set(rule[1].replace("n", "").replace("p", ""))
+    if tag == "084":
+        read.discard("2")  # rubbk is plain, rubbkm needs its layout: decided on the value
+    read.discard("z" if tag == "856" else "")
+    return frozenset(read)
+
+
+#: tag -> :func:`_plain_codes`; a field whose codes are all plain (most fields) is passed by in C.
+_PLAIN: dict[str, frozenset[str]] = {}
+_CODE = operator.itemgetter(0)
+
+
+def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
+               written: tuple[str, str, str] | None = None) -> dict[str, Any] | None:
+    """The ``marc_extra`` item keeping a field's unread subfields and layout, or None when not needed.
+
+    ``written`` is the (tag, ind1, ind2) of a source field the writer writes under another tag
+    (260 as 264, 610 as 600, 776 as 787, 440 as 490, a one-language 041 not at all): the entry
+    is then always made, and gives the writer the source's tag and indicators back."""
+    if written is None:
+        plain = _PLAIN.get(tag)
+        if plain is None:
+            if len(_PLAIN) >= 4096:
+                _PLAIN.clear()
+            plain = _PLAIN[tag] = _plain_codes(tag)
+        if plain.issuperset(map(_CODE, subfields)):
+            return None
     kept = kept_subfields(tag, subfields)
-    if not kept:
+    layout = layout_of(tag, subfields)
+    if not kept and not layout and written is None:
         return None
-    return {tag: {"kept_subfields": [list(k) for k in kept], "match": match_key(tag, key_text)}}
+    body: dict[str, Any] = {"kept_subfields": [list(k) for k in kept], "match": match_key(tag, key_text)}
+    if layout:
+        body["layout"] = [list(sf) for sf in layout]
+    if written is None:
+        return {tag: body}
+    body["tag"], body["ind"] = written[0], written[1] + written[2]
+    return {_WRITTEN_TAG.get(written[0], written[0]): body}
 
 
 def is_kept_entry(item: dict[str, Any]) -> bool:
@@ -77,44 +196,92 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _written_key(tag: str, subfields: list[tuple[str, str]]) -> str:
-    main = "u" if tag == "856" else "az" if tag == "020" else "a"
+    main = _KEY_CODES.get(tag, "a")
     first = next((v for c, v in subfields if c in main), None)
     if tag[:1] == "6" and first:
         first = first.split(" -- ")[0]
     return match_key(tag, first)
 
 
+def _squash(values: list[str]) -> str:
+    """Text without punctuation, spacing or case: what a layout and a written split must share."""
+    return "".join(ch for ch in "".join(values).casefold() if ch.isalnum())
+
+
+class _Entry:
+    __slots__ = ("match", "kept", "layout", "tag", "ind")
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self.match = str(body.get("match", ""))[:_KEY_LENGTH]
+        tag, ind = body.get("tag"), body.get("ind")
+        self.tag = tag if isinstance(tag, str) and len(tag) == 3 and tag.isalnum() else None
+        self.ind = ind if isinstance(ind, str) and len(ind) == 2 else None
+        self.kept = [(str(k[0]), str(k[1]), str(k[2])) for k in _as_list(body.get("kept_subfields"))
+                     if isinstance(k, (list, tuple)) and len(k) == 3 and k[1]]  # a hand-edited entry may be off
+        self.layout = [(str(s[0]), str(s[1])) for s in _as_list(body.get("layout"))
+                       if isinstance(s, (list, tuple)) and len(s) == 2 and s[1]]
+
+
 class KeptSubfields:
     """The kept subfields of one record, handed out once each to the field they belong in."""
 
     def __init__(self, marc_extra: list[dict[str, Any]]) -> None:
-        self.pending: dict[str, list[tuple[str, list[KeptSubfield]]]] = {}
+        self.pending: dict[str, list[_Entry]] = {}
         for item in marc_extra:
             if is_kept_entry(item):
                 ((tag, body),) = item.items()
-                kept = [(str(k[0]), str(k[1]), str(k[2])) for k in _as_list(body["kept_subfields"])
-                        if isinstance(k, (list, tuple)) and len(k) == 3 and k[1]]  # a hand-edited entry may be off
-                if kept:
-                    self.pending.setdefault(tag, []).append((str(body.get("match", "")), kept))
+                entry = _Entry(body)
+                if entry.kept or entry.layout or entry.tag:
+                    self.pending.setdefault(tag, []).append(entry)
 
     def has(self, tag: str) -> bool:
         return bool(self.pending.get(tag))
 
-    def merge(self, tag: str, subfields: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        """``subfields`` with the kept subfields of the matching source field put back."""
+    def merge(self, tag: str, ind1: str, ind2: str,
+              subfields: list[tuple[str, str]]) -> tuple[str, str, str, list[tuple[str, str]]]:
+        """The field with the source's tag, indicators, layout and kept subfields put back."""
         entries = self.pending.get(tag)
         if not entries or not subfields:
-            return subfields
+            return tag, ind1, ind2, subfields
         key = _written_key(tag, subfields)
-        for index, (match, kept) in enumerate(entries):
-            if match == key:
-                del entries[index]
-                return _insert(tag, list(subfields), kept)
-        return subfields
+        matching = [i for i, entry in enumerate(entries) if entry.match == key]
+        if not matching:
+            return tag, ind1, ind2, subfields
+        # fields of one heading ("United States -- History", "United States -- Antiquities") share a
+        # key: the entry whose layout holds the same text is theirs, else one without a layout, else
+        # (an edited value) the first that has kept subfields
+        fitting = [i for i in matching if entries[i].layout and _fits(tag, subfields, entries[i].layout)]
+        fitting += [i for i in matching if not entries[i].layout] + [i for i in matching if entries[i].kept]
+        if not fitting:
+            return tag, ind1, ind2, subfields
+        entry = entries.pop(fitting[0])
+        if entry.layout and _fits(tag, subfields, entry.layout):
+            subfields = _apply_layout(tag, subfields, entry.layout)
+        subfields = _insert(tag, list(subfields), entry.kept)
+        if entry.tag:
+            return entry.tag, entry.ind[0] if entry.ind else ind1, entry.ind[1] if entry.ind else ind2, subfields
+        return tag, ind1, ind2, subfields
+
+
+def _fits(tag: str, subfields: list[tuple[str, str]], layout: list[tuple[str, str]]) -> bool:
+    """True when the layout splits the same text as the writer's subfields (not an edited value)."""
+    written = (LAYOUTS.get(tag) or _NOTE_LAYOUT)[1]
+    ignored = _IGNORED.get(tag, "") if tag != "856" or any(c == "3" for c, _ in layout) else ""
+    own = _squash([v for c, v in subfields if c in written and c not in ignored])
+    return bool(own) and own == _squash([v for c, v in layout if c not in ignored])
+
+
+def _apply_layout(tag: str, subfields: list[tuple[str, str]], layout: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    written = (LAYOUTS.get(tag) or _NOTE_LAYOUT)[1]
+    places = [i for i, (c, _) in enumerate(subfields) if c in written]
+    rest = [sf for i, sf in enumerate(subfields) if i not in places]
+    return rest[:places[0]] + layout + rest[places[0]:]
 
 
 def _insert(tag: str, subfields: list[tuple[str, str]], kept: list[KeptSubfield]) -> list[tuple[str, str]]:
     for code, value, after in kept:
+        if (code, value) in subfields:
+            continue  # already written (an older entry kept what the record now models)
         position = max((i + 1 for i, (c, _) in enumerate(subfields) if c == after), default=len(subfields))
         if tag == "245" and position > 0:
             value = _move_mark(subfields, position - 1, value)

@@ -8,11 +8,12 @@ to ``marc_extra`` untouched so MARC in gives the same MARC out.
 
 from __future__ import annotations
 
+import operator
 import re
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.marc.kept import kept_entry
+from crosswalks.marc.kept import is_note, kept_entry
 from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
 from crosswalks.marc.unimarc import is_unimarc, unimarc_to_canonical
 from crosswalks.model import (
@@ -42,10 +43,26 @@ _PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b
 _SUBDIVISIONS = ("v", "x", "y", "z")
 _DERIVED_TAGS = {"336", "337", "338"}
 _EXTENT_MARKS = {"b": " : ", "c": " ; ", "e": " + "}
+_LINK_CODES = frozenset("01u")  # authority id, real-world URI, affiliation ($u: names only)
+_CODE = operator.itemgetter(0)
 
 
 def _text(value: str | None) -> str:
     return trim_isbd(value) if value else ""
+
+
+def _qualified(code: str, value: str) -> list[tuple[str, str]]:
+    """An old-style 020 $a "ISBN (qualifier)" as $a ISBN $q qualifier: the qualifier is kept."""
+    isbn, _, rest = value.strip().partition(" ")
+    return [(code, isbn), ("q", rest.strip())] if code == "a" and rest.strip() else [(code, value)]
+
+
+def _values(field: MarcField, code: str) -> list[str] | None:
+    return [v.strip() for c, v in field.subfields if c == code and v.strip()] or None
+
+
+def _first_text(field: MarcField, codes: str) -> str | None:
+    return next((strip_brackets(_text(v)) for c, v in field.subfields if c in codes), None)
 
 
 def _join(field: MarcField, codes: str, sep: str = " ") -> str:
@@ -68,7 +85,7 @@ class _Builder:
     def build(self) -> CanonicalRecord:
         for marc_field in self.marc.fields:
             handler = _HANDLERS.get(marc_field.tag)
-            if handler is None and marc_field.tag[:1] == "5" and marc_field.tag not in tables.NOT_NOTES:
+            if handler is None and is_note(marc_field.tag):
                 handler = _Builder._note
             if handler is None or handler(self, marc_field) is False:
                 if marc_field.tag not in _DERIVED_TAGS:
@@ -77,9 +94,11 @@ class _Builder:
         _dedupe(self.rec)
         return self.rec
 
-    def _keep(self, f: MarcField, key_text: str | None) -> None:
-        """Subfields of a field the crosswalk rewrites that no canonical part holds (see kept.py)."""
-        entry = kept_entry(f.tag, f.subfields, key_text)
+    def _keep(self, f: MarcField, key_text: str | None, retag: bool = False) -> None:
+        """Subfields of a field the crosswalk rewrites that no canonical part holds, and the
+        source's split of values it joins (see kept.py); ``retag`` when the writer would write
+        the field under another tag (or, for a one-language 041, not at all)."""
+        entry = kept_entry(f.tag, f.subfields, key_text, (f.tag, f.ind1, f.ind2) if retag else None)
         if entry is not None:
             self.rec.marc_extra.append(entry)
 
@@ -104,15 +123,20 @@ class _Builder:
                 self.rec.identifiers.append(Identifier(found.isbn10, "isbn10", valid=valid))
             if found.isbn13 and (valid or not found.isbn10):
                 self.rec.identifiers.append(Identifier(found.isbn13, "isbn", valid=valid))
+        if any(c == "a" and " " in v.strip() for c, v in f.subfields):  # "9780415782654 (hardback)"
+            f = MarcField(f.tag, f.ind1, f.ind2, [sf for c, v in f.subfields for sf in _qualified(c, v)])
         self._keep(f, next((v for c, v in f.subfields if c in "az"), None))
         return None
 
     def _f022(self, f: MarcField) -> None:
+        first = None
         for code, value in f.subfields:
             if code in "ayz":
                 found = parse_issn(value)
                 if found:
                     self.rec.identifiers.append(Identifier(found[0], "issn", valid=found[1] and code == "a"))
+                    first = first or found[0]
+        self._keep(f, first)
 
     def _f024(self, f: MarcField) -> None:
         value = _text(f.get("a"))
@@ -121,18 +145,23 @@ class _Builder:
         scheme = (f.get("2") or "").strip().lower() if f.ind1 == "7" else "other"
         scheme = {"uri": "url", "hdl": "handle"}.get(scheme, scheme or "other")
         self.rec.identifiers.append(Identifier(value, scheme))
+        self._keep(f, value)
 
-    def _f035(self, f: MarcField) -> None:
+    def _f035(self, f: MarcField) -> bool | None:
+        if not f.get("a"):
+            return False  # nothing read: kept whole
         for value in f.values("a"):
             self.rec.identifiers.append(Identifier(value.strip(), "local"))
+        self._keep(f, f.get("a"))
 
     def _f041(self, f: MarcField) -> None:
+        before = len(self.rec.languages)
         for code, value in f.subfields:
             if code in "adj":
                 for start in range(0, len(value.strip()), 3):  # old records pack "kazrus"
                     lang = language_code(value.strip()[start:start + 3]) or value.strip()[start:start + 3]
                     self.rec.languages.append(lang)
-        self._keep(f, None)
+        self._keep(f, None, retag=len(self.rec.languages) - before == 1)  # one language: 008 alone would hold it
 
     # -- titles ------------------------------------------------------------------
     def _f245(self, f: MarcField) -> None:
@@ -151,12 +180,14 @@ class _Builder:
             kind = "parallel" if f.ind2 == "1" else "alternative"
             self.rec.titles.append(Title(title, kind, subtitle=_join(f, "b") or None,
                                          part=_join(f, "np", ". ") or None, script=detect_script(title)))
+            self._keep(f, title)
 
     def _uniform(self, f: MarcField) -> None:
         title = _join(f, "a")
         if title:
             self.rec.titles.append(Title(title, "uniform", part=_join(f, "lnp", ". ") or None,
                                          script=detect_script(title)))
+            self._keep(f, title)
 
     _f130 = _f240 = _f730 = _uniform
 
@@ -174,21 +205,29 @@ class _Builder:
         if role == "creator" and relator_code in tables.AUTHOR_RELATORS:
             relator = None  # an author is the default for a creator
         dates = _text(f.get("d")) if f.tag[1:] != "11" else None
-        self.rec.agents.append(Agent(name=name, role=role, relator=relator, kind=_NAME_TAGS[f.tag],
-                                     dates=dates or None, script=detect_script(name)))
+        agent = Agent(name=name, role=role, relator=relator, kind=_NAME_TAGS[f.tag], dates=dates or None,
+                      script=detect_script(name))
+        if not _LINK_CODES.isdisjoint(map(_CODE, f.subfields)):
+            agent.authority_ids, agent.uris = _values(f, "0"), _values(f, "1")
+            agent.affiliation = _join(f, "u", "; ") or None
+        self.rec.agents.append(agent)
+        self._keep(f, name)
 
     # -- edition, publication, extent ------------------------------------------------
     def _f250(self, f: MarcField) -> None:
         self.rec.edition = _join(f, "ab", " / ") or None
+        self._keep(f, self.rec.edition)
 
     def _f260(self, f: MarcField) -> None:
         self._publication(f, "issued")
+        self._keep(f, _first_text(f, "abc"), retag=True)  # the writer writes 264
 
     def _f264(self, f: MarcField) -> bool | None:
         kind = {"1": "issued", "4": "copyright", "0": "created"}.get(f.ind2)
         if kind is None:
             return False  # distribution / manufacture statements: kept as they are
         self._publication(f, kind)
+        self._keep(f, _first_text(f, "abc"))
         return None
 
     def _publication(self, f: MarcField, kind: str) -> None:
@@ -207,9 +246,11 @@ class _Builder:
                                   for i, (c, v) in enumerate(pieces)) or None
         found = _PAGES.search(self.rec.extent or "")
         self.rec.pages = int(found.group(1)) if found else None
+        self._keep(f, f.get("a"))
 
     def _f347(self, f: MarcField) -> None:
         self.rec.formats.extend(_text(v) for v in f.values("b") if _text(v))
+        self._keep(f, f.get("b"))
 
     # -- series and relations ------------------------------------------------------
     def _f490(self, f: MarcField) -> bool | None:
@@ -223,16 +264,25 @@ class _Builder:
         if title:
             self.rec.relations.append(Relation(title, "series", number=_text(f.get("v")) or None,
                                                identifier=_text(f.get("x")) or None))
+            self._keep(f, title, retag=f.tag == "440")  # written as 490
 
     _f830 = _f440 = _series
 
     def _relation(self, f: MarcField) -> None:
-        title = _join(f, "ta") or _join(f, "s")
-        identifier = _text(f.get("o") or f.get("x") or f.get("z") or f.get("w")) or None
-        if title or identifier:
-            self.rec.relations.append(Relation(title or identifier or "", _RELATION_TAGS[f.tag],
-                                               number=_text(f.get("g")) or _text(f.get("n")) or None,
-                                               identifier=identifier))
+        title_code = "t" if f.get("t") else "a" if f.get("a") else "s"
+        title = _join(f, title_code)
+        id_code = next((c for c in "oxzw" if f.get(c)), "")
+        identifier = _text(f.get(id_code)) if id_code else None
+        number_code = "g" if f.get("g") else "n"
+        if not (title or identifier):
+            return
+        self.rec.relations.append(Relation(title or identifier or "", _RELATION_TAGS[f.tag],
+                                           number=_text(f.get(number_code)) or None, identifier=identifier or None))
+        # what the writer writes ($t, $o, $g) is read; a heading ($a), other identifiers or numbers are kept
+        used = {(title_code, v) for v in f.values(title_code)}
+        used |= {(id_code, f.get(id_code)), (number_code, f.get(number_code))}
+        unread = MarcField(f.tag, f.ind1, f.ind2, [sf for sf in f.subfields if sf not in used])
+        self._keep(unread, title or identifier, retag=_RELATION_TAGS[f.tag] == "other" and f.tag != "787")
 
     # -- notes, access, rights, coverage -----------------------------------------
     def _note(self, f: MarcField) -> None:
@@ -240,6 +290,7 @@ class _Builder:
         if text:
             kind = tables.NOTE_KINDS.get(f.tag, f"note-{f.tag}")
             self.rec.descriptions.append(Description(text, kind))
+            self._keep(f, text)
 
     def _f506(self, f: MarcField) -> None:
         labels = {t.coar_label for t in access.ACCESS_TERMS.values()}
@@ -260,6 +311,7 @@ class _Builder:
 
     def _f522(self, f: MarcField) -> None:
         self.rec.coverage.extend(v.strip() for v in f.values("a") if v.strip())
+        self._keep(f, f.get("a"))
 
     # -- subjects and classification ---------------------------------------------------
     def _subject(self, f: MarcField) -> None:
@@ -275,13 +327,17 @@ class _Builder:
             scheme = (f.get("2") or "local").strip()
         else:
             scheme = tables.SUBJECT_IND2.get(f.ind2, "keyword")
-        self.rec.subjects.append(Subject(value, scheme, tables.SUBJECT_TAGS[f.tag]))
-        self._keep(f, parts[0] if parts[0] else value.split(" -- ")[0])
+        subject = Subject(value, scheme, tables.SUBJECT_TAGS[f.tag])
+        if not _LINK_CODES.isdisjoint(map(_CODE, f.subfields)):
+            subject.authority_ids, subject.uris = _values(f, "0"), _values(f, "1")
+        self.rec.subjects.append(subject)
+        self._keep(f, parts[0] if parts[0] else value.split(" -- ")[0], retag=f.tag in ("610", "611"))
 
     def _classification(self, f: MarcField) -> None:
         value = _join(f, "ab", " ")
         if value:
             self.rec.subjects.append(Subject(value, tables.CLASSIFICATION_TAGS[f.tag], "classification"))
+            self._keep(f, value)
 
     def _f084(self, f: MarcField) -> None:
         source = (f.get("2") or "").strip().lower()
@@ -289,6 +345,7 @@ class _Builder:
         for value in f.values("a"):
             if _text(value):
                 self.rec.subjects.append(Subject(_text(value), scheme, "classification"))
+        self._keep(f, f.get("a"))
 
     # -- links -----------------------------------------------------------------------
     def _f856(self, f: MarcField) -> None:
