@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import quote
 
 from crosswalks.formats import FORMATS
@@ -44,7 +44,7 @@ class Publisher:
 def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,
                   namespace: str | None, harvested_at: int) -> str:
     """The provenance container describing where a partner record came from."""
-    harvested = _utc(harvested_at)
+    harvested = xml.utc_datestamp(harvested_at)
     return xml.provenance(
         base_url=base_url or f"urn:kazneb:partner:{partner_id}",
         identifier=source_identifier_uri(source_key),
@@ -52,12 +52,6 @@ def provenance_of(base_url: str | None, partner_id: str, source_key: str, source
         namespace=namespace or "urn:kazneb:unknown-namespace",
         harvest_date=harvested,
     )
-
-
-@functools.lru_cache(maxsize=64)
-def _utc(seconds: int) -> str:
-    """Epoch seconds as UTC text (a whole batch shares one harvest time)."""
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def source_identifier_uri(key: str) -> str:

@@ -8,6 +8,7 @@ concatenated between an opening and a closing envelope.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -37,19 +38,25 @@ def legal_xml(value: str) -> str:
     return _ILLEGAL_XML.sub("", value)
 
 
+@functools.lru_cache(maxsize=256)
 def utc_datestamp(seconds: int) -> str:
-    """Epoch seconds as an OAI datestamp, ``YYYY-MM-DDThh:mm:ssZ``."""
+    """Epoch seconds as an OAI datestamp, ``YYYY-MM-DDThh:mm:ssZ`` (a written batch shares one)."""
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def header(identifier: str, datestamp: int, set_specs: Iterable[str], deleted: bool) -> str:
     """An OAI ``<header>``; a deleted record's header carries status="deleted"."""
     status = ' status="deleted"' if deleted else ""
-    sets = "".join(f"<setSpec>{xml_text(s)}</setSpec>" for s in set_specs)
     return (
         f"<header{status}><identifier>{xml_text(identifier)}</identifier>"
-        f"<datestamp>{utc_datestamp(datestamp)}</datestamp>{sets}</header>"
+        f"<datestamp>{utc_datestamp(datestamp)}</datestamp>{set_specs_xml(tuple(set_specs))}</header>"
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def set_specs_xml(set_specs: tuple[str, ...]) -> str:
+    """The ``<setSpec>`` elements of a header; records share a few combinations of sets."""
+    return "".join(f"<setSpec>{xml_text(s)}</setSpec>" for s in set_specs)
 
 
 def record(header_xml: str, metadata_xml: str | None, about_xml: str | None) -> str:
@@ -65,15 +72,25 @@ def provenance(
 ) -> str:
     """A provenance container (provenance.xsd) saying where a record was harvested from."""
     return (
+        f"{_provenance_open(harvest_date, base_url)}<identifier>{xml_text(identifier)}</identifier>"
+        f"<datestamp>{xml_text(datestamp)}</datestamp>{_provenance_close(namespace)}"
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _provenance_open(harvest_date: str, base_url: str) -> str:
+    """The start of a provenance container: a harvested page's records share it."""
+    return (
         f'<provenance xmlns="{PROVENANCE_NS}" xmlns:xsi="{XSI_NS}" '
         f'xsi:schemaLocation="{PROVENANCE_NS} {PROVENANCE_SCHEMA}">'
         f'<originDescription harvestDate={xml_attr(harvest_date)} altered="true">'
         f"<baseURL>{xml_text(base_url)}</baseURL>"
-        f"<identifier>{xml_text(identifier)}</identifier>"
-        f"<datestamp>{xml_text(datestamp)}</datestamp>"
-        f"<metadataNamespace>{xml_text(namespace)}</metadataNamespace>"
-        "</originDescription></provenance>"
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _provenance_close(namespace: str) -> str:
+    return f"<metadataNamespace>{xml_text(namespace)}</metadataNamespace></originDescription></provenance>"
 
 
 def envelope_open(response_date: str, request_url: str, request_args: dict[str, str]) -> str:
