@@ -237,8 +237,6 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true",
                         help="reuse the embedded index in --data (it must hold --records records)")
     parser.add_argument("--classes", default="", help="comma-separated query classes to time (default: all)")
-    parser.add_argument("--facet-thread", choices=("auto", "on", "off"), default="auto",
-                        help="embedded: count facets on a second thread (auto: when the load average leaves a core)")
     args = parser.parse_args()
     if args.skip_build and not args.data:
         parser.error("--skip-build needs --data (the folder of an index built by an earlier run)")
@@ -257,10 +255,8 @@ def main() -> None:
             index_folder = folder / f"embedded-{args.records}"
             if not args.skip_build and index_folder.exists():
                 shutil.rmtree(index_folder)
-            engine = EmbeddedEngine(index_folder, "bench")
-            engine.second_core = {"auto": None, "on": True, "off": False}[args.facet_thread]
-            rows += bench_engine(name, engine, corpus, args.records, args.queries, build=not args.skip_build,
-                                 classes=classes)
+            rows += bench_engine(name, EmbeddedEngine(index_folder, "bench"), corpus, args.records,
+                                 args.queries, build=not args.skip_build, classes=classes)
         elif name == "opensearch":
             rows += _bench_opensearch(args, corpus, classes)
         elif name == "fts5":

@@ -14,7 +14,6 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +77,6 @@ class EmbeddedEngine(SearchEngine):
         self._writer: tantivy.IndexWriter | None = None
         self.schema = build_schema()
         self.compiler = TantivyCompiler(self.schema)
-        #: Count facets on a second thread: True, False, or None to decide by the load average.
-        self.second_core: bool | None = None
 
     # -- generations and the alias ---------------------------------------------------
     @property
@@ -212,31 +209,16 @@ class EmbeddedEngine(SearchEngine):
         if not isinstance(offset, int) or offset < 0:
             raise BadRequest("cursor", "not a cursor from a previous answer of this search")
         searcher = self._searcher()
-        counting: Future | None = None
-        if request.facets:
-            counting = self._count_facets(searcher, self.compiler.compile(tree, scoring=False), request)
+        facets, total = {}, None
+        if request.facets:  # one aggregation pass gives the facets and the total
+            facets, total = self._facets(searcher, self.compiler.compile(tree, scoring=False), request)
         found, count = self._rank(searcher, tree, request, offset)
+        total = total if total is not None else count or 0
         keys = query_keys(tree)
         hits = [{**display_fields(stored), "highlight": highlight(stored, keys)} for stored in found]
-        facets, total = counting.result() if counting is not None else ({}, count or 0)
         following = offset + len(hits)
         next_cursor = encode_cursor({"o": following}) if hits and following < total else None
         return SearchPage(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
-
-    def _count_facets(self, searcher: tantivy.Searcher, matched: tantivy.Query, request: SearchRequest) -> Future:
-        """Facets and total, counted on another core while this thread ranks when a core is free.
-
-        Tantivy lets go of the GIL while it works, so on an idle machine the two halves of a search
-        overlap; on a busy one, handing work to a thread only adds waiting, so it is done here.
-        """
-        second_core = self.second_core
-        if second_core is None:
-            second_core = os.getloadavg()[0] < (os.cpu_count() or 1)
-        if second_core:
-            return _pool().submit(self._facets, searcher, matched, request)
-        done: Future = Future()
-        done.set_result(self._facets(searcher, matched, request))
-        return done
 
     def _rank(self, searcher: tantivy.Searcher, tree: Any, request: SearchRequest,
               offset: int) -> tuple[list[dict[str, Any]], int | None]:
@@ -304,9 +286,6 @@ class EmbeddedEngine(SearchEngine):
                 for name in spec}
 
 
-_POOL: tuple[int, ThreadPoolExecutor] | None = None
-
-
 def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict[str, Any]:
     return json.loads(searcher.doc(address).get_first("stored"))
 
@@ -323,14 +302,6 @@ def _passes(stored: dict[str, Any], request: SearchRequest) -> bool:
                 or (request.year_to is not None and year > request.year_to):
             return False
     return True
-
-
-def _pool() -> ThreadPoolExecutor:
-    """Threads that count facets beside the ranking thread; made anew in a forked worker process."""
-    global _POOL
-    if _POOL is None or _POOL[0] != os.getpid():
-        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="kazneb-facets"))
-    return _POOL[1]
 
 
 def _buckets(name: str, agg: dict[str, Any]) -> list[dict[str, Any]]:

@@ -84,19 +84,3 @@ def test_filtered_pages_are_the_same_whether_ranked_before_or_after_filtering(tm
     assert faceted == plain and len(faceted) == 5 and sorted(sum(faceted, [])) == [
         f"nabrk.title-{n}" for n in range(9)]
 
-
-def test_facets_counted_on_a_second_thread_or_not_give_the_same_page(tmp_path: Path) -> None:
-    from search.document import build_document
-    from tests.search.conftest import corpus_views
-
-    engine = EmbeddedEngine(tmp_path)
-    engine.index(build_document(view) for view in corpus_views())
-    engine.commit(10)
-    request = SearchRequest(q="*", filters={"language": ["rus", "eng"], "access": ["open"]}, size=3)
-    pages = []
-    for second_core in (True, False):
-        engine.second_core = second_core
-        pages.append(engine.search(request))
-    assert pages[0] == pages[1]
-    assert pages[0].total == 4 and dict((b["value"], b["count"]) for b in pages[0].facets["language"]) == {
-        "kaz": 2, "rus": 2, "eng": 2}
