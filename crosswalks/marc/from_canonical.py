@@ -16,11 +16,13 @@ from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
 from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
+from crosswalks.transliterate import detect_script
 
 _ARTICLES = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
 _AGENT_TAGS = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
 _SUBJECT_NAME_TAGS = {"personal": "600", "corporate": "610", "meeting": "611"}
 _RELATION_KIND_TAG = {"host": "773", "preceding": "780", "succeeding": "785", "source": "786", "other": "787"}
+_LINKAGE = re.compile(r"\d{3}-(\d{2})")
 _CONTROL_TAG = re.compile(r"^00[1-9A-Za-z]$")
 _DATA_TAG = re.compile(r"^(0[1-9A-Z][0-9A-Z]|0[1-9a-z][0-9a-z]|[1-9A-Z][0-9A-Z]{2}|[1-9a-z][0-9a-z]{2})$")
 
@@ -45,6 +47,28 @@ class _Writer:
         self.fields: list[MarcField] = []
         self.extra = [field_from_json(item) for item in rec.marc_extra if not is_kept_entry(item)]
         self.kept = KeptSubfields(rec.marc_extra)
+        self.last_link: int | None = None  # the last 880 occurrence number given out
+
+    def _next_link(self) -> str:
+        """A new 880 occurrence number, after those of the source's kept 880s."""
+        if self.last_link is None:
+            found = (_LINKAGE.match(f.get("6") or "") for f in self.extra if f.tag == "880")
+            self.last_link = max((int(m.group(2)) for m in found if m), default=0)
+        self.last_link += 1
+        return f"{self.last_link:02d}"
+
+    def _linked(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]],
+                other: list[tuple[str, str]], script: str | None) -> None:
+        """A field and its other-script 880, linked both ways by $6."""
+        occurrence = self._next_link()
+        self.add(tag, ind1, ind2, [("6", f"880-{occurrence}"), *subfields])
+        code = tables.SCRIPT_MARC.get(script or "")
+        self.add("880", ind1, ind2, [("6", f"{tag}-{occurrence}" + (f"/{code}" if code else "")), *other])
+
+    def _unlinked(self, tag: str, ind1: str, ind2: str, other: list[tuple[str, str]], script: str | None) -> None:
+        """An 880 without a field of its own (occurrence 00)."""
+        code = tables.SCRIPT_MARC.get(script or "")
+        self.add("880", ind1, ind2, [("6", f"{tag}-00" + (f"/{code}" if code else "")), *other])
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
@@ -110,7 +134,9 @@ class _Writer:
             fixed[38:40] = " d"
         issued = next((d for d in rec.dates if d.kind == "issued" and d.year_from), None)
         fixed[6:15] = _date_positions(issued)
-        fixed[15:18] = _country(rec.places)
+        country = _country(rec.places)
+        if country != _NO_COUNTRY or not base or not base[15:18].strip():
+            fixed[15:18] = country  # a place the table does not know keeps the source's code
         if rec.kind == "thesis" and "m" not in fixed[24:28]:
             fixed[24] = "m"
         if rec.kind in ("newspaper", "journal"):
@@ -180,19 +206,34 @@ class _Writer:
             subfields.append((term_code, relator))
         if code:
             subfields.append(("4", code))
-        subfields = _punctuate_name(subfields)
-        if agent.authority_ids or agent.uris:  # no punctuation: they follow the field's final mark
-            subfields += [("0", v) for v in agent.authority_ids or ()] + [("1", v) for v in agent.uris or ()]
-        self.add(tag, ind1, " ", subfields)
+        links = [("0", v) for v in agent.authority_ids or ()] + [("1", v) for v in agent.uris or ()]
+        if not agent.other_forms:
+            self.add(tag, ind1, " ", _punctuate_name(subfields) + links)  # $0/$1 follow the final mark
+            return
+        first, *more = agent.other_forms
+        others = [_punctuate_name([("a", form)] + subfields[1:]) for form in agent.other_forms]
+        self._linked(tag, ind1, " ", _punctuate_name(subfields) + links, others[0], _script_of(first))
+        for form, other in zip(more, others[1:], strict=True):
+            self._unlinked(tag, ind1, " ", other, _script_of(form))
 
     def _titles(self) -> None:
         has_main_entry = any(a.role == "creator" for a in self.rec.agents)
         mains = [t for t in self.rec.titles if t.kind == "main"]
         main = mains[0] if mains else (self.rec.titles[0] if self.rec.titles else None)
-        if main is not None:
+        scripts = [t for t in self.rec.titles if t.other_script_of] if main is not None else []
+        linked = next((t for t in scripts if t.other_script_of == "main"), None)
+        if main is not None and linked is not None:
+            self._linked("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True),
+                         _title_subfields(linked, True), linked.script)
+        elif main is not None:
             self.add("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True))
+        for title in scripts:
+            if title is not linked:  # other-script forms of 246/240/730 titles: 880s of their own
+                tag = "730" if title.other_script_of == "uniform" else "246"
+                ind = ("0", " ") if tag == "730" else ("3", "1" if title.other_script_of == "parallel" else "3")
+                self._unlinked(tag, *ind, _title_subfields(title, False), title.script)
         for title in self.rec.titles:
-            if title is main:
+            if title is main or title.other_script_of:
                 continue
             if title.kind == "uniform":
                 tag = "240" if has_main_entry and not self._has_field("240") else "730"
@@ -367,6 +408,16 @@ _FIRST = operator.itemgetter(0)
 _FIXED_MARKUP: dict[tuple[str, ...], str] = {}
 
 
+def _script_of(text: str) -> str | None:
+    """ISO 15924 script of a name form, for its 880's script code (CJK and Arabic by range)."""
+    found = detect_script(text)
+    if found in ("Cyrl", "Latn"):
+        return found
+    if any("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text):
+        return "Hani"
+    return "Arab" if any("\u0600" <= ch <= "\u06ff" for ch in text) else None
+
+
 def _indicator(value: str) -> str:
     return value if len(value) == 1 and (value.isdigit() or value.islower() or value == " ") else " "
 
@@ -393,7 +444,10 @@ def _country(places: list[str]) -> list[str]:
         code = tables.PLACE_COUNTRY.get(place.strip("[]. ").lower())
         if code:
             return list((code + "   ")[:3])
-    return list("xx ")
+    return _NO_COUNTRY
+
+
+_NO_COUNTRY = list("xx ")
 
 
 def _nonfiling(title: str) -> str:

@@ -29,8 +29,8 @@ from crosswalks.marc import tables
 from crosswalks.normalize.isbn import parse_isbn
 from crosswalks.normalize.punctuation import trim_isbd
 
-_NAME_READ = "abcqde4016u"
-_MEETING_READ = "acdnj4016u"
+_NAME_READ = "abcqde4016u6"
+_MEETING_READ = "acdnj4016u6"
 _SUBDIVISIONS = "vxyz"
 _HEADS = {"600": "abcdq", "610": "abcdq", "611": "acdn", "630": "adfklmnoprst"}
 
@@ -97,9 +97,9 @@ def _keep_value(tag: str, value: str) -> bool:
     return bool(value.strip()) and not (tag == "856" and access.level_of_statement(value))
 
 
-def kept_subfields(tag: str, subfields: list[tuple[str, str]]) -> list[KeptSubfield]:
+def kept_subfields(tag: str, subfields: list[tuple[str, str]], read: str | None = None) -> list[KeptSubfield]:
     """The subfields of a source field to keep, each with the code of the subfield before it."""
-    read = read_codes(tag)
+    read = read_codes(tag) if read is None else read
     kept: list[KeptSubfield] = []
     before = ""
     for code, value in subfields:
@@ -159,13 +159,14 @@ _CODE = operator.itemgetter(0)
 
 
 def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
-               written: tuple[str, str, str] | None = None) -> dict[str, Any] | None:
+               written: tuple[str, str, str] | None = None, read: str | None = None) -> dict[str, Any] | None:
     """The ``marc_extra`` item keeping a field's unread subfields and layout, or None when not needed.
 
     ``written`` is the (tag, ind1, ind2) of a source field the writer writes under another tag
     (260 as 264, 610 as 600, 776 as 787, 440 as 490, a one-language 041 not at all): the entry
-    is then always made, and gives the writer the source's tag and indicators back."""
-    if written is None:
+    is then always made, and gives the writer the source's tag and indicators back.  ``read``:
+    the codes read, for an 880 (those of the field it links to)."""
+    if written is None and read is None:
         plain = _PLAIN.get(tag)
         if plain is None:
             if len(_PLAIN) >= 4096:
@@ -173,7 +174,7 @@ def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
             plain = _PLAIN[tag] = _plain_codes(tag)
         if plain.issuperset(map(_CODE, subfields)):
             return None
-    kept = kept_subfields(tag, subfields)
+    kept = kept_subfields(tag, subfields, read)
     layout = layout_of(tag, subfields)
     if not kept and not layout and written is None:
         return None
@@ -283,7 +284,7 @@ def _insert(tag: str, subfields: list[tuple[str, str]], kept: list[KeptSubfield]
         if (code, value) in subfields:
             continue  # already written (an older entry kept what the record now models)
         position = max((i + 1 for i, (c, _) in enumerate(subfields) if c == after), default=len(subfields))
-        if tag == "245" and position > 0:
+        if tag in ("245", "880") and position > 0:
             value = _move_mark(subfields, position - 1, value)
         subfields.insert(position, (code, value))
     return subfields

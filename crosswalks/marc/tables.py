@@ -101,3 +101,10 @@ PLACE_COUNTRY: dict[str, str] = {
     "новосибирск": "ru", "омск": "ru", "london": "enk", "oxford": "enk", "paris": "fr",
     "new york": "nyu", "berlin": "gw", "бишкек": "kg", "ташкент": "uz", "tashkent": "uz",
 }
+
+#: MARC script identification codes ($6 ".../(N") <-> ISO 15924 script codes.
+SCRIPT_CODES: dict[str, str] = {"(3": "Arab", "(B": "Latn", "$1": "Hani", "(N": "Cyrl", "(S": "Grek", "(2": "Hebr"}
+SCRIPT_MARC: dict[str, str] = {script: code for code, script in SCRIPT_CODES.items()}
+#: Tags whose 880 becomes an other-script title, and the kind of the title it renders.
+LINKED_TITLE_KINDS: dict[str, str] = {"245": "main", "246": "alternative", "130": "uniform", "240": "uniform",
+                                      "730": "uniform"}

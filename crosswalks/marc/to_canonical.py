@@ -13,7 +13,7 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.marc.kept import is_note, kept_entry
+from crosswalks.marc.kept import is_note, kept_entry, read_codes
 from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
 from crosswalks.marc.unimarc import is_unimarc, unimarc_to_canonical
 from crosswalks.model import (
@@ -43,7 +43,8 @@ _PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b
 _SUBDIVISIONS = ("v", "x", "y", "z")
 _DERIVED_TAGS = {"336", "337", "338"}
 _EXTENT_MARKS = {"b": " : ", "c": " ; ", "e": " + "}
-_LINK_CODES = frozenset("01u")  # authority id, real-world URI, affiliation ($u: names only)
+_LINK_CODES = frozenset("01u6")  # authority id, real-world URI, affiliation ($u: names only), 880 linkage
+_LINKAGE = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
 _CODE = operator.itemgetter(0)
 
 
@@ -81,6 +82,7 @@ class _Builder:
         self.marc = marc
         self.rec = CanonicalRecord()
         self.have_main_entry = False
+        self.linked: dict[str, Agent] = {}  # "700-02" -> the agent of the field an 880 links to
 
     def build(self) -> CanonicalRecord:
         for marc_field in self.marc.fields:
@@ -210,8 +212,41 @@ class _Builder:
         if not _LINK_CODES.isdisjoint(map(_CODE, f.subfields)):
             agent.authority_ids, agent.uris = _values(f, "0"), _values(f, "1")
             agent.affiliation = _join(f, "u", "; ") or None
+            link = _LINKAGE.match(f.get("6") or "")  # "880-02"
+            if link:
+                self.linked[f"{f.tag}-{link.group(2)}"] = agent
         self.rec.agents.append(agent)
         self._keep(f, name)
+
+    def _f880(self, f: MarcField) -> bool | None:
+        """An other-script form of a title or name, linked by $6 to its field; other 880s are kept whole."""
+        link = _LINKAGE.match(f.get("6") or "")
+        if link is None:
+            return False
+        tag, occurrence, script_code = link.groups()
+        script = tables.SCRIPT_CODES.get(script_code or "")
+        kind_of = tables.LINKED_TITLE_KINDS.get(tag)
+        if kind_of is not None:
+            title = _join(f, "a")
+            if not title:
+                return False
+            if kind_of == "alternative" and f.ind2 == "1":
+                kind_of = "parallel"
+            self.rec.titles.append(Title(
+                title, "parallel", subtitle=_join(f, "b") or None, part=_join(f, "np", ". ") or None,
+                script=script or detect_script(title), other_script_of=kind_of,
+                responsibility=(_join(f, "c") or None) if tag == "245" else None))
+        else:
+            agent = self.linked.get(f"{tag}-{occurrence}")
+            name = _join(f, "acdn" if tag[1:] == "11" else "abcq")
+            if agent is None or not name:
+                return False
+            agent.other_forms = [*(agent.other_forms or []), name]
+            title = name
+        entry = kept_entry("880", f.subfields, title, read=read_codes(tag))
+        if entry is not None:
+            self.rec.marc_extra.append(entry)
+        return None
 
     # -- edition, publication, extent ------------------------------------------------
     def _f250(self, f: MarcField) -> None:
@@ -383,7 +418,7 @@ class _Builder:
 
 
 _DISPATCH: dict[str, str] = {
-    **{tag: f"_f{tag}" for tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260",
+    **{tag: f"_f{tag}" for tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260", "880",
                                    "264", "300", "347", "490", "830", "440", "856", "130", "240", "730",
                                    "506", "540", "522", "084")},
     **{tag: "_classification" for tag in tables.CLASSIFICATION_TAGS},
