@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from kazneb.config import ConfigError, load_settings
+
+#: Young-generation threshold for the hub's jobs (Python's default is 700).
+GC_YOUNG_THRESHOLD = 50_000
+
+
+def tune_garbage_collector() -> None:
+    """Collect less often: harvests and imports make millions of short-lived objects
+    that reference counting frees, and the cyclic collector's frequent passes over the
+    growing heap cost 10-15 % of a harvest.  The modules loaded so far are frozen out of
+    its way."""
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
 
 
 @click.group()
@@ -13,6 +27,7 @@ from kazneb.config import ConfigError, load_settings
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None) -> None:
     """KazNEB Hub: harvest partners, crosswalk records, republish over OAI-PMH, search."""
+    tune_garbage_collector()
     try:
         ctx.obj = load_settings(config_path)
     except ConfigError as exc:

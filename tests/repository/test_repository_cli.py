@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,15 @@ def test_bad_configuration_names_the_file_and_setting(tmp_path: Path) -> None:
     assert result.exit_code != 0 and "oai.page_size" in result.output
     with pytest.raises(ConfigError, match="not found"):
         load_settings(tmp_path / "missing.toml")
+
+
+def test_kazneb_commands_collect_garbage_less_often(tmp_path: Path) -> None:
+    """Every ``kazneb`` job raises the collector's young threshold (bulk jobs make many objects)."""
+    probe = ("import gc, sys\nfrom click.testing import CliRunner\nfrom kazneb.cli import main, GC_YOUNG_THRESHOLD\n"
+             "before = gc.get_threshold()[0]\n"
+             "result = CliRunner().invoke(main, ['crosswalk', '--help'])\n"
+             "print(before, gc.get_threshold()[0], GC_YOUNG_THRESHOLD, result.exit_code)\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.split()
+    before, after, wanted, exit_code = map(int, out)
+    assert before == 700 and after == wanted > before and exit_code == 0
