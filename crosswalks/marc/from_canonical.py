@@ -61,7 +61,7 @@ class _Writer:
                 other: list[tuple[str, str]], script: str | None) -> None:
         """A field and its other-script 880, linked both ways by $6."""
         occurrence = self._next_link()
-        self.add(tag, ind1, ind2, [("6", f"880-{occurrence}"), *subfields])
+        ind1, ind2 = self.add(tag, ind1, ind2, [("6", f"880-{occurrence}"), *subfields])  # as the source had them
         code = tables.SCRIPT_MARC.get(script or "")
         self.add("880", ind1, ind2, [("6", f"{tag}-{occurrence}" + (f"/{code}" if code else "")), *other])
 
@@ -70,7 +70,8 @@ class _Writer:
         code = tables.SCRIPT_MARC.get(script or "")
         self.add("880", ind1, ind2, [("6", f"{tag}-00" + (f"/{code}" if code else "")), *other])
 
-    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> str:
+        """Write a field (with what the source kept for it); its indicators as written."""
         tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
         for _, value in subfields:
             if not value:
@@ -78,6 +79,7 @@ class _Writer:
                 break
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
+        return ind1 + ind2
 
     def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         """A field whose content does not come from the record's own text (types, access terms)."""
@@ -372,11 +374,12 @@ class _XmlWriter(_Writer):
         super().__init__(rec)
         self.markup: list[tuple[str, str]] = []
 
-    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> str:
         tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
         xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
         if xml:
             self.markup.append((tag, xml))
+        return ind1 + ind2
 
     def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         key = (tag, ind1, ind2, *subfields)

@@ -283,7 +283,10 @@ def _insert(tag: str, subfields: list[tuple[str, str]], kept: list[KeptSubfield]
     for code, value, after in kept:
         if (code, value) in subfields:
             continue  # already written (an older entry kept what the record now models)
-        position = max((i + 1 for i, (c, _) in enumerate(subfields) if c == after), default=len(subfields))
+        if not after:  # first in the source field: first again (after a $6 linkage)
+            position = 1 if subfields and subfields[0][0] == "6" and code != "6" else 0
+        else:
+            position = max((i + 1 for i, (c, _) in enumerate(subfields) if c == after), default=len(subfields))
         if tag in ("245", "880") and position > 0:
             value = _move_mark(subfields, position - 1, value)
         subfields.insert(position, (code, value))

@@ -43,6 +43,7 @@ _PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b
 _SUBDIVISIONS = ("v", "x", "y", "z")
 _DERIVED_TAGS = {"336", "337", "338"}
 _EXTENT_MARKS = {"b": " : ", "c": " ; ", "e": " + "}
+_NAME_AUTHOR_READ = "abcqd016u"  # a main entry's codes read when its author term is kept
 _LINK_CODES = frozenset("01u6")  # authority id, real-world URI, affiliation ($u: names only), 880 linkage
 _LINKAGE = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
 _CODE = operator.itemgetter(0)
@@ -163,7 +164,8 @@ class _Builder:
                 for start in range(0, len(value.strip()), 3):  # old records pack "kazrus"
                     lang = language_code(value.strip()[start:start + 3]) or value.strip()[start:start + 3]
                     self.rec.languages.append(lang)
-        self._keep(f, None, retag=len(self.rec.languages) - before == 1)  # one language: 008 alone would hold it
+        # one language (008 alone would hold it) or a translation (ind1 1): the source's 041 is written back
+        self._keep(f, None, retag=len(self.rec.languages) - before == 1 or f.ind1 not in "0 ")
 
     # -- titles ------------------------------------------------------------------
     def _f245(self, f: MarcField) -> None:
@@ -204,7 +206,8 @@ class _Builder:
         relator_code = codes[0] if codes else tables.RELATOR_CODES.get((relator or "").lower())
         main_entry = f.tag.startswith("1")
         role = "creator" if main_entry or relator_code in tables.AUTHOR_RELATORS else "contributor"
-        if role == "creator" and relator_code in tables.AUTHOR_RELATORS:
+        dropped = role == "creator" and relator_code in tables.AUTHOR_RELATORS
+        if dropped:
             relator = None  # an author is the default for a creator
         dates = _text(f.get("d")) if f.tag[1:] != "11" else None
         agent = Agent(name=name, role=role, relator=relator, kind=_NAME_TAGS[f.tag], dates=dates or None,
@@ -216,7 +219,13 @@ class _Builder:
             if link:
                 self.linked[f"{f.tag}-{link.group(2)}"] = agent
         self.rec.agents.append(agent)
-        self._keep(f, name)
+        # a main entry's "author" term is not written by the writer (a 7XX's is): kept; so are
+        # indicators the writer would not give (ind1 1 of a jurisdiction, 3 of a family name)
+        own_ind1 = ("1" if "," in name else "0") if agent.kind == "personal" else "2"
+        read = _NAME_AUTHOR_READ if dropped and main_entry else None
+        entry = kept_entry(f.tag, f.subfields, name, (f.tag, f.ind1, f.ind2) if f.ind1 != own_ind1 else None, read)
+        if entry is not None:
+            self.rec.marc_extra.append(entry)
 
     def _f880(self, f: MarcField) -> bool | None:
         """An other-script form of a title or name, linked by $6 to its field; other 880s are kept whole."""
@@ -226,6 +235,7 @@ class _Builder:
         tag, occurrence, script_code = link.groups()
         script = tables.SCRIPT_CODES.get(script_code or "")
         kind_of = tables.LINKED_TITLE_KINDS.get(tag)
+        read = read_codes(tag)
         if kind_of is not None:
             title = _join(f, "a")
             if not title:
@@ -243,7 +253,9 @@ class _Builder:
                 return False
             agent.other_forms = [*(agent.other_forms or []), name]
             title = name
-        entry = kept_entry("880", f.subfields, title, read=read_codes(tag))
+            if tag[:1] == "1" and agent.relator is None:
+                read = _NAME_AUTHOR_READ  # its "author" term is kept, as the 1XX's
+        entry = kept_entry("880", f.subfields, title, read=read)
         if entry is not None:
             self.rec.marc_extra.append(entry)
         return None
