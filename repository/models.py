@@ -119,7 +119,8 @@ class RecordSet(Base):
 
     The key is the order lists are read in, and in SQLite the table is that index
     (WITHOUT ROWID): one b-tree instead of a table and two indexes on the same columns.
-    The store writes each (set, record) pair once.
+    The store writes each (set, record) pair once, except for the sets every record is in
+    (``repository.sets.EVERY_RECORD_SETS``): their lists are the whole list.
     """
 
     __tablename__ = "record_sets"

@@ -47,6 +47,11 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: Parent sets every record is in (each record has a partner and an access level).  They
+#: are not stored per record: a list of one of them is the whole list (repository/oai/query.py).
+EVERY_RECORD_SETS = frozenset({"partner", "access"})
+
+
 def memberships(partner_id: str, access: str, record: CanonicalRecord) -> list[str]:
     """Every set spec ``record`` belongs to, parents included, sorted."""
     specs = {"partner", f"partner:{partner_id}", "access", f"access:{access}"}

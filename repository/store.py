@@ -415,7 +415,7 @@ class Store:
             access=hub.access,
             partner_ids=sorted(partners),
             canonical=CanonicalRecord.from_dict(hub.canonical or {}),
-            set_specs=sorted(specs),
+            set_specs=sorted(oai_sets.EVERY_RECORD_SETS.union(specs)),
         )
 
     # -- publishing ----------------------------------------------------------------------
@@ -443,7 +443,7 @@ class Store:
         rendering_rows, set_rows, all_specs = [], [], set()
         for item in items:
             if item.deleted:
-                specs = sorted(kept_sets.get(item.hub_id, []))
+                specs = sorted(oai_sets.EVERY_RECORD_SETS.union(kept_sets.get(item.hub_id, [])))
             else:
                 specs = oai_sets.memberships(item.partner_id, item.access, item.record)
             all_specs.update(specs)
@@ -452,7 +452,7 @@ class Store:
             for prefix, record_xml in self.publisher.render(
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
                 rendering_rows.append((item.hub_id, prefix, stamp, record_xml.encode("utf-8")))
-            set_rows += [(spec, item.hub_id, stamp) for spec in specs]
+            set_rows += [(spec, item.hub_id, stamp) for spec in specs if spec not in oai_sets.EVERY_RECORD_SETS]
         if old_ids and not stamped:
             conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
                          .values(datestamp=stamp), [{"hid": hid} for hid in old_ids])

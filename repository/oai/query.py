@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 from repository.oai.tokens import ListState
+from repository.sets import EVERY_RECORD_SETS
 
 # Pages start from the keyset position alone: with a separate ``datestamp >= :start`` term
 # SQLite starts the index range there and walks up to the position, which makes deep pages
@@ -57,9 +58,14 @@ def _params(state: ListState) -> dict[str, object]:
     }
 
 
+def _by_set(state: ListState) -> bool:
+    """Whether the list is read through the set index (a set every record is in is the whole list)."""
+    return bool(state.set_spec) and state.set_spec not in EVERY_RECORD_SETS
+
+
 def count(conn: Connection, state: ListState) -> int:
     """How many items the whole list holds (its completeListSize)."""
-    source = _COUNT_SET if state.set_spec else _COUNT_ALL
+    source = _COUNT_SET if _by_set(state) else _COUNT_ALL
     return conn.execute(text("SELECT COUNT(*) " + source), _params(state)).scalar_one()
 
 
@@ -69,7 +75,7 @@ def page(conn: Connection, state: ListState, size: int, column: str) -> tuple[li
     ``column`` is ``record_xml`` for ListRecords and ``header_xml`` for ListIdentifiers.
     """
     assert column in ("record_xml", "header_xml")
-    source = _FROM_SET + _AFTER_SET if state.set_spec else _FROM_ALL + _AFTER_ALL
+    source = _FROM_SET + _AFTER_SET if _by_set(state) else _FROM_ALL + _AFTER_ALL
     sql = f"SELECT r.record_id, r.datestamp, r.{column} " + source + " LIMIT :limit"
     rows = conn.execute(text(sql), {**_params(state), "limit": size + 1}).all()
     items = [Item(rid, ds, bytes(xml)) for rid, ds, xml in rows[:size]]

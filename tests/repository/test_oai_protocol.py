@@ -11,7 +11,9 @@ import time
 
 import pytest
 import requests
+from sqlalchemy import select
 
+from repository.models import RecordSet
 from tests.oai_helpers import NS, OAI, add_records, assert_valid, error_codes
 
 
@@ -122,6 +124,22 @@ def test_sets_filter_and_hierarchy(hub_url, collection):  # type: ignore[no-unty
                  "type", "type:Text", "lang", "lang:kaz", "lang:rus", "lang:eng"):
         assert spec in specs
     assert len(specs) == len(set(specs))
+
+
+def test_sets_every_record_is_in_list_everything(hub_url, store, collection):  # type: ignore[no-untyped-def]
+    """``partner`` and ``access`` hold every record, tombstones too, without a row per record."""
+    everything = sorted(collection["alpha"] + collection["beta"])
+    for spec in ("partner", "access"):
+        ids, _ = harvest(hub_url, "ListIdentifiers", metadataPrefix="mods", set=spec)
+        assert sorted(ids) == everything
+        first = oai(hub_url, verb="ListRecords", metadataPrefix="oai_dc", set=spec)
+        assert first.find(f".//{OAI}resumptionToken").get("completeListSize") == "30"
+    deleted = oai(hub_url, verb="GetRecord", identifier=collection["beta"][3], metadataPrefix="oai_dc")
+    specs = {s.text for s in deleted.iter(f"{OAI}setSpec")}
+    assert {"partner", "partner:beta", "access", "access:read-only"} <= specs
+    with store.session() as session:
+        stored = set(session.scalars(select(RecordSet.set_spec).distinct()))
+    assert "partner:beta" in stored and not stored & {"partner", "access"}
 
 
 def test_set_names_in_three_languages(hub_url, collection):  # type: ignore[no-untyped-def]
