@@ -73,6 +73,7 @@ def serve(size: int, page_size: int, ready) -> None:  # type: ignore[no-untyped-
 def harvest(url: str, db: str, out) -> None:  # type: ignore[no-untyped-def]
     from harvester.partners import PartnerConfig, save_partner
     from harvester.run import harvest_partner
+    from kazneb.cli import tune_garbage_collector
     from kazneb.config import load_settings
     from repository.db import migrate
     from repository.store import Store
@@ -83,6 +84,7 @@ def harvest(url: str, db: str, out) -> None:  # type: ignore[no-untyped-def]
     config = PartnerConfig(id="bench", base_url=url, rate_limit=0, timeout=120)
     with store.session() as session:
         save_partner(store, session, config)
+    tune_garbage_collector()  # as the `kazneb harvest` command does
     start, cpu = time.perf_counter(), time.process_time()
     [run] = harvest_partner(store, config)
     out.put({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "records": run.new,
