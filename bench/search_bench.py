@@ -1,6 +1,8 @@
 """Search benchmark: index throughput and query latency on synthetic records in three languages.
 
     python -m bench.search_bench --records 1000000 --engines embedded,opensearch,fts5
+    python -m bench.search_bench --records 1000000 --engines embedded --data bench/.data/search  # keep the index
+    python -m bench.search_bench --records 1000000 --engines embedded --data bench/.data/search --skip-build
 
 Records are Kazakh (half Cyrillic, half Latin 2021), Russian and English, with Zipf-distributed
 words so that some words are in a large share of records.  Each engine gets the same documents
@@ -14,7 +16,8 @@ facets on, as the API runs them:
 * common_no_facets: the common queries without facet counts (where the time goes).
 
 ``fts5`` is SQLite FTS5 over the same keys (bm25 top 20 + count + one GROUP BY facet), measured
-only to choose the embedded engine.  Figures print as a Markdown table for bench/RESULTS.md.
+only to choose the embedded engine.  Figures (wall p50/p95 and the process's CPU time per query,
+with the load average at the start and end) print as a Markdown table for bench/RESULTS.md.
 """
 
 from __future__ import annotations
