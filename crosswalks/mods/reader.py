@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from lxml import etree
 
 from crosswalks import access
@@ -51,6 +53,7 @@ class _ModsReader:
         self.rec = CanonicalRecord()
         self.rec.source.format = "mods"
         self.rec.source.metadata_namespace = MODS_NS
+        self.title_groups: dict[str, str] = {}  # altRepGroup -> kind of the first title in it
 
     def read(self, mods: etree._Element) -> CanonicalRecord:
         if mods.tag == M + "modsCollection":
@@ -69,12 +72,19 @@ class _ModsReader:
         if not title:
             return
         kind = _TITLE_KINDS.get(el.get("type") or "", "main")
-        if kind == "main" and any(t.kind == "main" for t in self.rec.titles):
+        group = el.get("altRepGroup")
+        other_script_of = None
+        if group and group in self.title_groups:  # the same title in another script
+            kind, other_script_of = "parallel", self.title_groups[group]
+        elif kind == "main" and any(t.kind == "main" for t in self.rec.titles):
             kind = "alternative"
+        if group:
+            self.title_groups.setdefault(group, kind)
         parts = [_text(p) for p in el if p.tag in (M + "partNumber", M + "partName") and _text(p)]
         self.rec.titles.append(Title(title, kind, subtitle=_text(el.find(M + "subTitle")) or None,
                                      part=". ".join(parts) or None, lang=language_code(el.get("lang")),
-                                     script=detect_script(title)))
+                                     script=(el.get("script") if other_script_of else None) or detect_script(title),
+                                     other_script_of=other_script_of))
 
     def _name(self, el: etree._Element) -> None:
         name = _name_value(el)
@@ -92,9 +102,10 @@ class _ModsReader:
         if not is_creator and (relator or "").lower() in ("contributor",):
             relator = None
         dates = ", ".join(_text(p) for p in _children(el, "namePart") if p.get("type") == "date") or None
-        self.rec.agents.append(Agent(name, "creator" if is_creator else "contributor", relator,
-                                     _AGENT_KINDS.get(el.get("type") or "", "personal"), dates,
-                                     script=detect_script(name)))
+        agent = Agent(name, "creator" if is_creator else "contributor", relator,
+                      _AGENT_KINDS.get(el.get("type") or "", "personal"), dates, script=detect_script(name))
+        _name_links(el, agent)
+        self.rec.agents.append(agent)
 
     # -- type, origin, language, physical description ---------------------------------------
     def _typeOfResource(self, el: etree._Element) -> None:  # noqa: N802
@@ -188,7 +199,9 @@ class _ModsReader:
         kind = {"titleInfo": "title", "occupation": "topic", "hierarchicalGeographic": "geographic",
                 "geographicCode": "geographic", "cartographics": "geographic"}.get(first, first)
         scheme = (el.get("authority") or "keyword").lower()
-        self.rec.subjects.append(Subject(value, scheme, kind, language_code(el.get("lang"))))
+        value_uri = (el.get("valueURI") or "").strip()
+        self.rec.subjects.append(Subject(value, scheme, kind, language_code(el.get("lang")),
+                                         authority_ids=[value_uri] if value_uri else None))
 
     def _classification(self, el: etree._Element) -> None:
         value = _text(el)
@@ -265,6 +278,20 @@ class _ModsReader:
         if rec.kind and not rec.dcmi_type:
             rec.dcmi_type = DOCUMENT_KINDS.get(rec.kind)
         rec.languages = list(dict.fromkeys(rec.languages))
+
+
+def _name_links(el: etree._Element, agent: Agent) -> None:
+    """Authority ids and URIs (nameIdentifier, valueURI), affiliation and other-script forms of a name."""
+    ids = [(i.get("type"), _text(i)) for i in _children(el, "nameIdentifier") if _text(i)]
+    authority = [v for t, v in ids if t != "uri"]
+    value_uri = (el.get("valueURI") or "").strip()
+    if value_uri and value_uri not in authority and unquote(value_uri) not in authority:
+        authority.insert(0, value_uri)
+    agent.authority_ids = authority or None
+    agent.uris = [v for t, v in ids if t == "uri"] or None
+    agent.affiliation = "; ".join(_text(a) for a in _children(el, "affiliation") if _text(a)) or None
+    forms = [_name_value(a) for a in _children(el, "alternativeName")]
+    agent.other_forms = [f for f in forms if f] or None
 
 
 def _title_value(el: etree._Element) -> str:

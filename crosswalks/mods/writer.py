@@ -16,6 +16,7 @@ from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title
 from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
+from crosswalks.transliterate import detect_script
 from crosswalks.xmltext import escape, known_escape
 
 _OPEN = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
@@ -46,6 +47,8 @@ def _el(name: str, value: str | None, attrs: str = "") -> str:
     return f"<mods:{name}{attrs}>{text}</mods:{name}>" if text.strip() else ""
 
 
+_OTHER_SCRIPT = ' altType="other script"'
+_IS_URI = re.compile(r"https?://\S+$")
 _BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -58,6 +61,11 @@ def _uri(url: str) -> str:
     return uri if _SCHEME.match(uri) else uri.replace(":", "%3A")  # a relative reference may not hold ":"
 
 
+def _script(text: str) -> str | None:
+    found = detect_script(text)
+    return found if found in ("Cyrl", "Latn") else None
+
+
 def _wrap(name: str, inner: str, attrs: str = "") -> str:
     """A container element, or nothing when it would be empty (MODS wants a child in each)."""
     return f"<mods:{name}{attrs}>{inner}</mods:{name}>" if inner else ""
@@ -68,12 +76,30 @@ def _a(name: str, value: str | None) -> str:
     return f' {name}="{known_escape(value) or escape(value)}"' if value else ""
 
 
-def _title_info(title: Title, primary: bool) -> str:
+def _title_info(title: Title, primary: bool, group: str | None = None) -> str:
+    """A titleInfo; ``group`` pairs the main title and its other-script form (altRepGroup)."""
     inner = _el("title", title.value) + _el("subTitle", title.subtitle)
     if title.part:
         inner += _el("partNumber" if title.part[:1].isdigit() else "partName", title.part)
-    attrs = _a("type", _TITLE_TYPES.get(title.kind)) + (' usage="primary"' if primary else "") + _a("lang", title.lang)
-    return _wrap("titleInfo", inner, attrs)
+    kind = title.kind if not title.other_script_of or group is None else None
+    attrs = _a("type", _TITLE_TYPES.get(kind or "")) + (' usage="primary"' if primary else "") + _a("lang", title.lang)
+    if title.other_script_of:
+        attrs += _a("script", title.script)
+    return _wrap("titleInfo", inner, attrs + _a("altRepGroup", group))
+
+
+def _name_links(agent: Agent) -> tuple[str, str]:
+    """(valueURI attribute, nameIdentifier elements): authority ids as type "authority", $1 URIs as "uri"."""
+    ids = agent.authority_ids or []
+    value_uri = next((i for i in ids if _IS_URI.match(i)), None)
+    inner = "".join(_el("nameIdentifier", i, ' type="authority"') for i in ids)
+    inner += "".join(_el("nameIdentifier", u, ' type="uri"') for u in agent.uris or ())
+    return (_a("valueURI", _uri(value_uri)) if value_uri else ""), inner
+
+
+def _alternative_names(agent: Agent) -> str:
+    return "".join(_wrap("alternativeName", _el("namePart", form), _OTHER_SCRIPT + _a("script", _script(form)))
+                   for form in agent.other_forms or ())
 
 
 def _name(agent: Agent, primary: bool) -> str:
@@ -83,8 +109,14 @@ def _name(agent: Agent, primary: bool) -> str:
     if code:
         role += _el("roleTerm", code, ' type="code" authority="marcrelator"')
     inner = _el("namePart", agent.name) + _el("namePart", agent.dates, ' type="date"')
+    if not inner:
+        return ""
     attrs = _a("type", _AGENT_TYPES.get(agent.kind, "personal")) + (' usage="primary"' if primary else "")
-    return _wrap("name", inner + _wrap("role", role), attrs) if inner else ""
+    if agent.authority_ids or agent.uris or agent.affiliation or agent.other_forms:
+        value_uri, identifiers = _name_links(agent)
+        attrs += value_uri
+        inner += _el("affiliation", agent.affiliation) + identifiers + _alternative_names(agent)
+    return _wrap("name", inner + _wrap("role", role), attrs)
 
 
 def _origin(record: CanonicalRecord) -> str:
@@ -120,7 +152,11 @@ def _subject(subject: Subject) -> str:
         first = _el(child, head)
     rest = "".join(_el("topic", part) for part in subdivisions)
     authority = None if subject.scheme == "keyword" else subject.scheme
-    return _wrap("subject", first + rest, _a("authority", authority) + _a("lang", subject.lang))
+    attrs = _a("authority", authority) + _a("lang", subject.lang)
+    value_uri = next((i for i in subject.authority_ids or () if _IS_URI.match(i)), None)
+    if value_uri:  # MODS has a place for the heading's authority URI only
+        attrs += _a("valueURI", _uri(value_uri))
+    return _wrap("subject", first + rest, attrs)
 
 
 def _related(record: CanonicalRecord) -> str:
@@ -157,8 +193,10 @@ def render_mods(record: CanonicalRecord) -> str:
     """The ``mods:mods`` element (MODS 3.8) as a string, no XML declaration."""
     out = [_OPEN]
     mains = [t for t in record.titles if t.kind == "main"]
+    paired = next((t for t in record.titles if t.other_script_of == "main"), None) if mains else None
     for title in record.titles:
-        out.append(_title_info(title, bool(mains) and title is mains[0]))
+        group = "title-1" if paired is not None and (title is mains[0] or title is paired) else None
+        out.append(_title_info(title, bool(mains) and title is mains[0], group))
     creators = [a for a in record.agents if a.role == "creator"]
     for agent in record.agents:
         out.append(_name(agent, bool(creators) and agent is creators[0]))

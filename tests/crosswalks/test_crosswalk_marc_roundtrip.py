@@ -17,15 +17,16 @@ import pytest
 from lxml import etree
 
 from crosswalks.files import read_file
+from crosswalks.formats import FORMATS
 from crosswalks.marc import tables
 from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
 from crosswalks.marc.marcxml import parse_marcxml, render_marcxml
 from crosswalks.marc.record import MarcRecord
-from crosswalks.metadata import read_marcxml
+from crosswalks.metadata import read_marcxml, read_metadata
 from crosswalks.model import CanonicalRecord
 from crosswalks.normalize.isbn import parse_isbn
 from crosswalks.normalize.punctuation import trim_isbd
-from tests.crosswalks.conftest import SAMPLES
+from tests.crosswalks.conftest import SAMPLES, assert_valid
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 ISO_SAMPLES = ["pymarc/1251.dat", "pymarc/test.dat", "pymarc/marc8.dat", "pymarc/diacritic.dat",
@@ -237,3 +238,25 @@ def test_edited_values_do_not_get_the_old_split_back():
     assert written.first("100").get("a").startswith("Abai") and written.first("100").get("b") is None
     heading = next(f for f in written.fields if f.tag == "650")
     assert [c for c, _ in heading.subfields if c in "axvz"] == ["a", "x"]
+
+
+def test_authority_uris_affiliation_and_other_script_forms_reach_valid_mods(payload_schema):
+    _, record = _synthetic()
+    element = assert_valid(payload_schema, FORMATS["mods"].render(record))
+    m = "{http://www.loc.gov/mods/v3}"
+    author = element.find(f"{m}name")
+    assert author.get("valueURI") == "http://id.loc.gov/authorities/names/n80010190"
+    assert [(i.get("type"), i.text) for i in author.iter(f"{m}nameIdentifier")] == [
+        ("authority", "http://id.loc.gov/authorities/names/n80010190"),
+        ("uri", "http://www.wikidata.org/entity/Q295797")]
+    assert author.findtext(f"{m}affiliation") == "Semey seminary"
+    assert author.findtext(f"{m}alternativeName/{m}namePart") == "Абай Құнанбайұлы"
+    subject = next(s for s in element.iter(f"{m}subject") if s.get("authority") == "lcsh")
+    assert subject.get("valueURI") == "http://id.loc.gov/authorities/subjects/sh85071999"
+    main, other = element.findall(f"{m}titleInfo")[:2]
+    assert main.get("altRepGroup") == other.get("altRepGroup") and other.get("script") == "Cyrl"
+    again = read_metadata(element, "mods")
+    assert again.agents == record.agents
+    assert [(t.value, t.kind, t.script, t.other_script_of) for t in again.titles if t.other_script_of] == [
+        ("Қара сөздер", "parallel", "Cyrl", "main")]
+    assert again.subjects[0].authority_ids == record.subjects[0].authority_ids
