@@ -55,7 +55,24 @@ def titles(draw) -> list[Title]:
                  responsibility=draw(st.none() | phrase(2, 4)))
     others = draw(st.lists(st.builds(Title, phrase(), st.sampled_from(["parallel", "uniform", "alternative"])),
                            max_size=2, unique_by=lambda t: t.kind))
+    if draw(st.booleans()):  # the main title in another script (MARC 880, MODS altRepGroup)
+        others.append(Title(draw(phrase()), "parallel", other_script_of="main"))
     return [main, *others]
+
+
+authority_uri = st.integers(10**7, 10**8 - 1).map(lambda n: f"http://id.loc.gov/authorities/names/n{n}")
+authority_id = authority_uri | st.from_regex(r"\A\(DLC\)n[0-9]{8}\Z")
+
+
+@st.composite
+def _linked(draw, agent: Agent) -> Agent:
+    """An agent with authority ids, real-world URIs, an affiliation or an other-script form, or none."""
+    agent.authority_ids = draw(st.none() | st.lists(authority_id, min_size=1, max_size=2, unique=True))
+    agent.uris = draw(st.none() | st.lists(st.integers(1, 10**9).map(lambda n: f"http://www.wikidata.org/entity/Q{n}"),
+                                           min_size=1, max_size=1))
+    agent.affiliation = draw(st.none() | phrase(1, 3))
+    agent.other_forms = draw(st.none() | st.lists(person, min_size=1, max_size=1))
+    return agent
 
 
 @st.composite
@@ -68,12 +85,14 @@ def agents(draw) -> list[Agent]:
         st.just("personal")), max_size=2))
     corporate = draw(st.lists(st.builds(Agent, phrase(2, 3), st.just("contributor"), st.just("sponsor"),
                                         st.just("corporate")), max_size=1))
-    return creators + contributors + corporate
+    return [draw(_linked(agent)) for agent in creators + contributors + corporate]
 
 
 subject_value = st.lists(phrase(1, 2), min_size=1, max_size=2).map(" -- ".join)
 subjects = st.lists(st.one_of(
     st.builds(Subject, subject_value, st.sampled_from(["lcsh", "keyword"]), st.sampled_from(["topic", "geographic"])),
+    st.builds(Subject, subject_value, st.just("lcsh"), st.just("topic"),  # MODS holds one URI: valueURI
+              authority_ids=authority_uri.map(lambda uri: [uri.replace("names", "subjects")])),
     st.builds(Subject, phrase(1, 2), st.just("keyword"), st.just("genre")),
     st.builds(Subject, st.from_regex(r"\A[0-9]{2}\.[0-9]{1,3}\Z"), st.sampled_from(["udc", "bbk"]),
               st.just("classification")),

@@ -1,5 +1,5 @@
 """MARCXML in -> canonical -> MARCXML out keeps the subfields of rewritten fields that no
-canonical part holds: 245 $h/$k, 020 $q/$c, 041 $h, 6XX $0, a partner's own 856 $z."""
+canonical part holds: 245 $h/$k, 020 $q/$c, 041 $h, a partner's own 856 $z ($0 is modelled)."""
 
 from __future__ import annotations
 
@@ -82,3 +82,12 @@ def test_malformed_kept_entries_are_skipped_not_fatal():
                           {"650": {"kept_subfields": "not a list"}}, {"020": {"kept_subfields": 7}}]
     out = FORMATS["marcxml"].render(record)
     assert ("h", "[electronic resource] :") in _subfields(out, "245")  # the good entry still applies
+
+
+def test_an_older_kept_authority_id_is_not_written_twice():
+    """Records stored before $0 was modelled kept it as a 6XX kept subfield: written once."""
+    record = read_marcxml(etree.fromstring(SOURCE))
+    uri = "http://id.loc.gov/authorities/subjects/sh85071999"
+    assert record.subjects[0].authority_ids == [uri]
+    record.marc_extra.append({"650": {"kept_subfields": [["0", uri, "a"]], "match": "kazakh fiction"}})
+    assert _subfields(FORMATS["marcxml"].render(record), "650").count(("0", uri)) == 1
