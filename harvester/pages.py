@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from harvester.client import NS, CleanResponse, PartnerClient
+from harvester.client import NS, OAI_NS, CleanResponse, PartnerClient
 from harvester.errors import OAIError
 
 log = logging.getLogger(__name__)
@@ -83,24 +83,39 @@ def read_page(response: CleanResponse) -> ListPage:
 
 
 def read_record(element: etree._Element) -> HarvestedRecord | None:
-    header = element.find("oai:header", NS)
+    """A ``<record>``'s header and payload, or None without an identifier.
+
+    One pass over the children (rather than a namespaced search per element): every
+    harvested record goes through here.
+    """
+    header = metadata = None
+    for child in element:
+        if child.tag == _HEADER:
+            header = child
+        elif child.tag == _METADATA:
+            metadata = child
     if header is None:
         return None
-    identifier = (header.findtext("oai:identifier", "", NS) or "").strip()
+    identifier, datestamp, sets = "", "", []
+    for child in header:
+        tag = child.tag
+        if tag == _SET_SPEC:
+            sets.append((child.text or "").strip())
+        elif tag == _IDENTIFIER and not identifier:
+            identifier = (child.text or "").strip()
+        elif tag == _DATESTAMP and not datestamp:
+            datestamp = (child.text or "").strip()
     if not identifier:
         return None
-    metadata = element.find("oai:metadata", NS)
     payload = None
     if metadata is not None:
         payload = next((child for child in metadata if isinstance(child.tag, str)), None)
-    return HarvestedRecord(
-        identifier=identifier,
-        datestamp=(header.findtext("oai:datestamp", "", NS) or "").strip(),
-        sets=[(s.text or "").strip() for s in header.iterfind("oai:setSpec", NS)],
-        deleted=header.get("status") == "deleted",
-        metadata=payload,
-        element=element,
-    )
+    return HarvestedRecord(identifier=identifier, datestamp=datestamp, sets=sets,
+                           deleted=header.get("status") == "deleted", metadata=payload, element=element)
+
+
+_HEADER, _METADATA = f"{{{OAI_NS}}}header", f"{{{OAI_NS}}}metadata"
+_IDENTIFIER, _DATESTAMP, _SET_SPEC = f"{{{OAI_NS}}}identifier", f"{{{OAI_NS}}}datestamp", f"{{{OAI_NS}}}setSpec"
 
 
 def _int(value: str | None) -> int | None:
