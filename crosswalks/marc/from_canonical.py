@@ -53,7 +53,7 @@ class _Writer:
         """A new 880 occurrence number, after those of the source's kept 880s."""
         if self.last_link is None:
             found = (_LINKAGE.match(f.get("6") or "") for f in self.extra if f.tag == "880")
-            self.last_link = max((int(m.group(2)) for m in found if m), default=0)
+            self.last_link = max((int(m.group(1)) for m in found if m), default=0)
         self.last_link += 1
         return f"{self.last_link:02d}"
 

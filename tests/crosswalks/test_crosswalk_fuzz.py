@@ -114,8 +114,12 @@ def test_any_text_renders_valid_xml(payload_schema, title, name, note, place, da
         languages=[extra[:3], note], formats=[extra], extent=note, kind=extra or None, dcmi_type=note or None,
     )
     record.titles.append(Title(note, kind=extra, lang=extra, part=extra))
+    record.titles.append(Title(extra, "parallel", script=note, other_script_of="main"))
     record.agents.append(Agent(extra, "contributor", relator=note, kind=extra, dates=extra))
+    record.agents.append(Agent(name, authority_ids=[extra, "http://id.example/" + extra], uris=[url],
+                               affiliation=note, other_forms=[extra, note]))
     record.subjects.append(Subject(note, scheme=extra, kind=extra))
+    record.subjects.append(Subject(subject, "lcsh", authority_ids=["https://" + extra, extra], uris=[note]))
     record.descriptions.append(Description(extra, kind="note-" + extra[:3]))
     record.identifiers.append(Identifier(note, scheme=extra, valid=False))
     record.source.partner = extra
