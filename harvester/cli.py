@@ -29,6 +29,7 @@ from repository.models import Partner
 from repository.store import Store
 
 pass_settings = click.make_pass_decorator(Settings)
+SHOWN_BYTES = 65536  # of a whole quarantined file, on the terminal
 
 
 def open_store(settings: Settings) -> Store:
@@ -363,9 +364,10 @@ def _raw_lines(q: QuarantinedRecord) -> list[str]:
         return [q.raw or "(no raw text)"]
     if q.file_format == "marc21" and q.file_position:
         return iso2709_lines(q.raw_bytes)
-    if q.file_format == "xml":
-        return [q.raw_bytes.decode(q.file_encoding or "utf-8", "backslashreplace")]
-    return [q.raw_bytes.decode("utf-8", "backslashreplace")]
+    shown = q.raw_bytes[:SHOWN_BYTES]
+    text = shown.decode(q.file_encoding or "utf-8" if q.file_format == "xml" else "utf-8", "backslashreplace")
+    more = len(q.raw_bytes) - len(shown)
+    return [text, f"(... {more} more bytes; --save FILE writes them all)"] if more else [text]
 
 
 @quarantine_group.command("retry")

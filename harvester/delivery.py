@@ -124,7 +124,11 @@ def xml_encoding(head: bytes) -> str:
         return "utf-8"
     if encoding in ("utf-16", "utf16"):
         return "utf-16-be" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"
-    return encoding
+    try:
+        codecs.lookup(encoding)
+        return encoding
+    except LookupError:  # the reader reports the file; its bytes are kept whole
+        return "utf-8"
 
 
 @dataclass(frozen=True)

@@ -227,10 +227,11 @@ def test_a_delivery_path_that_does_not_exist_is_a_usage_error(store, partner, tm
     assert unknown.exit_code == 1 and "no partner 'nobody'" in unknown.output
 
 
-def test_a_file_that_cannot_be_split_is_kept_whole_and_nothing_else_is_lost(store, partner, tmp_path):
+def test_a_file_that_cannot_be_split_is_kept_whole_and_nothing_else_is_lost(store, partner, tmp_path, kazneb):
     delivery = tmp_path / "delivery"
     delivery.mkdir()
-    broken = b'<?xml version="1.0" encoding="x-unknown-charset"?><collection/>'
+    broken = b'<?xml version="1.0" encoding="x-unknown-charset"?><collection>' + b"<!-- padding -->" * 5000 + \
+        b"</collection>"
     (delivery / "a.xml").write_bytes(broken)
     (delivery / "b.mrc").write_bytes(marc_record(1))
     run = ingest_path(store, partner, delivery, **QUIET)
@@ -238,6 +239,10 @@ def test_a_file_that_cannot_be_split_is_kept_whole_and_nothing_else_is_lost(stor
     assert (entry.file_name, entry.file_position, entry.raw_bytes) == ("a.xml", 0, broken)
     assert "x-unknown-charset" in entry.error
     assert (run.new, run.quarantined, run.status) == (1, 1, "succeeded")
+    shown = kazneb("quarantine", "show", str(entry.id), "--save", str(tmp_path / "a.xml")).output
+    assert f"file: a.xml, record 0, xml utf-8, {len(broken)} bytes" in shown
+    assert f"({len(broken) - 65536} more bytes;" in shown
+    assert (tmp_path / "a.xml").read_bytes() == broken
 
 
 def test_ingest_again_is_a_new_run_with_nothing_changed_or_quarantined_twice(store, partner, tmp_path):
