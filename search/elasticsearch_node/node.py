@@ -29,8 +29,10 @@ JAR = HERE / "target" / f"elasticsearch-test-node-{VERSION}.jar"
 LIB = HERE / "target" / "lib"
 MIN_JAVA = 21
 JVM_ROOT = Path("/usr/lib/jvm")
+#: C1 only and the serial collector: on a busy 2-vCPU machine the node starts in about half the time
+#: and the test suite spends about a third less CPU on it (measured 19 s instead of 30 s).
 JVM_FLAGS = ["-Dlog4j2.disable.jmx=true", "-Dlog4j.shutdownHookEnabled=false", "-Dfile.encoding=UTF-8",
-             "--enable-native-access=ALL-UNNAMED"]
+             "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 START_TIMEOUT = 180.0
 
 
