@@ -32,7 +32,8 @@ _RESULT = {
 }
 _BUCKET = {"type": "object", "required": ["value", "count"],
            "properties": {"value": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                          "count": {"type": "integer", "minimum": 1}}}
+                          "count": {"type": "integer", "minimum": 0,
+                                    "description": "0 only for a chosen filter value nothing matches."}}}
 _SEARCH_ANSWER = {
     "type": "object",
     "required": ["total", "results", "facets", "next_cursor"],
@@ -40,7 +41,9 @@ _SEARCH_ANSWER = {
         "total": {"type": "integer", "minimum": 0},
         "results": {"type": "array", "items": _RESULT},
         "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _BUCKET},
-                   "description": "language, kind, access, partner, subject, year (decades)."},
+                   "description": "language, kind, access, partner, subject, year (decades). Multi-select: "
+                                  "each facet counts with every filter but its own; chosen values are "
+                                  "always listed."},
         "next_cursor": {"type": "string", "nullable": True},
     },
 }
