@@ -38,8 +38,10 @@ from search.engine import (
 from search.highlight import highlight, query_keys
 from search.tantivy_query import Occur, TantivyCompiler, boolean
 
-#: A filtered relevance page first ranks this many times its length without the filters.
+#: A filtered relevance page first ranks this many times its length without the filters, up to
+#: MAX_CANDIDATES documents (deeper pages rank with the filters: checking is per document).
 CANDIDATES = 4
+MAX_CANDIDATES = 400
 SCHEMA_VERSION = 3  # folders of an older schema are refused: run `kazneb index rebuild`
 KEY_FIELDS = [f"{group}_{kind}" for group in KEY_GROUPS for kind in ("exact", "stem")]
 KEYWORD_FIELDS = ("languages", "kind", "access", "partners", "subjects")
@@ -232,8 +234,8 @@ class EmbeddedEngine(SearchEngine):
         """
         filters = self.compiler.filters(request)
         want = offset + request.size
-        if filters and request.facets and request.sort == "relevance":
-            limit = want * CANDIDATES
+        limit = want * CANDIDATES
+        if filters and request.facets and request.sort == "relevance" and limit <= MAX_CANDIDATES:
             result = searcher.search(self.compiler.compile(tree), limit=limit, count=False)
             kept = []
             for _, address in result.hits:

@@ -52,11 +52,15 @@ def test_an_index_of_another_schema_is_refused_with_advice(tmp_path: Path) -> No
         EmbeddedEngine(tmp_path).count()
 
 
-def test_filtered_pages_are_the_same_whether_ranked_before_or_after_filtering(tmp_path: Path) -> None:
+@pytest.mark.parametrize("max_candidates", [400, 4])  # 4: every page is past the cap, ranked with the filters
+def test_filtered_pages_are_the_same_whether_ranked_before_or_after_filtering(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, max_candidates: int) -> None:
+    import search.embedded
     from crosswalks.model import Description
     from search.document import build_document
     from tests.search.conftest import corpus_views
 
+    monkeypatch.setattr(search.embedded, "MAX_CANDIDATES", max_candidates)
     engine = EmbeddedEngine(tmp_path)
     base = corpus_views()[4]  # Russian, nabrk
     for number in range(12):
