@@ -234,7 +234,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200, help="queries per class")
     parser.add_argument("--engines", default="embedded,opensearch")
     parser.add_argument("--opensearch-url", default=None, help="use this node instead of starting one")
-    parser.add_argument("--heap", default="4g", help="heap of the OpenSearch node the benchmark starts")
+    parser.add_argument("--elasticsearch-url", default=None, help="use this node instead of starting one")
+    parser.add_argument("--heap", default="4g", help="heap of the OpenSearch/Elasticsearch node the benchmark starts")
     parser.add_argument("--data", default=None,
                         help="keep the embedded index in this folder (e.g. bench/.data/search) to reuse it")
     parser.add_argument("--skip-build", action="store_true",
@@ -260,26 +261,28 @@ def main() -> None:
                 shutil.rmtree(index_folder)
             rows += bench_engine(name, EmbeddedEngine(index_folder, "bench"), corpus, args.records,
                                  args.queries, build=not args.skip_build, classes=classes)
-        elif name == "opensearch":
-            rows += _bench_opensearch(args, corpus, classes)
+        elif name in ("opensearch", "elasticsearch"):
+            rows += _bench_server(name, args, corpus, classes)
         elif name == "fts5":
             rows += bench_fts5(corpus, args.records, args.queries, folder)
     print(f"# load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("\n".join(rows))
 
 
-def _bench_opensearch(args: argparse.Namespace, corpus: Corpus, classes: list[str]) -> list[str]:
+def _bench_server(kind: str, args: argparse.Namespace, corpus: Corpus, classes: list[str]) -> list[str]:
+    """``kind`` is opensearch or elasticsearch: the test node of that engine, or the given URL."""
     import contextlib
+    import importlib
 
-    from search.opensearch_node.node import running_node
     from search.remote import RemoteEngine
 
+    running_node = importlib.import_module(f"search.{kind}_node.node").running_node
     with contextlib.ExitStack() as stack:
-        url = args.opensearch_url or stack.enter_context(running_node(heap=args.heap))
-        engine = RemoteEngine.connect(url, "bench", flavour="opensearch")
+        url = getattr(args, f"{kind}_url") or stack.enter_context(running_node(heap=args.heap))
+        engine = RemoteEngine.connect(url, "bench", flavour=kind)
         engine.create()
         try:
-            return bench_engine("opensearch", engine, corpus, args.records, args.queries, classes=classes)
+            return bench_engine(kind, engine, corpus, args.records, args.queries, classes=classes)
         finally:
             engine.drop()
 
