@@ -63,6 +63,9 @@ class Agent:
     dates: str | None = None
     lang: str | None = None
     script: str | None = None
+    #: The relator term as transcribed when ``relator`` is left empty (a main entry's "автор."),
+    #: written back to MARC $e.
+    relator_term: str | None = None
     # The lists below are None when empty (most agents): cheaper to build by the thousand.
     #: Authority record ids or URIs (MARC $0, MODS valueURI/nameIdentifier): what dedup matches on.
     authority_ids: list[str] | None = None

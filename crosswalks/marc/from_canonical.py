@@ -45,8 +45,12 @@ class _Writer:
     def __init__(self, rec: CanonicalRecord) -> None:
         self.rec = rec
         self.fields: list[MarcField] = []
-        self.extra = [field_from_json(item) for item in rec.marc_extra if not is_kept_entry(item)]
-        self.kept = KeptSubfields(rec.marc_extra)
+        extra: list[dict] = []
+        kept: list[dict] = []
+        for item in rec.marc_extra:
+            (kept if is_kept_entry(item) else extra).append(item)
+        self.extra = [field_from_json(item) for item in extra]
+        self.kept = KeptSubfields(kept)
         self.last_link: int | None = None  # the last 880 occurrence number given out
 
     def _next_link(self) -> str:
@@ -61,7 +65,8 @@ class _Writer:
                 other: list[tuple[str, str]], script: str | None) -> None:
         """A field and its other-script 880, linked both ways by $6."""
         occurrence = self._next_link()
-        ind1, ind2 = self.add(tag, ind1, ind2, [("6", f"880-{occurrence}"), *subfields])  # as the source had them
+        tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, [("6", f"880-{occurrence}"), *subfields])
+        self._put(tag, ind1, ind2, subfields)  # the 880 gets the indicators the source's field had
         code = tables.SCRIPT_MARC.get(script or "")
         self.add("880", ind1, ind2, [("6", f"{tag}-{occurrence}" + (f"/{code}" if code else "")), *other])
 
@@ -70,16 +75,17 @@ class _Writer:
         code = tables.SCRIPT_MARC.get(script or "")
         self.add("880", ind1, ind2, [("6", f"{tag}-00" + (f"/{code}" if code else "")), *other])
 
-    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> str:
-        """Write a field (with what the source kept for it); its indicators as written."""
-        tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
+    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        """Write a field, with what the source kept for it."""
+        self._put(*self.kept.merge(tag, ind1, ind2, subfields))
+
+    def _put(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         for _, value in subfields:
             if not value:
                 subfields = [(c, v) for c, v in subfields if v]
                 break
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
-        return ind1 + ind2
 
     def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         """A field whose content does not come from the record's own text (types, access terms)."""
@@ -204,10 +210,13 @@ class _Writer:
             subfields.append(("d", agent.dates))
         if agent.affiliation:
             subfields.append(("u", agent.affiliation))
-        if relator:
-            subfields.append((term_code, relator))
+        if relator or agent.relator_term:
+            subfields.append((term_code, relator or agent.relator_term))
         if code:
             subfields.append(("4", code))
+        if agent.authority_ids is None and agent.uris is None and not agent.other_forms:
+            self.add(tag, ind1, " ", _punctuate_name(subfields))  # the usual case
+            return
         links = [("0", v) for v in agent.authority_ids or ()] + [("1", v) for v in agent.uris or ()]
         if not agent.other_forms:
             self.add(tag, ind1, " ", _punctuate_name(subfields) + links)  # $0/$1 follow the final mark
@@ -222,7 +231,7 @@ class _Writer:
         has_main_entry = any(a.role == "creator" for a in self.rec.agents)
         mains = [t for t in self.rec.titles if t.kind == "main"]
         main = mains[0] if mains else (self.rec.titles[0] if self.rec.titles else None)
-        scripts = [t for t in self.rec.titles if t.other_script_of] if main is not None else []
+        scripts = [t for t in self.rec.titles if t.other_script_of] if len(self.rec.titles) > 1 else []
         linked = next((t for t in scripts if t.other_script_of == "main"), None)
         if main is not None and linked is not None:
             self._linked("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True),
@@ -374,12 +383,16 @@ class _XmlWriter(_Writer):
         super().__init__(rec)
         self.markup: list[tuple[str, str]] = []
 
-    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> str:
+    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
         xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
         if xml:
             self.markup.append((tag, xml))
-        return ind1 + ind2
+
+    def _put(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
+        xml = data_field_xml(tag, ind1, ind2, subfields)
+        if xml:
+            self.markup.append((tag, xml))
 
     def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         key = (tag, ind1, ind2, *subfields)

@@ -147,15 +147,24 @@ def _plain_codes(tag: str) -> frozenset[str]:
     rule = LAYOUTS.get(tag) or (_NOTE_LAYOUT if is_note(tag) else None)
     if rule is not None:  # of the joined value's codes only those the writer writes it in; $n/$p never
         read -= set(rule[0]) - set(rule[1].replace("n", "").replace("p", ""))
-    if tag == "084":
-        read.discard("2")  # rubbk is plain, rubbkm needs its layout: decided on the value
+    # 084 $2 is plain: the reader forces an entry for a source code other than rubbk (rubbkm)
     read.discard("z" if tag == "856" else "")
     return frozenset(read)
 
 
 #: tag -> :func:`_plain_codes`; a field whose codes are all plain (most fields) is passed by in C.
-_PLAIN: dict[str, frozenset[str]] = {}
+PLAIN_CODES: dict[str, frozenset[str]] = {}
 _CODE = operator.itemgetter(0)
+
+
+def is_plain(tag: str, subfields: list[tuple[str, str]]) -> bool:
+    """True when a field needs no entry (the reader's fast path, checked before anything else)."""
+    plain = PLAIN_CODES.get(tag)
+    if plain is None:
+        if len(PLAIN_CODES) >= 4096:
+            PLAIN_CODES.clear()
+        plain = PLAIN_CODES[tag] = _plain_codes(tag)
+    return plain.issuperset(map(_CODE, subfields))
 
 
 def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
@@ -166,14 +175,8 @@ def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
     (260 as 264, 610 as 600, 776 as 787, 440 as 490, a one-language 041 not at all): the entry
     is then always made, and gives the writer the source's tag and indicators back.  ``read``:
     the codes read, for an 880 (those of the field it links to)."""
-    if written is None and read is None:
-        plain = _PLAIN.get(tag)
-        if plain is None:
-            if len(_PLAIN) >= 4096:
-                _PLAIN.clear()
-            plain = _PLAIN[tag] = _plain_codes(tag)
-        if plain.issuperset(map(_CODE, subfields)):
-            return None
+    if written is None and read is None and is_plain(tag, subfields):
+        return None
     kept = kept_subfields(tag, subfields, read)
     layout = layout_of(tag, subfields)
     if not kept and not layout and written is None:
@@ -226,14 +229,14 @@ class _Entry:
 class KeptSubfields:
     """The kept subfields of one record, handed out once each to the field they belong in."""
 
-    def __init__(self, marc_extra: list[dict[str, Any]]) -> None:
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        """``entries``: the record's kept entries (:func:`is_kept_entry`)."""
         self.pending: dict[str, list[_Entry]] = {}
-        for item in marc_extra:
-            if is_kept_entry(item):
-                ((tag, body),) = item.items()
-                entry = _Entry(body)
-                if entry.kept or entry.layout or entry.tag:
-                    self.pending.setdefault(tag, []).append(entry)
+        for item in entries:
+            ((tag, body),) = item.items()
+            entry = _Entry(body)
+            if entry.kept or entry.layout or entry.tag:
+                self.pending.setdefault(tag, []).append(entry)
 
     def has(self, tag: str) -> bool:
         return bool(self.pending.get(tag))
@@ -245,23 +248,29 @@ class KeptSubfields:
         if not entries or not subfields:
             return tag, ind1, ind2, subfields
         key = _written_key(tag, subfields)
-        matching = [i for i, entry in enumerate(entries) if entry.match == key]
-        if not matching:
+        index = _choose(tag, subfields, entries, key)
+        if index is None:
             return tag, ind1, ind2, subfields
-        # fields of one heading ("United States -- History", "United States -- Antiquities") share a
-        # key: the entry whose layout holds the same text is theirs, else one without a layout, else
-        # (an edited value) the first that has kept subfields
-        fitting = [i for i in matching if entries[i].layout and _fits(tag, subfields, entries[i].layout)]
-        fitting += [i for i in matching if not entries[i].layout] + [i for i in matching if entries[i].kept]
-        if not fitting:
-            return tag, ind1, ind2, subfields
-        entry = entries.pop(fitting[0])
+        entry = entries.pop(index)
         if entry.layout and _fits(tag, subfields, entry.layout):
             subfields = _apply_layout(tag, subfields, entry.layout)
-        subfields = _insert(tag, list(subfields), entry.kept)
+        if entry.kept:
+            subfields = _insert(tag, list(subfields), entry.kept)
         if entry.tag:
             return entry.tag, entry.ind[0] if entry.ind else ind1, entry.ind[1] if entry.ind else ind2, subfields
         return tag, ind1, ind2, subfields
+
+
+def _choose(tag: str, subfields: list[tuple[str, str]], entries: list[_Entry], key: str) -> int | None:
+    """The entry of the written field.  Fields of one heading ("United States -- History",
+    "United States -- Antiquities") share a key: the entry whose layout holds the same text is
+    theirs, else one without a layout, else (an edited value) the first that has kept subfields."""
+    matching = [i for i, entry in enumerate(entries) if entry.match == key]
+    if len(matching) == 1 and not entries[matching[0]].layout:
+        return matching[0]  # the usual case
+    fitting = [i for i in matching if entries[i].layout and _fits(tag, subfields, entries[i].layout)]
+    fitting += [i for i in matching if not entries[i].layout] + [i for i in matching if entries[i].kept]
+    return fitting[0] if fitting else None
 
 
 def _fits(tag: str, subfields: list[tuple[str, str]], layout: list[tuple[str, str]]) -> bool:

@@ -13,7 +13,7 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.marc.kept import is_note, kept_entry, read_codes
+from crosswalks.marc.kept import PLAIN_CODES, is_note, is_plain, kept_entry, read_codes
 from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
 from crosswalks.marc.unimarc import is_unimarc, unimarc_to_canonical
 from crosswalks.model import (
@@ -43,10 +43,11 @@ _PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b
 _SUBDIVISIONS = ("v", "x", "y", "z")
 _DERIVED_TAGS = {"336", "337", "338"}
 _EXTENT_MARKS = {"b": " : ", "c": " ; ", "e": " + "}
-_NAME_AUTHOR_READ = "abcqd016u"  # a main entry's codes read when its author term is kept
+_NAME_AUTHOR_READ = "abcqdej016u6"  # a main entry's codes read when its author code ($4) is kept
 _LINK_CODES = frozenset("01u6")  # authority id, real-world URI, affiliation ($u: names only), 880 linkage
 _LINKAGE = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
 _CODE = operator.itemgetter(0)
+_NONE: frozenset[str] = frozenset()
 
 
 def _text(value: str | None) -> str:
@@ -97,11 +98,21 @@ class _Builder:
         _dedupe(self.rec)
         return self.rec
 
-    def _keep(self, f: MarcField, key_text: str | None, retag: bool = False) -> None:
+    def _keep(self, f: MarcField, key_text: str | None = None, retag: bool = False, key_codes: str = "",
+              force: bool = False) -> None:
         """Subfields of a field the crosswalk rewrites that no canonical part holds, and the
         source's split of values it joins (see kept.py); ``retag`` when the writer would write
-        the field under another tag (or, for a one-language 041, not at all)."""
-        entry = kept_entry(f.tag, f.subfields, key_text, (f.tag, f.ind1, f.ind2) if retag else None)
+        the field under another tag (or, for a one-language 041, not at all).  The key is
+        ``key_text``, or the first value of ``key_codes`` (found only when an entry is made);
+        ``force`` skips the check that most fields need nothing (done here: this runs per field)."""
+        if not (retag or force):
+            plain = PLAIN_CODES.get(f.tag)
+            if plain is not None and plain.issuperset(map(_CODE, f.subfields)) or plain is None and \
+                    is_plain(f.tag, f.subfields):
+                return
+        if key_codes:
+            key_text = _first_text(f, key_codes)
+        entry = kept_entry(f.tag, f.subfields, key_text, (f.tag, f.ind1, f.ind2) if retag or force else None)
         if entry is not None:
             self.rec.marc_extra.append(entry)
 
@@ -114,9 +125,11 @@ class _Builder:
         return False  # read in _from_leader_and_008, and kept for its other positions
 
     def _f020(self, f: MarcField) -> bool | None:
+        qualified = False
         for code, value in f.subfields:
             if code not in "az":
                 continue
+            qualified = qualified or code == "a" and " " in value.strip()  # "9780415782654 (hardback)"
             found = parse_isbn(value)
             if found is None:
                 self.rec.identifiers.append(Identifier(_text(value), "isbn", valid=False))
@@ -126,9 +139,9 @@ class _Builder:
                 self.rec.identifiers.append(Identifier(found.isbn10, "isbn10", valid=valid))
             if found.isbn13 and (valid or not found.isbn10):
                 self.rec.identifiers.append(Identifier(found.isbn13, "isbn", valid=valid))
-        if any(c == "a" and " " in v.strip() for c, v in f.subfields):  # "9780415782654 (hardback)"
+        if qualified:
             f = MarcField(f.tag, f.ind1, f.ind2, [sf for c, v in f.subfields for sf in _qualified(c, v)])
-        self._keep(f, next((v for c, v in f.subfields if c in "az"), None))
+        self._keep(f, key_codes="az")
         return None
 
     def _f022(self, f: MarcField) -> None:
@@ -155,7 +168,7 @@ class _Builder:
             return False  # nothing read: kept whole
         for value in f.values("a"):
             self.rec.identifiers.append(Identifier(value.strip(), "local"))
-        self._keep(f, f.get("a"))
+        self._keep(f, key_codes="a")
 
     def _f041(self, f: MarcField) -> None:
         before = len(self.rec.languages)
@@ -212,6 +225,8 @@ class _Builder:
         dates = _text(f.get("d")) if f.tag[1:] != "11" else None
         agent = Agent(name=name, role=role, relator=relator, kind=_NAME_TAGS[f.tag], dates=dates or None,
                       script=detect_script(name))
+        if dropped and main_entry and terms:
+            agent.relator_term = ", ".join(terms)
         if not _LINK_CODES.isdisjoint(map(_CODE, f.subfields)):
             agent.authority_ids, agent.uris = _values(f, "0"), _values(f, "1")
             agent.affiliation = _join(f, "u", "; ") or None
@@ -219,10 +234,12 @@ class _Builder:
             if link:
                 self.linked[f"{f.tag}-{link.group(2)}"] = agent
         self.rec.agents.append(agent)
-        # a main entry's "author" term is not written by the writer (a 7XX's is): kept; so are
-        # indicators the writer would not give (ind1 1 of a jurisdiction, 3 of a family name)
+        # a main entry's "author" code ($4 aut) is not written by the writer (a 7XX's is): kept; so
+        # are indicators the writer would not give (ind1 1 of a jurisdiction, 3 of a family name)
         own_ind1 = ("1" if "," in name else "0") if agent.kind == "personal" else "2"
-        read = _NAME_AUTHOR_READ if dropped and main_entry else None
+        read = _NAME_AUTHOR_READ if dropped and main_entry and codes else None
+        if f.ind1 == own_ind1 and read is None and PLAIN_CODES.get(f.tag, _NONE).issuperset(map(_CODE, f.subfields)):
+            return  # the usual case, checked here: every name passes by
         entry = kept_entry(f.tag, f.subfields, name, (f.tag, f.ind1, f.ind2) if f.ind1 != own_ind1 else None, read)
         if entry is not None:
             self.rec.marc_extra.append(entry)
@@ -254,7 +271,7 @@ class _Builder:
             agent.other_forms = [*(agent.other_forms or []), name]
             title = name
             if tag[:1] == "1" and agent.relator is None:
-                read = _NAME_AUTHOR_READ  # its "author" term is kept, as the 1XX's
+                read = _NAME_AUTHOR_READ  # its "author" code is kept, as the 1XX's
         entry = kept_entry("880", f.subfields, title, read=read)
         if entry is not None:
             self.rec.marc_extra.append(entry)
@@ -267,14 +284,14 @@ class _Builder:
 
     def _f260(self, f: MarcField) -> None:
         self._publication(f, "issued")
-        self._keep(f, _first_text(f, "abc"), retag=True)  # the writer writes 264
+        self._keep(f, retag=True, key_codes="abc")  # the writer writes 264
 
     def _f264(self, f: MarcField) -> bool | None:
         kind = {"1": "issued", "4": "copyright", "0": "created"}.get(f.ind2)
         if kind is None:
             return False  # distribution / manufacture statements: kept as they are
         self._publication(f, kind)
-        self._keep(f, _first_text(f, "abc"))
+        self._keep(f, key_codes="abc")
         return None
 
     def _publication(self, f: MarcField, kind: str) -> None:
@@ -293,11 +310,11 @@ class _Builder:
                                   for i, (c, v) in enumerate(pieces)) or None
         found = _PAGES.search(self.rec.extent or "")
         self.rec.pages = int(found.group(1)) if found else None
-        self._keep(f, f.get("a"))
+        self._keep(f, key_codes="a")
 
     def _f347(self, f: MarcField) -> None:
         self.rec.formats.extend(_text(v) for v in f.values("b") if _text(v))
-        self._keep(f, f.get("b"))
+        self._keep(f, key_codes="b")
 
     # -- series and relations ------------------------------------------------------
     def _f490(self, f: MarcField) -> bool | None:
@@ -358,7 +375,7 @@ class _Builder:
 
     def _f522(self, f: MarcField) -> None:
         self.rec.coverage.extend(v.strip() for v in f.values("a") if v.strip())
-        self._keep(f, f.get("a"))
+        self._keep(f, key_codes="a")
 
     # -- subjects and classification ---------------------------------------------------
     def _subject(self, f: MarcField) -> None:
@@ -392,7 +409,7 @@ class _Builder:
         for value in f.values("a"):
             if _text(value):
                 self.rec.subjects.append(Subject(_text(value), scheme, "classification"))
-        self._keep(f, f.get("a"))
+        self._keep(f, key_codes="a", force=source.startswith("rubbk") and source != "rubbk")  # rubbkm: its $2
 
     # -- links -----------------------------------------------------------------------
     def _f856(self, f: MarcField) -> None:

@@ -48,7 +48,7 @@ def _el(name: str, value: str | None, attrs: str = "") -> str:
 
 
 _OTHER_SCRIPT = ' altType="other script"'
-_IS_URI = re.compile(r"https?://\S+$")
+_IS_URI = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?([/?#]\S*)?$")  # a URI with a host
 _BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
