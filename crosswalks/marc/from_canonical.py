@@ -77,7 +77,9 @@ class _Writer:
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         """Write a field, with what the source kept for it."""
-        self._put(*self.kept.merge(tag, ind1, ind2, subfields))
+        if tag in self.kept.pending:  # most fields have nothing kept: no call
+            tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
+        self._put(tag, ind1, ind2, subfields)
 
     def _put(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
         for _, value in subfields:
@@ -384,7 +386,8 @@ class _XmlWriter(_Writer):
         self.markup: list[tuple[str, str]] = []
 
     def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
+        if tag in self.kept.pending:
+            tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
         xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
         if xml:
             self.markup.append((tag, xml))
