@@ -233,14 +233,14 @@ class _Writer:
         has_main_entry = any(a.role == "creator" for a in self.rec.agents)
         mains = [t for t in self.rec.titles if t.kind == "main"]
         main = mains[0] if mains else (self.rec.titles[0] if self.rec.titles else None)
-        scripts = [t for t in self.rec.titles if t.other_script_of] if len(self.rec.titles) > 1 else []
-        linked = next((t for t in scripts if t.other_script_of == "main"), None)
+        scripts = [t for t in self.rec.titles if t.other_script_of] if len(self.rec.titles) > 1 else None
+        linked = next((t for t in scripts if t.other_script_of == "main"), None) if scripts else None
         if main is not None and linked is not None:
             self._linked("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True),
                          _title_subfields(linked, True), linked.script)
         elif main is not None:
             self.add("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True))
-        for title in scripts:
+        for title in scripts or ():
             if title is not linked:  # other-script forms of 246/240/730 titles: 880s of their own
                 tag = "730" if title.other_script_of == "uniform" else "246"
                 ind = ("0", " ") if tag == "730" else ("3", "1" if title.other_script_of == "parallel" else "3")

@@ -85,12 +85,16 @@ class _Builder:
         self.rec = CanonicalRecord()
         self.have_main_entry = False
         self.linked: dict[str, Agent] = {}  # "700-02" -> the agent of the field an 880 links to
+        self.plain = False  # the field being read needs no kept entry (see build)
 
     def build(self) -> CanonicalRecord:
         for marc_field in self.marc.fields:
             handler = _HANDLERS.get(marc_field.tag)
             if handler is None and is_note(marc_field.tag):
                 handler = _Builder._note
+            if handler is not None:  # a field needs no kept entry when all its codes are plain (most do)
+                plain = PLAIN_CODES.get(marc_field.tag)
+                self.plain = plain is not None and plain.issuperset(map(_CODE, marc_field.subfields))
             if handler is None or handler(self, marc_field) is False:
                 if marc_field.tag not in _DERIVED_TAGS:
                     self.rec.marc_extra.append(field_to_json(marc_field))
@@ -104,12 +108,9 @@ class _Builder:
         source's split of values it joins (see kept.py); ``retag`` when the writer would write
         the field under another tag (or, for a one-language 041, not at all).  The key is
         ``key_text``, or the first value of ``key_codes`` (found only when an entry is made);
-        ``force`` skips the check that most fields need nothing (done here: this runs per field)."""
-        if not (retag or force):
-            plain = PLAIN_CODES.get(f.tag)
-            if plain is not None and plain.issuperset(map(_CODE, f.subfields)) or plain is None and \
-                    is_plain(f.tag, f.subfields):
-                return
+        ``force`` makes an entry whatever the codes."""
+        if not (retag or force) and is_plain(f.tag, f.subfields):
+            return  # handlers call this only when build's check did not already say so
         if key_codes:
             key_text = _first_text(f, key_codes)
         entry = kept_entry(f.tag, f.subfields, key_text, (f.tag, f.ind1, f.ind2) if retag or force else None)
@@ -141,7 +142,8 @@ class _Builder:
                 self.rec.identifiers.append(Identifier(found.isbn13, "isbn", valid=valid))
         if qualified:
             f = MarcField(f.tag, f.ind1, f.ind2, [sf for c, v in f.subfields for sf in _qualified(c, v)])
-        self._keep(f, key_codes="az")
+        if qualified or not self.plain:
+            self._keep(f, key_codes="az")
         return None
 
     def _f022(self, f: MarcField) -> None:
@@ -152,7 +154,8 @@ class _Builder:
                 if found:
                     self.rec.identifiers.append(Identifier(found[0], "issn", valid=found[1] and code == "a"))
                     first = first or found[0]
-        self._keep(f, first)
+        if not self.plain:
+            self._keep(f, first)
 
     def _f024(self, f: MarcField) -> None:
         value = _text(f.get("a"))
@@ -161,14 +164,16 @@ class _Builder:
         scheme = (f.get("2") or "").strip().lower() if f.ind1 == "7" else "other"
         scheme = {"uri": "url", "hdl": "handle"}.get(scheme, scheme or "other")
         self.rec.identifiers.append(Identifier(value, scheme))
-        self._keep(f, value)
+        if not self.plain:
+            self._keep(f, value)
 
     def _f035(self, f: MarcField) -> bool | None:
         if not f.get("a"):
             return False  # nothing read: kept whole
         for value in f.values("a"):
             self.rec.identifiers.append(Identifier(value.strip(), "local"))
-        self._keep(f, key_codes="a")
+        if not self.plain:
+            self._keep(f, key_codes="a")
 
     def _f041(self, f: MarcField) -> None:
         before = len(self.rec.languages)
@@ -178,7 +183,9 @@ class _Builder:
                     lang = language_code(value.strip()[start:start + 3]) or value.strip()[start:start + 3]
                     self.rec.languages.append(lang)
         # one language (008 alone would hold it) or a translation (ind1 1): the source's 041 is written back
-        self._keep(f, None, retag=len(self.rec.languages) - before == 1 or f.ind1 not in "0 ")
+        retag = len(self.rec.languages) - before == 1 or f.ind1 not in "0 "
+        if retag or not self.plain:
+            self._keep(f, None, retag=retag)
 
     # -- titles ------------------------------------------------------------------
     def _f245(self, f: MarcField) -> None:
@@ -189,7 +196,8 @@ class _Builder:
             value=title, kind="main", subtitle=_join(f, "b") or None,
             part=_join(f, "np", ". ") or None, script=detect_script(title),
             responsibility=_join(f, "c") or None))
-        self._keep(f, title)
+        if not self.plain:
+            self._keep(f, title)
 
     def _f246(self, f: MarcField) -> None:
         title = _join(f, "a")
@@ -197,14 +205,16 @@ class _Builder:
             kind = "parallel" if f.ind2 == "1" else "alternative"
             self.rec.titles.append(Title(title, kind, subtitle=_join(f, "b") or None,
                                          part=_join(f, "np", ". ") or None, script=detect_script(title)))
-            self._keep(f, title)
+            if not self.plain:
+                self._keep(f, title)
 
     def _uniform(self, f: MarcField) -> None:
         title = _join(f, "a")
         if title:
             self.rec.titles.append(Title(title, "uniform", part=_join(f, "lnp", ". ") or None,
                                          script=detect_script(title)))
-            self._keep(f, title)
+            if not self.plain:
+                self._keep(f, title)
 
     _f130 = _f240 = _f730 = _uniform
 
@@ -280,7 +290,8 @@ class _Builder:
     # -- edition, publication, extent ------------------------------------------------
     def _f250(self, f: MarcField) -> None:
         self.rec.edition = _join(f, "ab", " / ") or None
-        self._keep(f, self.rec.edition)
+        if not self.plain:
+            self._keep(f, self.rec.edition)
 
     def _f260(self, f: MarcField) -> None:
         self._publication(f, "issued")
@@ -291,7 +302,8 @@ class _Builder:
         if kind is None:
             return False  # distribution / manufacture statements: kept as they are
         self._publication(f, kind)
-        self._keep(f, key_codes="abc")
+        if not self.plain:
+            self._keep(f, key_codes="abc")
         return None
 
     def _publication(self, f: MarcField, kind: str) -> None:
@@ -310,11 +322,13 @@ class _Builder:
                                   for i, (c, v) in enumerate(pieces)) or None
         found = _PAGES.search(self.rec.extent or "")
         self.rec.pages = int(found.group(1)) if found else None
-        self._keep(f, key_codes="a")
+        if not self.plain:
+            self._keep(f, key_codes="a")
 
     def _f347(self, f: MarcField) -> None:
         self.rec.formats.extend(_text(v) for v in f.values("b") if _text(v))
-        self._keep(f, key_codes="b")
+        if not self.plain:
+            self._keep(f, key_codes="b")
 
     # -- series and relations ------------------------------------------------------
     def _f490(self, f: MarcField) -> bool | None:
@@ -328,7 +342,8 @@ class _Builder:
         if title:
             self.rec.relations.append(Relation(title, "series", number=_text(f.get("v")) or None,
                                                identifier=_text(f.get("x")) or None))
-            self._keep(f, title, retag=f.tag == "440")  # written as 490
+            if f.tag == "440" or not self.plain:
+                self._keep(f, title, retag=f.tag == "440")  # written as 490
 
     _f830 = _f440 = _series
 
@@ -354,7 +369,8 @@ class _Builder:
         if text:
             kind = tables.NOTE_KINDS.get(f.tag, f"note-{f.tag}")
             self.rec.descriptions.append(Description(text, kind))
-            self._keep(f, text)
+            if not self.plain:
+                self._keep(f, text)
 
     def _f506(self, f: MarcField) -> None:
         labels = {t.coar_label for t in access.ACCESS_TERMS.values()}
@@ -375,7 +391,8 @@ class _Builder:
 
     def _f522(self, f: MarcField) -> None:
         self.rec.coverage.extend(v.strip() for v in f.values("a") if v.strip())
-        self._keep(f, key_codes="a")
+        if not self.plain:
+            self._keep(f, key_codes="a")
 
     # -- subjects and classification ---------------------------------------------------
     def _subject(self, f: MarcField) -> None:
@@ -395,13 +412,16 @@ class _Builder:
         if not _LINK_CODES.isdisjoint(map(_CODE, f.subfields)):
             subject.authority_ids, subject.uris = _values(f, "0"), _values(f, "1")
         self.rec.subjects.append(subject)
-        self._keep(f, parts[0] if parts[0] else value.split(" -- ")[0], retag=f.tag in ("610", "611"))
+        retag = f.tag in ("610", "611")
+        if retag or not self.plain:
+            self._keep(f, parts[0] if parts[0] else value.split(" -- ")[0], retag=retag)
 
     def _classification(self, f: MarcField) -> None:
         value = _join(f, "ab", " ")
         if value:
             self.rec.subjects.append(Subject(value, tables.CLASSIFICATION_TAGS[f.tag], "classification"))
-            self._keep(f, value)
+            if not self.plain:
+                self._keep(f, value)
 
     def _f084(self, f: MarcField) -> None:
         source = (f.get("2") or "").strip().lower()
@@ -409,13 +429,16 @@ class _Builder:
         for value in f.values("a"):
             if _text(value):
                 self.rec.subjects.append(Subject(_text(value), scheme, "classification"))
-        self._keep(f, key_codes="a", force=source.startswith("rubbk") and source != "rubbk")  # rubbkm: its $2
+        force = source.startswith("rubbk") and source != "rubbk"  # rubbkm: its $2 is kept
+        if force or not self.plain:
+            self._keep(f, key_codes="a", force=force)
 
     # -- links -----------------------------------------------------------------------
     def _f856(self, f: MarcField) -> None:
         urls = [u.strip() for u in f.values("u") if u.strip()]
         if urls and f.ind2 != "2":
-            self._keep(f, urls[0])
+            if not self.plain:
+                self._keep(f, urls[0])
         for url in f.values("u"):
             url = url.strip()
             if not url:

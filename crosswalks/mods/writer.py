@@ -81,10 +81,11 @@ def _title_info(title: Title, primary: bool, group: str | None = None) -> str:
     inner = _el("title", title.value) + _el("subTitle", title.subtitle)
     if title.part:
         inner += _el("partNumber" if title.part[:1].isdigit() else "partName", title.part)
-    kind = title.kind if not title.other_script_of or group is None else None
-    attrs = _a("type", _TITLE_TYPES.get(kind or "")) + (' usage="primary"' if primary else "") + _a("lang", title.lang)
-    if title.other_script_of:
-        attrs += _a("script", title.script)
+    attrs = (' usage="primary"' if primary else "") + _a("lang", title.lang)
+    if title.other_script_of is None:
+        return _wrap("titleInfo", inner, _a("type", _TITLE_TYPES.get(title.kind)) + attrs + _a("altRepGroup", group))
+    kind = title.kind if group is None else None  # paired with the main title: no type of its own
+    attrs = _a("type", _TITLE_TYPES.get(kind or "")) + attrs + _a("script", title.script)
     return _wrap("titleInfo", inner, attrs + _a("altRepGroup", group))
 
 
@@ -193,7 +194,8 @@ def render_mods(record: CanonicalRecord) -> str:
     """The ``mods:mods`` element (MODS 3.8) as a string, no XML declaration."""
     out = [_OPEN]
     mains = [t for t in record.titles if t.kind == "main"]
-    paired = next((t for t in record.titles if t.other_script_of == "main"), None) if mains else None
+    paired = next((t for t in record.titles if t.other_script_of == "main"), None) \
+        if mains and len(record.titles) > 1 else None
     for title in record.titles:
         group = "title-1" if paired is not None and (title is mains[0] or title is paired) else None
         out.append(_title_info(title, bool(mains) and title is mains[0], group))
