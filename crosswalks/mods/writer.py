@@ -154,9 +154,9 @@ def _subject(subject: Subject) -> str:
     rest = "".join(_el("topic", part) for part in subdivisions)
     authority = None if subject.scheme == "keyword" else subject.scheme
     attrs = _a("authority", authority) + _a("lang", subject.lang)
-    value_uri = next((i for i in subject.authority_ids or () if _IS_URI.match(i)), None)
-    if value_uri:  # MODS has a place for the heading's authority URI only
-        attrs += _a("valueURI", _uri(value_uri))
+    if subject.authority_ids:  # MODS has a place for the heading's authority URI only
+        value_uri = next((i for i in subject.authority_ids if _IS_URI.match(i)), None)
+        attrs += _a("valueURI", _uri(value_uri)) if value_uri else ""
     return _wrap("subject", first + rest, attrs)
 
 
