@@ -190,9 +190,14 @@ def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
     return {_WRITTEN_TAG.get(written[0], written[0]): body}
 
 
+#: Keys only a kept entry has (a MARC-in-JSON field has ind1/ind2/subfields); the store prunes
+#: empty values, so an entry may have lost "kept_subfields": [] or "match": "".
+_ENTRY_KEYS = frozenset(("kept_subfields", "layout", "match", "tag"))
+
+
 def is_kept_entry(item: dict[str, Any]) -> bool:
     body = next(iter(item.values()), None) if len(item) == 1 else None
-    return isinstance(body, dict) and "kept_subfields" in body
+    return isinstance(body, dict) and not _ENTRY_KEYS.isdisjoint(body)
 
 
 def _as_list(value: Any) -> list[Any]:
