@@ -77,13 +77,14 @@ class _DcReader:
         self.rec.source.format = "oai_dc"
 
     def read(self, element: etree._Element) -> CanonicalRecord:
+        handlers = _HANDLERS
         for child in element:
-            tag = child.tag
-            if not isinstance(tag, str) or not tag.startswith("{" + DC_NS):
+            handler = handlers.get(child.tag)  # comments have a function as tag: never a key
+            if handler is None:
                 continue
             value = squeeze(element_text(child))
             if value:
-                getattr(self, "_" + tag[len(DC_NS) + 2:], _ignore)(value, child.get(_XML_LANG))
+                handler(self, value, child.get(_XML_LANG))
         self._finish()
         return self.rec
 
@@ -163,6 +164,13 @@ class _DcReader:
             rec.kind = DCMI_KINDS.get(rec.dcmi_type)
 
 
+#: The fifteen simple DC elements.
+DC_ELEMENTS = ("title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
+               "format", "identifier", "source", "language", "relation", "coverage", "rights")
+#: The reader's method for each element by its namespaced tag (other elements are ignored).
+_HANDLERS = {f"{{{DC_NS}}}{name}": getattr(_DcReader, f"_{name}") for name in DC_ELEMENTS}
+
+
 def _hub_statement_level(value: str) -> str | None:
     """The level of "statement + terms of use" as the hub's oai_dc writes them."""
     for terms in access.ACCESS_TERMS.values():
@@ -170,10 +178,6 @@ def _hub_statement_level(value: str) -> str | None:
             if value == terms.statement[lang] + " " + terms.terms_of_use[lang]:
                 return terms.level
     return access.level_of_statement(value)
-
-
-def _ignore(value: str, lang: str | None) -> None:
-    return None
 
 
 def read_oai_dc(element: etree._Element) -> CanonicalRecord:
