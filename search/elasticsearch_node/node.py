@@ -9,19 +9,15 @@ so the node runs on the newest JDK found (``KAZNEB_ELASTICSEARCH_JAVA_HOME``, ``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import requests
+from search.jvm_node import COMMON_JVM_FLAGS, NodeError, apt_install, command_line, maven_build, node_process
 
 HERE = Path(__file__).resolve().parent
 VERSION = "9.5.3"
@@ -29,17 +25,13 @@ JAR = HERE / "target" / f"elasticsearch-test-node-{VERSION}.jar"
 LIB = HERE / "target" / "lib"
 MIN_JAVA = 21
 JVM_ROOT = Path("/usr/lib/jvm")
-JVM_FLAGS = ["-Dlog4j2.disable.jmx=true", "-Dlog4j.shutdownHookEnabled=false", "-Dfile.encoding=UTF-8",
-             "--enable-native-access=ALL-UNNAMED"]
+JVM_FLAGS = [*COMMON_JVM_FLAGS, "--enable-native-access=ALL-UNNAMED"]
 #: For the tests' node (default heap): C1 only and the serial collector. On a busy 2-vCPU machine it
 #: starts in about half the time and the suite spends about a third less CPU on it (19 s, not 30 s).
 #: A node with a chosen heap (benchmarks, --serve) keeps the full JIT for its query speed.
 QUICK_START_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
-START_TIMEOUT = 180.0
 
-
-class NodeError(RuntimeError):
-    """The node could not be built or started; the message carries the end of its log."""
+__all__ = ["NodeError", "ensure_built", "java_home", "running_node"]
 
 
 def java_home(jvm_root: Path = JVM_ROOT) -> Path:
@@ -73,22 +65,9 @@ def ensure_built() -> Path:
     if JAR.exists() and LIB.is_dir() and any(LIB.glob("elasticsearch-*.jar")):
         return home
     if shutil.which("mvn") is None:
-        _apt_install("maven")
-    env = {**os.environ, "JAVA_HOME": str(home)}
-    result = subprocess.run(["mvn", "-q", "-B", "package", "dependency:copy-dependencies", "-DskipTests"],
-                            cwd=HERE, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        raise NodeError(f"building the Elasticsearch test node failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        apt_install("maven")
+    maven_build(HERE, "Elasticsearch", env={**os.environ, "JAVA_HOME": str(home)})
     return home
-
-
-def _apt_install(*packages: str) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        subprocess.run(["apt-get", "update", "-q"], check=True, env=env, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=True, env=env, capture_output=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise NodeError(f"Maven is needed and apt-get could not install it: {exc}") from exc
 
 
 @contextlib.contextmanager
@@ -98,72 +77,16 @@ def running_node(heap: str | None = None, home: Path | None = None) -> Iterator[
     Without a ``heap`` this is the tests' node: 512 MB (``KAZNEB_ELASTICSEARCH_HEAP``) and quick-start flags.
     """
     jdk = ensure_built()
-    owned = home is None
-    home = home or Path(tempfile.mkdtemp(prefix="kazneb-elasticsearch-"))
-    log = open(home / "node.log", "wb")  # noqa: SIM115 - closed in finally
     flags = JVM_FLAGS if heap else [*JVM_FLAGS, *QUICK_START_FLAGS]
     heap = heap or os.environ.get("KAZNEB_ELASTICSEARCH_HEAP", "512m")
     command = [str(jdk / "bin" / "java"), f"-Xms{heap}", f"-Xmx{heap}", *flags,
-               "-cp", f"{JAR}{os.pathsep}{LIB}/*", "kz.kazneb.search.TestNode", str(home)]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        yield _wait_until_up(process, home)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        if owned:
-            shutil.rmtree(home, ignore_errors=True)
-
-
-def _wait_until_up(process: subprocess.Popen, home: Path) -> str:
-    deadline = time.monotonic() + START_TIMEOUT
-    ports = home / "logs" / "http.ports"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise NodeError(f"Elasticsearch node exited with {process.returncode}:\n{_tail(home)}")
-        if ports.exists() and ports.read_text().strip():
-            url = "http://" + ports.read_text().split()[0]
-            try:
-                health = requests.get(f"{url}/_cluster/health", params={"wait_for_status": "yellow",
-                                                                        "timeout": "30s"}, timeout=40)
-                if health.ok:
-                    return url
-            except requests.RequestException:
-                pass
-        time.sleep(0.3)
-    raise NodeError(f"Elasticsearch node did not start within {START_TIMEOUT:.0f}s:\n{_tail(home)}")
-
-
-def _tail(home: Path) -> str:
-    try:
-        return (home / "node.log").read_text(errors="replace")[-4000:]
-    except OSError:
-        return "(no log)"
+               "-cp", f"{JAR}{os.pathsep}{LIB}/*", "kz.kazneb.search.TestNode"]
+    with node_process(command, "Elasticsearch", home, "kazneb-elasticsearch-") as url:
+        yield url
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fetch", action="store_true", help="only download the jars and build")
-    parser.add_argument("--serve", action="store_true", help="start a node and keep it running")
-    parser.add_argument("--heap", default=None, help="JVM heap, e.g. 2g")
-    args = parser.parse_args(argv)
-    try:
-        ensure_built()
-        if args.serve:
-            with running_node(args.heap) as url:
-                print(url, flush=True)
-                with contextlib.suppress(KeyboardInterrupt):
-                    while True:
-                        time.sleep(3600)
-    except NodeError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    return 0
+    return command_line(__doc__.splitlines()[0], ensure_built, running_node, argv)
 
 
 if __name__ == "__main__":
