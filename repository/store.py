@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
@@ -299,7 +299,7 @@ class Store:
         incoming.record.access = access
         canonical = canonical_json(incoming.record)
         digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
-        return _Prepared(incoming, access, self._json_value(canonical), digest)
+        return _Prepared(incoming, access, self._json_value(canonical), canonical, digest)
 
     def _json_value(self, text: str) -> Any:
         """What to bind for a JSON column: the text itself when the engine stores it as is."""
@@ -333,15 +333,15 @@ class Store:
         sources, hubs = tables.source_records, tables.hub_records
         fresh = [p for p in items if (p.incoming.partner_id, p.incoming.source_key) not in existing]
         if fresh:
-            rows = [{"local_id": local_id_for(p.incoming.partner_id, p.incoming.source_key), "datestamp": stamp,
-                     "deleted": False, "access": p.access, "partner_id": p.incoming.partner_id,
-                     "canonical": p.canonical, "content_hash": p.digest} for p in fresh]
-            conn.execute(insert(hubs), rows)
-            ids = self._hub_ids(conn, [row["local_id"] for row in rows])
-            for p, row in zip(fresh, rows, strict=True):
-                existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(
-                    None, ids[row["local_id"]], row["local_id"], "", False)
-            conn.execute(insert(sources), [_without(_source_row(p, existing, stamp), "sid") for p in fresh])
+            local_ids = [local_id_for(p.incoming.partner_id, p.incoming.source_key) for p in fresh]
+            _insert_rows(conn, hubs, _HUB_COLUMNS, [
+                (local_id, stamp, False, p.access, p.incoming.partner_id, p.canonical_text, p.digest)
+                for p, local_id in zip(fresh, local_ids, strict=True)])
+            ids = self._hub_ids(conn, local_ids)
+            for p, local_id in zip(fresh, local_ids, strict=True):
+                existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(None, ids[local_id], local_id, "",
+                                                                                  False)
+            _insert_rows(conn, sources, _SOURCE_COLUMNS, [_new_source_row(p, existing, stamp) for p in fresh])
         fresh_ids = {id(p) for p in fresh}
         old = [p for p in items if id(p) not in fresh_ids]
         if old:
@@ -494,6 +494,7 @@ class _Prepared:
     incoming: IncomingRecord
     access: str
     canonical: Any  # JsonText, or the parsed dict for engines that serialise themselves
+    canonical_text: str  # the JSON itself, for inserts straight through the driver
     digest: str
 
 
@@ -540,6 +541,21 @@ def _source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: in
             "hub_record_id": known.hub_id}
 
 
+#: Columns of a new hub record and of a new source record, in the order of the rows below.
+_HUB_COLUMNS = ("local_id", "datestamp", "deleted", "access", "partner_id", "canonical", "content_hash")
+_SOURCE_COLUMNS = ("partner_id", "source_key", "source_datestamp", "metadata_prefix", "metadata_namespace",
+                   "source_sets", "raw", "content_hash", "harvested_at", "deleted", "hub_record_id")
+
+
+def _new_source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: int) -> tuple:
+    """A new source record's values in ``_SOURCE_COLUMNS`` order (JSON columns as JSON text)."""
+    incoming = p.incoming
+    return (incoming.partner_id, incoming.source_key, incoming.source_datestamp, incoming.metadata_prefix,
+            incoming.metadata_namespace, _dumps(list(incoming.source_sets)),
+            xml.legal_xml(incoming.raw) if incoming.raw is not None else None, p.digest, stamp, False,
+            _known(p, existing).hub_id)
+
+
 def provenance_xml(provenance: _Provenance | None, partner: Partner | None, partner_id: str) -> str | None:
     if provenance is None:
         return None
@@ -569,10 +585,6 @@ def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: l
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
-
-
-def _without(row: dict[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != key}
 
 
 def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
