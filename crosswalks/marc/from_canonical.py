@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable
+from typing import Any
 
 from crosswalks import access
 from crosswalks.marc import tables
@@ -89,9 +91,11 @@ class _Writer:
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
 
-    def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        """A field whose content does not come from the record's own text (types, access terms)."""
-        self.add(tag, ind1, ind2, subfields)
+    def add_fixed_fields(self, key: tuple, fields: Callable[..., list[_FieldSpec]], *args: Any) -> None:
+        """Fields whose content does not come from the record's own text (types, access terms):
+        ``fields(*args)`` depends on ``key`` only, so the markup writer can reuse its output."""
+        for tag, ind1, ind2, subfields in fields(*args):
+            self.add(tag, ind1, ind2, subfields)
 
     def build(self) -> MarcRecord:
         self._write_fields()
@@ -136,23 +140,25 @@ class _Writer:
         return f"00000n{type_code}{level} a2200000 i 4500"
 
     def _fixed_008(self) -> str:
+        """The 008 from the source's (kept for its other positions) with the record's dates,
+        place, kind and language; built as slices of one string (no list of 40 characters)."""
         rec = self.rec
         base = next((f.value for f in self.extra if f.tag == "008" and f.value), None)
-        fixed = list(((base or "") + " " * 40)[:40])
-        if not base:
-            fixed[0:6] = _entered(rec.source.datestamp)
-            fixed[38:40] = " d"
+        fixed = ((base or "") + " " * 40)[:40]
+        entered, ending = (fixed[0:6], fixed[38:40]) if base else (_entered(rec.source.datestamp), " d")
         issued = next((d for d in rec.dates if d.kind == "issued" and d.year_from), None)
-        fixed[6:15] = _date_positions(issued)
         country = _country(rec.places)
-        if country != _NO_COUNTRY or not base or not base[15:18].strip():
-            fixed[15:18] = country  # a place the table does not know keeps the source's code
-        if rec.kind == "thesis" and "m" not in fixed[24:28]:
-            fixed[24] = "m"
+        if country == _NO_COUNTRY and base and base[15:18].strip():
+            country = fixed[15:18]  # a place the table does not know keeps the source's code
+        nature = fixed[24:28]
+        if rec.kind == "thesis" and "m" not in nature:
+            nature = "m" + nature[1:]
+        serial = fixed[21]
         if rec.kind in ("newspaper", "journal"):
-            fixed[21] = "n" if rec.kind == "newspaper" else "p"
-        fixed[35:38] = rec.languages[0] if rec.languages and len(rec.languages[0]) == 3 else "|||"
-        return "".join(fixed)
+            serial = "n" if rec.kind == "newspaper" else "p"
+        language = rec.languages[0] if rec.languages and len(rec.languages[0]) == 3 else "|||"
+        return (entered + _date_positions(issued) + country + fixed[18:21] + serial + fixed[22:24] + nature
+                + fixed[28:35] + language + ending)
 
     # -- 0XX -----------------------------------------------------------------------
     def _identifiers(self, more_local: list[str]) -> None:
@@ -278,13 +284,7 @@ class _Writer:
         extent = rec.extent or (f"{rec.pages} p." if rec.pages else None)
         if extent:
             self.add("300", " ", " ", _extent_subfields(extent))
-        content = tables.KIND_CONTENT.get(rec.kind or "", ("text", "txt"))
-        self.add_fixed("336", " ", " ", [("a", content[0]), ("b", content[1]), ("2", "rdacontent")])
-        online = bool(rec.objects)
-        media = ("computer", "c") if online else ("unmediated", "n")
-        carrier = ("online resource", "cr") if online else ("volume", "nc")
-        self.add_fixed("337", " ", " ", [("a", media[0]), ("b", media[1]), ("2", "rdamedia")])
-        self.add_fixed("338", " ", " ", [("a", carrier[0]), ("b", carrier[1]), ("2", "rdacarrier")])
+        self.add_fixed_fields(("types", rec.kind, bool(rec.objects)), _type_fields, rec.kind, bool(rec.objects))
         for value in rec.formats:
             self.add("347", " ", " ", [("b", value)])
 
@@ -315,15 +315,11 @@ class _Writer:
     def _access(self) -> None:
         terms = access.terms_for(self.rec.access)
         if terms is not None:
-            ind1 = "0" if terms.level == "open" else "1"
-            for lang in access.LANGUAGES:
-                self.add_fixed("506", ind1, " ", [("a", terms.statement[lang]), ("f", terms.coar_label),
-                                            ("u", terms.coar_uri)])
+            self.add_fixed_fields(("506", terms.level), _restriction_fields, terms)
         for text in self.rec.rights:
             self.add("540", " ", " ", [("a", text)])
         if terms is not None:
-            for lang in access.LANGUAGES:
-                self.add_fixed("540", " ", " ", [("a", terms.terms_of_use[lang])])
+            self.add_fixed_fields(("540", terms.level), _terms_of_use_fields, terms)
 
     # -- subjects, relations, links ------------------------------------------------------------
     def _subjects(self) -> None:
@@ -397,18 +393,18 @@ class _XmlWriter(_Writer):
         if xml:
             self.markup.append((tag, xml))
 
-    def add_fixed(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        key = (tag, ind1, ind2, *subfields)
-        xml = _FIXED_MARKUP.get(key)
-        if xml is None:
-            before = len(self.markup)
-            self.add(tag, ind1, ind2, subfields)
-            if len(self.markup) > before:  # not left out as empty
-                if len(_FIXED_MARKUP) >= 1024:
-                    _FIXED_MARKUP.clear()
-                _FIXED_MARKUP[key] = self.markup[-1][1]
+    def add_fixed_fields(self, key: tuple, fields: Callable[..., list[_FieldSpec]], *args: Any) -> None:
+        """The fields' markup, written once per ``key`` and then reused: every record shares it."""
+        markup = _FIXED_MARKUP.get(key)
+        if markup is None:
+            start = len(self.markup)
+            super().add_fixed_fields(key, fields, *args)
+            markup = tuple(self.markup[start:])
+            if len(_FIXED_MARKUP) >= 1024:
+                _FIXED_MARKUP.clear()
+            _FIXED_MARKUP[key] = markup
         else:
-            self.markup.append((tag, xml))
+            self.markup.extend(markup)
 
     def _has_field(self, tag: str) -> bool:
         return any(t == tag for t, _ in self.markup)
@@ -423,8 +419,31 @@ class _XmlWriter(_Writer):
 
 
 _FIRST = operator.itemgetter(0)
-#: Markup of the fields every record shares (content types, access terms), by their content.
-_FIXED_MARKUP: dict[tuple[str, ...], str] = {}
+#: Markup of the fields every record shares (content types, access terms), as (tag, markup) pairs by key.
+_FIXED_MARKUP: dict[tuple, tuple[tuple[str, str], ...]] = {}
+_FieldSpec = tuple[str, str, str, list[tuple[str, str]]]  # tag, ind1, ind2, subfields
+
+
+def _type_fields(kind: str | None, online: bool) -> list[_FieldSpec]:
+    """336-338: content type by document kind, media and carrier by whether there are digital objects."""
+    content = tables.KIND_CONTENT.get(kind or "", ("text", "txt"))
+    media = ("computer", "c") if online else ("unmediated", "n")
+    carrier = ("online resource", "cr") if online else ("volume", "nc")
+    return [("336", " ", " ", [("a", content[0]), ("b", content[1]), ("2", "rdacontent")]),
+            ("337", " ", " ", [("a", media[0]), ("b", media[1]), ("2", "rdamedia")]),
+            ("338", " ", " ", [("a", carrier[0]), ("b", carrier[1]), ("2", "rdacarrier")])]
+
+
+def _restriction_fields(terms: access.AccessTerms) -> list[_FieldSpec]:
+    """506 in each language: the level's statement, COAR label and URI."""
+    ind1 = "0" if terms.level == "open" else "1"
+    return [("506", ind1, " ", [("a", terms.statement[lang]), ("f", terms.coar_label), ("u", terms.coar_uri)])
+            for lang in access.LANGUAGES]
+
+
+def _terms_of_use_fields(terms: access.AccessTerms) -> list[_FieldSpec]:
+    """540 in each language: the level's terms of use."""
+    return [("540", " ", " ", [("a", terms.terms_of_use[lang])]) for lang in access.LANGUAGES]
 
 
 def _script_of(text: str) -> str | None:
@@ -441,32 +460,35 @@ def _indicator(value: str) -> str:
     return value if len(value) == 1 and (value.isdigit() or value.islower() or value == " ") else " "
 
 
-def _entered(datestamp: str | None) -> list[str]:
-    digits = re.sub(r"\D", "", datestamp or "")
-    return list(digits[2:8]) if len(digits) >= 8 else list("000000")
+def _entered(datestamp: str | None) -> str:
+    digits = _NON_DIGITS.sub("", datestamp or "")
+    return digits[2:8] if len(digits) >= 8 else "000000"
 
 
-def _date_positions(date: DateInfo | None) -> list[str]:
+def _date_positions(date: DateInfo | None) -> str:
+    """008/06-14: type of date and the two years."""
     if date is None or date.year_from is None:
-        return list("nuuuuuuuu")
+        return "nuuuuuuuu"
     first = f"{date.year_from:04d}"[:4]
     if date.year_to not in (None, date.year_from):
         last = f"{date.year_to:04d}"[:4]
         if date.year_from % 10 == 0 and date.year_to == date.year_from + 9:
-            return list("s" + first[:3] + "u" + "    ")
-        return list("m" + first + last)
-    return list("s" + first + "    ")
+            return "s" + first[:3] + "u" + "    "
+        return "m" + first + last
+    return "s" + first + "    "
 
 
-def _country(places: list[str]) -> list[str]:
+def _country(places: list[str]) -> str:
     for place in places:
         code = tables.PLACE_COUNTRY.get(place.strip("[]. ").lower())
         if code:
-            return list((code + "   ")[:3])
+            return (code + "   ")[:3]
     return _NO_COUNTRY
 
 
-_NO_COUNTRY = list("xx ")
+_NO_COUNTRY = "xx "
+_NON_DIGITS = re.compile(r"\D")
+_EXTENT_MARK = re.compile(r"( : | ; | \+ )")
 
 
 def _nonfiling(title: str) -> str:
@@ -501,7 +523,7 @@ def _extent_subfields(extent: str) -> list[tuple[str, str]]:
     """"186 с. : ил. ; 21 см" -> $a 186 с. : $b ил. ; $c 21 см."""
     subfields: list[tuple[str, str]] = []
     code = "a"
-    for token in re.split(r"( : | ; | \+ )", extent):
+    for token in _EXTENT_MARK.split(extent):
         if token in (" : ", " ; ", " + "):
             subfields[-1] = (subfields[-1][0], subfields[-1][1] + token.rstrip())
             code = {" : ": "b", " ; ": "c", " + ": "e"}[token]
