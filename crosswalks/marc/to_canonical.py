@@ -50,8 +50,8 @@ _CODE = operator.itemgetter(0)
 _NONE: frozenset[str] = frozenset()
 
 
-def _text(value: str | None) -> str:
-    return trim_isbd(value) if value else ""
+#: A subfield's value trimmed of ISBD punctuation, "" for none (trim_isbd itself: one call less per value).
+_text = trim_isbd
 
 
 def _qualified(code: str, value: str) -> list[tuple[str, str]]:

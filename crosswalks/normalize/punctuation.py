@@ -38,7 +38,10 @@ def trim_isbd(text: str | None) -> str:
     """
     if not text:
         return ""
-    return _TRIMMED(text)
+    return _known_trim(text) or _TRIMMED(text)  # a dict lookup first: most values are already known
+
+
+_known_trim = _TRIMMED.get
 
 
 def _trim(text: str) -> str:
