@@ -186,7 +186,7 @@ class Store:
         """Create or update a partner; its set ``partner:<id>`` is named after it."""
         check_partner_id(partner_id)
         check_access(default_access, f"partner {partner_id}")
-        partner = session.get(Partner, partner_id) or Partner(id=partner_id, settings={})
+        partner = session.get(Partner, partner_id) or self._new_partner_row(session, partner_id, default_access)
         names = names or {}
         partner.name_kk = names.get("kk", partner.name_kk)
         partner.name_ru = names.get("ru", partner.name_ru)
@@ -200,6 +200,15 @@ class Store:
         session.flush()
         self._name_partner_set(session, partner)
         return partner
+
+    @staticmethod
+    def _new_partner_row(session: Session, partner_id: str, default_access: str) -> Partner:
+        """The partner's row, inserted unless another process just did (two schedulers applying
+        partners.toml at once on PostgreSQL), and locked until this transaction ends."""
+        conn = session.connection()
+        conn.execute(_insert_ignore(conn, tables.partners).values(
+            id=partner_id, default_access=default_access, enabled=True, settings={}))
+        return session.get(Partner, partner_id, with_for_update=True, populate_existing=True)
 
     # -- writes ----------------------------------------------------------------------
     def write_record(self, session: Session, incoming: IncomingRecord) -> str:

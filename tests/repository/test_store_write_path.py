@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
 
 from crosswalks.model import Agent, CanonicalRecord, SourceInfo, Title
 from crosswalks.readers import read_file
-from repository.models import HubRecord, RecordRendering, SourceRecord
+from repository.models import HubRecord, Partner, RecordRendering, SourceRecord
 from repository.store import IncomingRecord, canonical_json, legal_text
 from tests.oai_helpers import SHARED, add_records, make_record
 
@@ -81,3 +83,28 @@ def test_access_change_then_same_harvest_is_unchanged(store) -> None:  # type: i
             source_datestamp="2026-01-01T00:00:00Z", metadata_prefix="oai_dc",
             metadata_namespace="http://www.openarchives.org/OAI/2.0/oai_dc/", access="read-only"))
     assert status == "unchanged"
+
+
+def test_two_writers_creating_the_same_partner_at_once(store) -> None:  # type: ignore[no-untyped-def]
+    """Two schedulers applying partners.toml at once: neither fails, and the later one wins."""
+    first_open, outcome = threading.Event(), []
+
+    def second_writer() -> None:
+        first_open.wait(10)
+        try:
+            with store.session() as session:
+                store.upsert_partner(session, "race", names={"en": "Second"})
+            outcome.append("stored")
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
+            outcome.append(repr(exc))
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with store.session() as session:
+        store.upsert_partner(session, "race", names={"en": "First"})
+        first_open.set()
+        time.sleep(0.5)  # the second writer's insert now waits for this transaction
+    thread.join(30)
+    assert outcome == ["stored"]
+    with store.session() as session:
+        assert session.get(Partner, "race").name_en == "Second"
