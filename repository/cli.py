@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 from sqlalchemy import func, select
@@ -57,11 +59,28 @@ def serve_command(settings: Settings, host: str, port: int) -> None:
     """Serve the hub (OAI-PMH at /oai) with Flask's server; use gunicorn in production."""
     from kazneb.app import create_app
 
+    settings = advertised_at(settings, port)
     app = create_app(settings)
     migrate(app.extensions["kazneb_store"].engine)
     click.echo(f"OAI-PMH base URL: http://{host}:{port}/oai  (point your harvester here)")
     click.echo(f"search page: http://{host}:{port}/   search API: http://{host}:{port}/api/search?q=...")
     app.run(host=host, port=port, threaded=True)
+
+
+def advertised_at(settings: Settings, port: int) -> Settings:
+    """Settings whose loopback ``hub.base_url`` names the port actually served.
+
+    The default configuration's base URL is the development address
+    (http://127.0.0.1:8080); served on another port, Identify's baseURL and every
+    response's request URL must name that port or harvesters are sent elsewhere.
+    A public base URL (behind a proxy) is left alone.
+    """
+    base = urlsplit(settings["hub.base_url"])
+    if base.hostname not in ("127.0.0.1", "localhost", "::1") or base.port == port:
+        return settings
+    netloc = f"[{base.hostname}]:{port}" if ":" in base.hostname else f"{base.hostname}:{port}"
+    values = {**settings.values, "hub.base_url": urlunsplit(base._replace(netloc=netloc))}
+    return dataclasses.replace(settings, values=values)
 
 
 @click.command("stats")

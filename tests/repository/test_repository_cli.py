@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from click.testing import CliRunner
+from lxml import etree
 from sqlalchemy import select
 
 from kazneb.cli import main
 from kazneb.config import SETTINGS, ConfigError, load_settings
+from repository.cli import advertised_at
 from repository.models import HubRecord, SourceRecord
 from repository.store import Store
 
@@ -113,3 +119,35 @@ def test_kazneb_commands_collect_garbage_less_often(tmp_path: Path) -> None:
                          cwd=ROOT).stdout.split()
     before, after, wanted, exit_code = map(int, out)
     assert before == 700 and after == wanted > before and exit_code == 0
+
+
+def test_served_port_is_the_advertised_one_unless_the_base_url_is_public() -> None:
+    local = load_settings(ROOT / "config" / "kazneb.toml")
+    assert advertised_at(local, 8097)["hub.base_url"] == "http://127.0.0.1:8097"
+    assert advertised_at(local, 8080) is local
+    public = load_settings(ROOT / "config" / "kazneb.toml", overrides={"hub.base_url": "https://oai.kazneb.kz/hub"})
+    assert advertised_at(public, 8097)["hub.base_url"] == "https://oai.kazneb.kz/hub"
+
+
+def test_kazneb_serve_on_another_port_names_that_port_to_harvesters(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "KAZNEB_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}"}
+    server = subprocess.Popen([sys.executable, "-c", "from kazneb.cli import main; main()", "serve", "--port",
+                               str(port)], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while body is None and time.monotonic() < deadline:
+            try:
+                body = requests.get(f"http://127.0.0.1:{port}/oai", params={"verb": "Identify"}, timeout=5).content
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert body is not None, "kazneb serve did not answer"
+        identify = etree.fromstring(body)
+        oai = "{http://www.openarchives.org/OAI/2.0/}"
+        assert identify.findtext(f"{oai}Identify/{oai}baseURL") == f"http://127.0.0.1:{port}/oai"
+        assert identify.findtext(f"{oai}request") == f"http://127.0.0.1:{port}/oai"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
