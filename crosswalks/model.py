@@ -209,7 +209,7 @@ class CanonicalRecord:
     # -- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict, with empty values left out to keep the store small."""
-        return _prune(_as_plain(self))
+        return prune_empty(_as_plain(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CanonicalRecord:
@@ -254,10 +254,11 @@ def _as_plain(value: Any) -> Any:
     return value
 
 
-def _prune(value: Any) -> Any:
+def prune_empty(value: Any) -> Any:
+    """Plain dicts and lists without their empty values (None, "", [], {}) at every depth."""
     if isinstance(value, dict):
-        pruned = {k: _prune(v) for k, v in value.items()}
+        pruned = {k: prune_empty(v) for k, v in value.items()}
         return {k: v for k, v in pruned.items() if v not in (None, [], {}, "")}
     if isinstance(value, list):
-        return [_prune(v) for v in value]
+        return [prune_empty(v) for v in value]
     return value

@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
+from crosswalks.model import ACCESS_LEVELS, CanonicalRecord, prune_empty
 from repository import models
 from repository import sets as oai_sets
 from repository.models import (
@@ -308,7 +308,7 @@ class Store:
         incoming.record.access = access
         canonical = canonical_json(incoming.record)
         digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
-        return _Prepared(incoming, access, self._json_value(canonical), canonical, digest)
+        return _Prepared(incoming, access, canonical, digest)
 
     def _json_value(self, text: str) -> Any:
         """What to bind for a JSON column: the text itself when the engine stores it as is."""
@@ -357,8 +357,8 @@ class Store:
             conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(
                 deleted=False, access=bindparam("access"), canonical=bindparam("canonical"),
                 content_hash=bindparam("digest"), datestamp=stamp),
-                [{"hid": _known(p, existing).hub_id, "access": p.access, "canonical": p.canonical,
-                  "digest": p.digest} for p in old])
+                [{"hid": _known(p, existing).hub_id, "access": p.access,
+                  "canonical": self._json_value(p.canonical_text), "digest": p.digest} for p in old])
             fixed = ("sid", "partner_id", "source_key", "hub_record_id")
             rows = [{("v_" + k if k not in fixed else k): v for k, v in _source_row(p, existing, stamp).items()}
                     for p in old]
@@ -502,8 +502,7 @@ class Store:
 class _Prepared:
     incoming: IncomingRecord
     access: str
-    canonical: Any  # JsonText, or the parsed dict for engines that serialise themselves
-    canonical_text: str  # the JSON itself, for inserts straight through the driver
+    canonical_text: str  # the record's JSON, as hashed and stored
     digest: str
 
 
@@ -558,11 +557,9 @@ _SOURCE_COLUMNS = ("partner_id", "source_key", "source_datestamp", "metadata_pre
 
 def _new_source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: int) -> tuple:
     """A new source record's values in ``_SOURCE_COLUMNS`` order (JSON columns as JSON text)."""
-    incoming = p.incoming
-    return (incoming.partner_id, incoming.source_key, incoming.source_datestamp, incoming.metadata_prefix,
-            incoming.metadata_namespace, _dumps(list(incoming.source_sets)),
-            xml.legal_xml(incoming.raw) if incoming.raw is not None else None, p.digest, stamp, False,
-            _known(p, existing).hub_id)
+    row = _source_row(p, existing, stamp)
+    row["source_sets"] = _dumps(row["source_sets"])
+    return tuple(row[column] for column in _SOURCE_COLUMNS)
 
 
 def provenance_xml(provenance: _Provenance | None, partner: Partner | None, partner_id: str) -> str | None:
@@ -638,18 +635,8 @@ def _present_fields(value: Any) -> dict[str, Any]:
     if source is not None and not _present_fields(source):
         del present["source"]
     if "marc_extra" in present:  # plain MARC-in-JSON dicts, pruned the same way
-        present["marc_extra"] = _pruned(present["marc_extra"])
+        present["marc_extra"] = prune_empty(present["marc_extra"])
     return present
-
-
-def _pruned(value: Any) -> Any:
-    """Plain lists and dicts without their empty values, at every depth (``to_dict``'s rule)."""
-    if isinstance(value, list):
-        return [_pruned(v) for v in value]
-    if isinstance(value, dict):
-        kept = ((k, _pruned(v)) for k, v in value.items())
-        return {k: v for k, v in kept if v or v is False or v == 0}
-    return value
 
 
 def _dumps(value: Any) -> str:
