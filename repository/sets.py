@@ -8,6 +8,7 @@ parent too, as OAI-PMH requires.  Names come in Kazakh, Russian and English.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from crosswalks.model import CanonicalRecord
 from repository.models import Partner
@@ -50,6 +51,11 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 #: Parent sets every record is in (each record has a partner and an access level).  They
 #: are not stored per record: a list of one of them is the whole list (repository/oai/query.py).
 EVERY_RECORD_SETS = frozenset({"partner", "access"})
+
+
+def from_stored(stored_specs: Iterable[str]) -> list[str]:
+    """A record's set specs from its stored set rows (which leave out the sets every record is in)."""
+    return sorted(EVERY_RECORD_SETS.union(stored_specs))
 
 
 def memberships(partner_id: str, access: str, record: CanonicalRecord) -> list[str]:

@@ -424,7 +424,7 @@ class Store:
             access=hub.access,
             partner_ids=sorted(partners),
             canonical=CanonicalRecord.from_dict(hub.canonical or {}),
-            set_specs=sorted(oai_sets.EVERY_RECORD_SETS.union(specs)),
+            set_specs=oai_sets.from_stored(specs),
         )
 
     # -- publishing ----------------------------------------------------------------------
@@ -452,7 +452,7 @@ class Store:
         rendering_rows, set_rows, all_specs = [], [], set()
         for item in items:
             if item.deleted:
-                specs = sorted(oai_sets.EVERY_RECORD_SETS.union(kept_sets.get(item.hub_id, [])))
+                specs = oai_sets.from_stored(kept_sets.get(item.hub_id, []))
             else:
                 specs = oai_sets.memberships(item.partner_id, item.access, item.record)
             all_specs.update(specs)
