@@ -630,13 +630,25 @@ def _present_fields(value: Any) -> dict[str, Any]:
     """A dataclass's fields without the empty ones (None, "", [], {}), as ``to_dict`` leaves them out."""
     if not hasattr(value, "__dataclass_fields__"):
         raise TypeError(f"cannot store a {type(value).__name__} in a canonical record")
-    present = {k: v for k, v in value.__dict__.items() if v or v is False or v == 0}
+    # most fields are None: that test first (0 and False are values, kept)
+    present = {k: v for k, v in value.__dict__.items() if v is not None and (v or v is False or v == 0)}
     source = present.get("source")  # the one nested part that is not in a list: left out when empty
     if source is not None and not _present_fields(source):
         del present["source"]
-    if "marc_extra" in present:  # plain MARC-in-JSON dicts, pruned the same way
-        present["marc_extra"] = prune_empty(present["marc_extra"])
+    extra = present.get("marc_extra")
+    if extra is not None and _has_empty(extra):  # plain MARC-in-JSON dicts, pruned the same way
+        present["marc_extra"] = prune_empty(extra)
     return present
+
+
+def _has_empty(value: list) -> bool:
+    """Whether plain JSON data holds an empty value under a key (what prune_empty removes).
+
+    Read off orjson's text: a quote inside a JSON string is escaped, so ``:""`` or
+    ``:null`` there can only be a key's value.  Cheaper than walking the dicts.
+    """
+    text = orjson.dumps(value)
+    return b':""' in text or b":null" in text or b":[]" in text or b":{}" in text
 
 
 def _dumps(value: Any) -> str:

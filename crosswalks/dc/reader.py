@@ -29,7 +29,7 @@ _DCMI_TYPES = {t.lower(): t for t in ("Collection", "Dataset", "Event", "Image",
                                       "MovingImage", "PhysicalObject", "Service", "Software", "Sound",
                                       "StillImage", "Text")}
 #: dc:type words (en/ru/kk and COAR/eu-repo terms) -> document kind.
-TYPE_KINDS: dict[str, str] = {
+TYPE_KINDS: dict[str, str | None] = {
     **{kind: kind for kind in DOCUMENT_KINDS},
     "monograph": "book", "книга": "book", "кітап": "book", "bookpart": "article", "journalarticle": "article",
     "статья": "article", "мақала": "article", "doctoralthesis": "thesis", "masterthesis": "thesis",

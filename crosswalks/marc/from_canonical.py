@@ -219,7 +219,7 @@ class _Writer:
         if agent.affiliation:
             subfields.append(("u", agent.affiliation))
         if relator or agent.relator_term:
-            subfields.append((term_code, relator or agent.relator_term))
+            subfields.append((term_code, relator or agent.relator_term or ""))
         if code:
             subfields.append(("4", code))
         if agent.authority_ids is None and agent.uris is None and not agent.other_forms:
@@ -257,8 +257,7 @@ class _Writer:
             if title.kind == "uniform":
                 tag = "240" if has_main_entry and not self._has_field("240") else "730"
                 tag = "130" if not has_main_entry and not self._has_field("130") else tag
-                ind = "0" if tag != "240" else "1"
-                self.add(tag, ind if tag != "240" else "1", "0" if tag == "240" else " ",
+                self.add(tag, "1" if tag == "240" else "0", "0" if tag == "240" else " ",
                          [("a", title.value)] + _part(title))
             else:
                 self.add("246", "3", "1" if title.kind == "parallel" else "3", _title_subfields(title, False))

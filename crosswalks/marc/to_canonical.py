@@ -147,7 +147,7 @@ class _Builder:
         return None
 
     def _f022(self, f: MarcField) -> None:
-        first = None
+        first: str | None = None
         for code, value in f.subfields:
             if code in "ayz":
                 found = parse_issn(value)
@@ -174,6 +174,7 @@ class _Builder:
             self.rec.identifiers.append(Identifier(value.strip(), "local"))
         if not self.plain:
             self._keep(f, key_codes="a")
+        return None
 
     def _f041(self, f: MarcField) -> None:
         before = len(self.rec.languages)
@@ -215,8 +216,6 @@ class _Builder:
                                          script=detect_script(title)))
             if not self.plain:
                 self._keep(f, title)
-
-    _f130 = _f240 = _f730 = _uniform
 
     # -- responsibility ----------------------------------------------------------
     def _name(self, f: MarcField) -> None:
@@ -345,8 +344,6 @@ class _Builder:
             if f.tag == "440" or not self.plain:
                 self._keep(f, title, retag=f.tag == "440")  # written as 490
 
-    _f830 = _f440 = _series
-
     def _relation(self, f: MarcField) -> None:
         title_code = "t" if f.get("t") else "a" if f.get("a") else "s"
         title = _join(f, title_code)
@@ -359,7 +356,7 @@ class _Builder:
                                            number=_text(f.get(number_code)) or None, identifier=identifier or None))
         # what the writer writes ($t, $o, $g) is read; a heading ($a), other identifiers or numbers are kept
         used = {(title_code, v) for v in f.values(title_code)}
-        used |= {(id_code, f.get(id_code)), (number_code, f.get(number_code))}
+        used |= {(id_code, f.get(id_code) or ""), (number_code, f.get(number_code) or "")}
         unread = MarcField(f.tag, f.ind1, f.ind2, [sf for sf in f.subfields if sf not in used])
         self._keep(unread, title or identifier, retag=_RELATION_TAGS[f.tag] == "other" and f.tag != "787")
 
@@ -471,9 +468,10 @@ class _Builder:
 
 _DISPATCH: dict[str, str] = {
     **{tag: f"_f{tag}" for tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260", "880",
-                                   "264", "300", "347", "490", "830", "440", "856", "130", "240", "730",
+                                   "264", "300", "347", "490", "856",
                                    "506", "540", "522", "084")},
     **{tag: "_classification" for tag in tables.CLASSIFICATION_TAGS},
+    "130": "_uniform", "240": "_uniform", "730": "_uniform", "830": "_series", "440": "_series",
     **{tag: "_name" for tag in _NAME_TAGS},
     **{tag: "_subject" for tag in tables.SUBJECT_TAGS},
     **{tag: "_relation" for tag in _RELATION_TAGS},

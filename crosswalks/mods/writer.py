@@ -152,8 +152,8 @@ def _subject(subject: Subject) -> str:
     else:
         first = _el(child, head)
     rest = "".join(_el("topic", part) for part in subdivisions)
-    authority = None if subject.scheme == "keyword" else subject.scheme
-    attrs = _a("authority", authority) + _a("lang", subject.lang)
+    heading_authority = None if subject.scheme == "keyword" else subject.scheme
+    attrs = _a("authority", heading_authority) + _a("lang", subject.lang)
     if subject.authority_ids:  # MODS has a place for the heading's authority URI only
         value_uri = next((i for i in subject.authority_ids if _IS_URI.match(i)), None)
         attrs += _a("valueURI", _uri(value_uri)) if value_uri else ""

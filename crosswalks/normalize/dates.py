@@ -61,9 +61,9 @@ def year_range(text: str | None) -> YearRange:
     decade = _DECADE.search(value)
     if decade:
         return int(decade.group(1)), int(decade.group(1)) + 9
-    year = _YEAR.search(value)
-    if year and _plausible(int(year.group(1))):
-        found = int(year.group(1))
+    year_match = _YEAR.search(value)
+    if year_match and _plausible(int(year_match.group(1))):
+        found = int(year_match.group(1))
         return found, found
     partial = _PARTIAL.search(value)
     if partial:
