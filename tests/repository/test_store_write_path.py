@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import select
 
-from crosswalks.model import Agent, CanonicalRecord, SourceInfo, Title
+from crosswalks.model import Agent, CanonicalRecord, Identifier, SourceInfo, Title
 from crosswalks.readers import read_file
 from repository.models import HubRecord, Partner, RecordRendering, SourceRecord
 from repository.store import IncomingRecord, canonical_json, legal_text
@@ -26,12 +26,19 @@ def test_canonical_json_is_to_dict_as_compact_json() -> None:
         CanonicalRecord(),
         CanonicalRecord(titles=[Title("", lang=None)], agents=[Agent("A", role=None)], extent="", pages=0,
                         source=SourceInfo(partner="p", identifier="")),
+        CanonicalRecord(identifiers=[Identifier("123", "isbn", valid=False)], marc_extra=[
+            {"500": {"ind1": " ", "ind2": " ", "subfields": [{"a": ""}, {"b": "kept"}]}},
+            {"590": {"ind1": "", "ind2": " ", "subfields": []}}, {"001": ""}]),
     ]
     records += [result.record for result in read_file(SHARED / "samples" / "pymarc" / "test.dat")]
     assert len(records) > 8 and any(record.marc_extra for record in records)
     for record in records:
         assert canonical_json(record) == _compact(record.to_dict())
     assert json.loads(canonical_json(records[6]))["pages"] == 0  # zero is a value, not an empty one
+    kept = json.loads(canonical_json(records[7]))  # empty MARC values pruned, False kept
+    assert kept["identifiers"] == [{"value": "123", "scheme": "isbn", "valid": False}]
+    assert kept["marc_extra"] == [{"500": {"ind1": " ", "ind2": " ", "subfields": [{}, {"b": "kept"}]}},
+                                  {"590": {"ind2": " "}}, {}]
 
 
 def test_canonical_json_strips_what_xml_cannot_hold() -> None:
