@@ -3,13 +3,14 @@
 Records go through the same path as harvested ones: read by the crosswalks' file
 reader, written in batches by the store's bulk write with change detection, and
 unreadable ones quarantined with their exact bytes, format, file and position.  The
-delivery is one run (kind ``files``) whose checkpoint (file and record position)
-commits with each batch; a crashed ingest of the same delivery, run again, resumes
-from it instead of writing everything a second time.
+delivery is one run (kind ``files``) whose checkpoint (file, record position and the byte
+offset after that record) commits with each batch; a crashed ingest of the same delivery,
+run again, seeks to that offset instead of reading the records before it a second time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import time
 import zipfile
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -39,6 +40,9 @@ from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
 from repository.store import IncomingRecord, Store, StoreError
+
+if TYPE_CHECKING:
+    from crosswalks.files import ResumeAt
 
 BATCH = 500
 MAX_KEPT_FILE = 64 * 1024**2  # a whole file kept in quarantine (an error about the whole file)
@@ -90,8 +94,7 @@ def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report
             with tempfile.TemporaryDirectory(prefix="kazneb-ingest-") as scratch:
                 for index, file in enumerate(files):
                     if index >= start:
-                        skip = int(checkpoint.get("record", 0)) if index == start else 0
-                        delivery.ingest_file(index, file, Path(scratch), skip)
+                        delivery.ingest_file(index, file, Path(scratch), checkpoint if index == start else {})
         except Exception as exc:
             _fail_run(store, run_id, exc)
             raise
@@ -106,8 +109,8 @@ class _Delivery:
         self.store, self.partner, self.run_id, self.owner = store, partner, run_id, owner
         self.report, self.batch_size = report, batch_size
 
-    def ingest_file(self, index: int, file: DeliveryFile, scratch: Path, skip: int) -> None:
-        """Every record of one file after the first ``skip`` (stored by a crashed run)."""
+    def ingest_file(self, index: int, file: DeliveryFile, scratch: Path, checkpoint: dict) -> None:
+        """Every record of one file after the ``checkpoint`` of a crashed run inside it, if any."""
         done = {"file": index + 1, "record": 0}
         if file.problem:
             self._commit(None, [], done, ("failed-files", f"{file.name}: {file.problem}"))
@@ -132,21 +135,43 @@ class _Delivery:
                                 stack.enter_context(closing(RawRecords(lambda: open(local, "rb"), file_format,
                                                                        encoding))),
                                 lambda: _whole(local))
-            self._read(index, source, handle, skip)
+            prefix = _PrefixDigest(local)
+            skip, resume = self._resume_point(source, prefix, checkpoint)
+            self._read(index, source, handle, prefix, skip, resume)
 
-    def _read(self, index: int, source: FileSource, handle: BinaryIO, skip: int) -> None:
+    def _resume_point(self, source: FileSource, prefix: _PrefixDigest, checkpoint: dict) -> tuple[int, ResumeAt | None]:
+        """(records stored before the checkpoint, where to seek): the checkpoint's byte offset when
+        the file's bytes before it are still the ones the crashed run read; else from the start."""
+        skip = int(checkpoint.get("record", 0))
+        if not skip or "offset" not in checkpoint:
+            return skip, None  # a file not started, or a checkpoint without an offset: records counted
+        offset = int(checkpoint["offset"])
+        if prefix.up_to(offset) != checkpoint.get("prefix"):
+            self._commit(None, [], checkpoint, ("changed-files", f"{source.name}: changed since the crashed run "
+                                                f"stopped after record {skip}; read again from its start"))
+            prefix.restart()
+            return 0, None
+        from crosswalks.files import ResumeAt
+        from crosswalks.xmlsplit import SplitContext
+
+        xml = checkpoint.get("xml")
+        return skip, ResumeAt(offset, skip, SplitContext(*xml) if xml else None)
+
+    def _read(self, index: int, source: FileSource, handle: BinaryIO, prefix: _PrefixDigest, skip: int,
+              resume: ResumeAt | None) -> None:
         """Read and commit batch by batch; a read error ends the file with what was read before it."""
         batch: list = []
-        last = skip
-        for result in _records(handle, source, skip):
+        last, mark = skip, None
+        for result in _records(handle, source, skip, resume):
             if isinstance(result, Exception):
                 self._commit(source, batch, {"file": index + 1, "record": 0},
                              ("failed-files", f"{source.name}: cannot be read after record {last}: {result}"))
                 return
             batch.append(result)
-            last = result.position or last
+            if result.position:
+                last, mark = result.position, result
             if len(batch) >= self.batch_size:
-                self._commit(source, batch, {"file": index, "name": source.name, "record": last})
+                self._commit(source, batch, _checkpoint(index, source.name, last, mark, prefix))
                 batch = []
         self._commit(source, batch, {"file": index + 1, "record": 0})
 
@@ -247,12 +272,55 @@ def _quarantine(session: Session, partner_id: str, run_id: int | None, source: F
     report(message)
 
 
-def _records(handle: BinaryIO, source: FileSource, skip: int) -> Iterator[Any]:
-    """The file's read results after the first ``skip`` records; an exception (last) when reading fails."""
+def _checkpoint(index: int, name: str, last: int, mark: Any, prefix: _PrefixDigest) -> dict:
+    """The checkpoint after record ``last`` (``mark`` its result): with the byte offset after it, the
+    digest of the bytes before that offset and the XML splitter's context, when the offset is known."""
+    point: dict[str, Any] = {"file": index, "name": name, "record": last}
+    if mark is None or mark.end is None or (mark.context is not None and not mark.context.codec):
+        return point
+    point["offset"] = mark.end
+    point["prefix"] = prefix.up_to(mark.end)
+    if mark.context is not None:
+        point["xml"] = [mark.context.qname, mark.context.wrapper, mark.context.codec]
+    return point
+
+
+class _PrefixDigest:
+    """SHA-256 of a file's first bytes, grown with each checkpoint (so each byte is hashed once):
+    a resumed ingest trusts a checkpoint's offset only when the bytes before it are unchanged."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.restart()
+
+    def restart(self) -> None:
+        self.hash, self.at = hashlib.sha256(), 0
+
+    def up_to(self, offset: int) -> str:
+        """The digest of the first ``offset`` bytes (of fewer when the file is shorter)."""
+        if offset < self.at:
+            self.restart()
+        with open(self.path, "rb") as handle:
+            handle.seek(self.at)
+            while self.at < offset:
+                data = handle.read(min(offset - self.at, 1 << 20))
+                if not data:
+                    return f"short:{self.at}"  # the file ends before the offset: it changed
+                self.hash.update(data)
+                self.at += len(data)
+        return self.hash.hexdigest()
+
+
+def _records(handle: BinaryIO, source: FileSource, skip: int, resume: ResumeAt | None) -> Iterator[Any]:
+    """The file's read results after the first ``skip`` records (from ``resume``'s offset when
+    given, else by reading or seeking past them); an exception (last) when reading fails."""
     from crosswalks.readers import read_file
 
-    shift = seek_past_records(handle, skip) if skip and source.format == "marc21" else 0
-    results = read_file(handle, source.format)
+    if resume is not None:
+        results, shift = read_file(handle, source.format, resume=resume), 0
+    else:
+        shift = seek_past_records(handle, skip) if skip and source.format == "marc21" else 0
+        results = read_file(handle, source.format)
     while True:
         try:
             result = next(results, None)
@@ -307,7 +375,8 @@ def _open_run(store: Store, partner_id: str, path: Path, digest: str, report: Re
 def _where(checkpoint: dict) -> str:
     if not checkpoint.get("record"):
         return f"file {int(checkpoint.get('file', 0)) + 1}"
-    return f"{checkpoint.get('name', 'file')} after record {checkpoint['record']}"
+    at = f" (byte {checkpoint['offset']})" if "offset" in checkpoint else ""
+    return f"{checkpoint.get('name', 'file')} after record {checkpoint['record']}{at}"
 
 
 def _count(run: HarvestRun, outcomes: Outcomes) -> None:
