@@ -29,6 +29,7 @@ from harvester.delivery import (
     DeliveryFile,
     RawRecord,
     RawRecords,
+    content_key,
     delivery_digest,
     list_delivery,
     local_copy,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 BATCH = 500
 MAX_KEPT_FILE = 64 * 1024**2  # a whole file kept in quarantine (an error about the whole file)
 COUNTERS = ("new", "updated", "unchanged", "deleted", "quarantined")
+MAX_LISTED = 50  # positions of records without an identifier named in a file's warning
 #: What makes a file unreadable (a zip member with a bad CRC or a broken stream included).
 READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error)
 Report = Callable[[str], Any]
@@ -56,8 +58,9 @@ Report = Callable[[str], Any]
 class FileSource:
     """Where records come from, as their keys and quarantine entries need it.
 
-    ``only`` is the one record of a quarantine entry read again on its own: its bytes
-    stay the ones the file held, whatever the retry reads."""
+    ``name`` is the file's path in the delivery (folders and zip members included).  ``only``
+    is the one record of a quarantine entry read again on its own: its bytes stay the ones
+    the file held, whatever the retry reads."""
 
     name: str
     format: str  # marc21 or xml
@@ -66,8 +69,13 @@ class FileSource:
     whole: Callable[[], bytes | None]
     only: RawRecord | None = None
 
-    def key(self, position: int, identifier: str | None) -> str:
-        return identifier or f"{Path(self.name).name}#{position}"
+    def key(self, result: Any) -> str:
+        """A read record's source key: its identifier, or a digest of its content (see content_key)."""
+        return result.identifier or content_key(result.raw)
+
+    def where(self, position: int) -> str:
+        """``<file>#<position>``: the key of a quarantine entry for a record without an identifier."""
+        return f"{self.name}#{position}"
 
     def raw_of(self, position: int) -> RawRecord | None:
         if self.only is not None:
@@ -162,18 +170,24 @@ class _Delivery:
         """Read and commit batch by batch; a read error ends the file with what was read before it."""
         batch: list = []
         last, mark = skip, None
+        unidentified: list[int] = []
         for result in _records(handle, source, skip, resume):
             if isinstance(result, Exception):
                 self._commit(source, batch, {"file": index + 1, "record": 0},
                              ("failed-files", f"{source.name}: cannot be read after record {last}: {result}"))
-                return
+                break
             batch.append(result)
             if result.position:
                 last, mark = result.position, result
+            if result.identifier is None and result.record is not None and not result.error:
+                unidentified.append(result.position)
             if len(batch) >= self.batch_size:
                 self._commit(source, batch, _checkpoint(index, source.name, last, mark, prefix))
                 batch = []
-        self._commit(source, batch, {"file": index + 1, "record": 0})
+        else:
+            self._commit(source, batch, {"file": index + 1, "record": 0})
+        if unidentified:
+            self.report(_unidentified_warning(source.name, unidentified))
 
     def _commit(self, source: FileSource | None, batch: list, checkpoint: dict,
                 event: tuple[str, str] | None = None) -> None:
@@ -195,6 +209,13 @@ class _Delivery:
                         f"{run.seen} records so far")
 
 
+def _unidentified_warning(name: str, positions: list[int]) -> str:
+    listed = ", ".join(map(str, positions[:MAX_LISTED])) + (f" and {len(positions) - MAX_LISTED} more"
+                                                            if len(positions) > MAX_LISTED else "")
+    return (f"warning: {name}: {len(positions)} record(s) without an identifier, stored under a digest of their "
+            f"content (a corrected one will be a new record): record(s) {listed}")
+
+
 def store_results(store: Store, session: Session, partner: PartnerConfig, run_id: int | None, source: FileSource,
                   results: Iterable, outcomes: Outcomes, report: Report = print) -> list[str]:
     """Store read records with the store's bulk write; a record that cannot be read or stored
@@ -208,14 +229,23 @@ def store_results(store: Store, session: Session, partner: PartnerConfig, run_id
             _quarantine(session, partner.id, run_id, source, result, f"{source.name}: {result.describe()}",
                         outcomes, report)
             statuses.append("quarantined")
+        elif result.deleted and not result.identifier:
+            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            pending = []
+            _quarantine(session, partner.id, run_id, source, result,
+                        f"{source.name}: record {result.position}: a deletion without an identifier deletes "
+                        "nothing", outcomes, report)
+            statuses.append("quarantined")
         elif result.deleted:  # a deleted record of a saved OAI-PMH response: after what came before
             statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
             pending = []
-            status = store.delete_record(session, partner.id, source.key(result.position, result.identifier))
+            status = store.delete_record(session, partner.id, result.identifier)
             if status == "deleted":
                 outcomes.add("deleted")
             statuses.append(status)
         else:
+            if not result.identifier:
+                outcomes.add("no-identifier", f"{source.name}: record {result.position}")
             pending.append((_incoming(partner, source, result), result))
     statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
     return statuses
@@ -226,7 +256,7 @@ def _incoming(partner: PartnerConfig, source: FileSource, result: Any) -> Incomi
     record.source.partner = partner.id
     sets = list(result.sets or [])
     return IncomingRecord(
-        partner_id=partner.id, source_key=source.key(result.position, result.identifier), record=record,
+        partner_id=partner.id, source_key=source.key(result), record=record,
         raw=result.raw, source_datestamp=result.datestamp, metadata_prefix=record.source.format,
         metadata_namespace=record.source.metadata_namespace, source_sets=sets,
         access=partner.access_for(sets, list(record.rights)))
@@ -258,7 +288,7 @@ def _quarantine(session: Session, partner_id: str, run_id: int | None, source: F
     """A new entry; an open one for the same record with the same bytes (an earlier ingest of the
     same delivery) is superseded by it, so a delivery ingested twice is not quarantined twice."""
     raw = source.raw_of(result.position)
-    key = source.key(result.position, result.identifier)
+    key = result.identifier or source.where(result.position)
     if raw is not None:
         session.execute(update(QuarantinedRecord).where(
             QuarantinedRecord.partner_id == partner_id, QuarantinedRecord.source_key == key[:1000],
