@@ -43,7 +43,8 @@ BATCH = 25
 
 
 def make_delivery(folder: Path) -> Path:
-    """About 2,000 records in four files (one in a zip), some unreadable, a duplicate and a deletion."""
+    """About 2,000 records in four files (one in a zip), some unreadable, a duplicate, five without an
+    identifier and a deletion."""
     folder.mkdir()
     marc = [marc_record(n) for n in range(1, 1001)]
     marc[99], marc[700] = broken_leader(marc[99]), broken_leader(marc[700])
@@ -54,6 +55,7 @@ def make_delivery(folder: Path) -> Path:
     dc = [dc_record(n, rights="restricted" if n % 7 == 0 else "") for n in range(1, 301)]
     dc[150] = dc[150].replace("</dc:title>", "</dc:titel>")
     dc.append(dc_record(5, title="Document 5, corrected"))  # the same record again, changed
+    dc[200:200] = [f"<oai_dc:dc><dc:title>Untitled {n}</dc:title></oai_dc:dc>" for n in range(5)]  # no identifier
     (folder / "d.xml").write_bytes(dc_collection(dc))
     oai = [(f"oai:p:{n}", f"2024-02-{n % 28 + 1:02d}T08:00:00Z", f"Item {n}") for n in range(1, 301)]
     oai.append(("oai:p:3", "2024-03-01T00:00:00Z", None))  # deleted after it was listed
@@ -152,7 +154,8 @@ def test_killed_ingest_resumes_to_the_same_store(db_url, tmp_path):
     assert got["records"] == want["records"], f"seed {seed}"
     assert got["quarantine"] == want["quarantine"], f"seed {seed}"
     assert got["writes"] == want["writes"], f"seed {seed}"  # nothing stored twice
-    assert len(got["records"]) == (1000 - 2) + 400 + (300 - 1) + 300 and len(got["quarantine"]) == 3
+    assert len(got["records"]) == (1000 - 2) + 400 + (300 - 1 + 5) + 300 and len(got["quarantine"]) == 3
+    assert sum(key.startswith("#") for key in got["records"]) == 5
     final = datestamps(store)
     for before in stamps:  # a record stored before a crash keeps its datestamp unless it changed later
         assert all(final[k][1] == stamp for k, (digest, stamp) in before.items() if final[k][0] == digest)
