@@ -179,7 +179,7 @@ class _Delivery:
             batch.append(result)
             if result.position:
                 last, mark = result.position, result
-            if result.identifier is None and result.record is not None and not result.error:
+            if not result.identifier and result.record is not None and not result.error:
                 unidentified.append(result.position)
             if len(batch) >= self.batch_size:
                 self._commit(source, batch, _checkpoint(index, source.name, last, mark, prefix))

@@ -299,6 +299,25 @@ def test_a_file_changed_since_the_checkpoint_is_read_again_from_its_start(store,
     assert live(store, "files")["dc:5"] == "Докумонт 5"
 
 
+def test_a_file_whose_size_changed_is_a_new_delivery_read_from_the_start(store, tmp_path):
+    delivery = two_files(tmp_path / "delivery")
+    partner = partner_in(store)
+    with pytest.raises(Killed):
+        ingest_path(store, partner, delivery, report=kill_after("b.xml: record 30,"), batch_size=10)
+    changed = delivery / "b.xml"
+    changed.write_bytes(changed.read_bytes().replace("Документ 5<".encode("cp1251"), "Документ 5, 2-е изд.<"
+                                                     .encode("cp1251")))
+    run = ingest_path(store, partner, delivery, report=lambda m: None, batch_size=10)
+    with store.session() as session:
+        crashed, _ = session.scalars(select(HarvestRun).order_by(HarvestRun.id)).all()
+    assert (crashed.status, run.resumed) == ("failed", 0)
+    assert "another delivery was ingested before it was resumed" in crashed.message
+    assert (run.new, run.updated, run.unchanged) == (30, 1, 89)
+    want, _ = reference_snapshot(tmp_path, delivery, "reference.db")
+    assert snapshot(store)["records"] == want["records"]
+    assert live(store, "files")["dc:5"] == "Документ 5, 2-е изд."
+
+
 def test_a_checkpoint_without_an_offset_still_resumes_by_counting_records(store, tmp_path, monkeypatch):
     """A run that crashed under the version before offsets: its records are read again but not written."""
     delivery = two_files(tmp_path / "delivery")
