@@ -404,6 +404,15 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
                                      results[index])
                 incoming.source_key = key
                 store.write_record(session, incoming)
+    bad = broken_leader(marc_record(2))
+    with zipfile.ZipFile(tmp_path / "old.zip", "w") as archive:
+        archive.writestr("in/bad.mrc", marc_record(1) + bad)
+    with store.session() as session:  # quarantine entries as ingest wrote them before
+        for key, position in (("bad.mrc#2", 2), ("m00009", 3)):
+            session.add(QuarantinedRecord(partner_id="files", run_id=None, source_key=key, error="...", raw=None,
+                                          created_at=0, status="open", raw_bytes=bad, file_format="marc21",
+                                          file_name="old.zip!in/bad.mrc", file_position=position))
+
     def local_ids(partner_id: str) -> dict[str, str]:
         with store.session() as session:
             return dict(session.execute(select(SourceRecord.source_key, HubRecord.local_id).join(
@@ -423,3 +432,8 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
 
     again = ingest_path(store, partner, tmp_path / "records.xml", **QUIET)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
+    assert [(e.source_key, e.status) for e in entries(store)] == [
+        ("old.zip!in/bad.mrc#2", "open"), ("m00009", "open")]
+    ingest_path(store, partner, tmp_path / "old.zip", **QUIET)  # the same bad record again: superseded
+    assert [(e.source_key, e.status) for e in entries(store)] == [
+        ("old.zip!in/bad.mrc#2", "superseded"), ("m00009", "open"), ("old.zip!in/bad.mrc#2", "open")]

@@ -14,10 +14,12 @@ id, its datestamp, its history) is not touched.
 Only partners that have had a file delivery are looked at, and only keys of the old form
 (a name without ``/`` or ``:``, ``#``, a position).  When two old rows hold the same record
 (the same file under two names), the first takes the new key and the other keeps its old one.
+Quarantine entries of such records are re-keyed ``<file path in the delivery>#<position>``.
 """
 
 import hashlib
 import re
+from pathlib import PurePosixPath
 
 import sqlalchemy as sa
 from alembic import op
@@ -59,6 +61,23 @@ def upgrade() -> None:
         if moves:
             connection.execute(sources.update().where(sources.c.id == sa.bindparam("row_id"))
                                .values(source_key=sa.bindparam("new_key")), moves)
+    _rekey_quarantine(connection)
+
+
+def _rekey_quarantine(connection: sa.Connection) -> None:
+    """Quarantine entries of file records without an identifier: ``<base name>#<position>`` becomes
+    ``<file path in the delivery>#<position>``, as new entries are keyed, so that the next delivery
+    of the same file supersedes them instead of adding a second open entry."""
+    entries = sa.table("harvest_quarantine", sa.column("id", sa.Integer), sa.column("source_key", sa.String),
+                       sa.column("file_name", sa.String), sa.column("file_position", sa.Integer))
+    rows = connection.execute(sa.select(entries.c.id, entries.c.source_key, entries.c.file_name,
+                                        entries.c.file_position).where(entries.c.file_name.is_not(None),
+                                                                       entries.c.file_position.is_not(None))).all()
+    moves = [{"row_id": row_id, "new_key": f"{name}#{position}"[:1000]} for row_id, key, name, position in rows
+             if key == f"{PurePosixPath(name).name}#{position}" and key != f"{name}#{position}"]
+    if moves:
+        connection.execute(entries.update().where(entries.c.id == sa.bindparam("row_id"))
+                           .values(source_key=sa.bindparam("new_key")), moves)
 
 
 def downgrade() -> None:
