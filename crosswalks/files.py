@@ -19,12 +19,21 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from crosswalks.marc.iso2709 import MarcDecodeError, decode_record, read_chunks, split_records
+from crosswalks.marc.iso2709 import MarcDecodeError, decode_record, read_chunks, split_record_spans
 from crosswalks.marc.marcxml import MarcXmlError, render_marcxml
 from crosswalks.marc.to_canonical import marc_to_canonical
 from crosswalks.metadata import CrosswalkError, read_metadata
 from crosswalks.model import CanonicalRecord
-from crosswalks.xmlsplit import MARC_NS, MODS_NS, OAI_DC_NS, OAI_NS, XmlSplitError, safe_parser, split_xml
+from crosswalks.xmlsplit import (
+    MARC_NS,
+    MODS_NS,
+    OAI_DC_NS,
+    OAI_NS,
+    SplitContext,
+    XmlSplitError,
+    safe_parser,
+    split_xml,
+)
 
 BINARY_FORMATS = {"marc21", "iso2709", "marc", "mrc"}
 _DC_NS = "{http://purl.org/dc/elements/1.1/}"
@@ -44,6 +53,10 @@ class ReadResult:
     deleted: bool = False
     datestamp: str | None = None
     sets: list[str] = field(default_factory=list)
+    #: The byte offset just after the record in the file and, for XML, the splitter's context:
+    #: with them, a :class:`ResumeAt` goes on reading after this record without reading it again.
+    end: int | None = None
+    context: SplitContext | None = None
 
     @property
     def ok(self) -> bool:
@@ -55,15 +68,40 @@ class ReadResult:
         return f"record {self.position}: {what}" if self.position else what
 
 
+@dataclass(frozen=True)
+class ResumeAt:
+    """Where to go on reading a file after one of its records, as that record's result gave it:
+    the byte offset just after it, how many records came before, and for XML the splitter's
+    context (an ISO 2709 file has none)."""
+
+    offset: int
+    records: int
+    context: SplitContext | None = None
+
+
 def read_file(source: str | os.PathLike[str] | BinaryIO, format: str | None = None,
-              encoding: str | None = None) -> Iterator[ReadResult]:
+              encoding: str | None = None, resume: ResumeAt | None = None) -> Iterator[ReadResult]:
     """The records of a file, streamed.  ``format`` forces ISO 2709 ("marc21") or XML;
-    ``encoding`` forces the character set of ISO 2709 records (e.g. "cp1251")."""
+    ``encoding`` forces the character set of ISO 2709 records (e.g. "cp1251").  With ``resume``,
+    only the records after that point are read (the rest of the file is not read at all)."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as binary:
-            yield from _read_binary(binary, format, encoding)
+            yield from _read_from(binary, format, encoding, resume)
     else:
-        yield from _read_binary(source, format, encoding)
+        yield from _read_from(source, format, encoding, resume)
+
+
+def _read_from(binary: BinaryIO, format: str | None, encoding: str | None,
+               resume: ResumeAt | None) -> Iterator[ReadResult]:
+    if resume is None:
+        yield from _read_binary(binary, format, encoding)
+        return
+    binary.seek(resume.offset)
+    chunks = read_chunks(binary)
+    if resume.context is None:
+        yield from _read_iso2709(chunks, encoding, resume.offset, resume.records)
+    else:
+        yield from _read_xml(chunks, (resume.context, resume.offset, resume.records))
 
 
 def _read_binary(binary: BinaryIO, format: str | None, encoding: str | None) -> Iterator[ReadResult]:
@@ -107,36 +145,41 @@ def _chain(head: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
 
 
 # -- ISO 2709 --------------------------------------------------------------------------
-def _read_iso2709(chunks: Iterator[bytes], encoding: str | None) -> Iterator[ReadResult]:
-    for position, (data, complete) in enumerate(split_records(chunks), start=1):
-        raw = data.decode("utf-8", "backslashreplace")
-        if not complete:
-            yield ReadResult(position, None, None, raw,
-                             error="truncated, no record terminator at the end of the file")
-            continue
-        try:
-            marc, _charset = decode_record(data, encoding)
-            record = marc_to_canonical(marc)
-        except (MarcDecodeError, ValueError, LookupError) as exc:
-            yield ReadResult(position, None, None, raw, error=str(exc))
-            continue
-        except Exception as exc:  # noqa: BLE001 - a crosswalk fault costs this record, not the file
-            yield ReadResult(position, None, None, raw, error=f"{type(exc).__name__}: {exc}")
-            continue
-        record.source.format = "marc21" if record.source.format != "unimarc" else "unimarc"
-        identifier = marc.control("001")
-        yield ReadResult(position, identifier.strip() if identifier else None, record, render_marcxml(marc))
+def _read_iso2709(chunks: Iterator[bytes], encoding: str | None, offset: int = 0,
+                  before: int = 0) -> Iterator[ReadResult]:
+    for position, (data, complete, end) in enumerate(split_record_spans(chunks, offset), start=before + 1):
+        result = _iso2709_record(position, data, complete, encoding)
+        result.end = end
+        yield result
+
+
+def _iso2709_record(position: int, data: bytes, complete: bool, encoding: str | None) -> ReadResult:
+    raw = data.decode("utf-8", "backslashreplace")
+    if not complete:
+        return ReadResult(position, None, None, raw, error="truncated, no record terminator at the end of the file")
+    try:
+        marc, _charset = decode_record(data, encoding)
+        record = marc_to_canonical(marc)
+    except (MarcDecodeError, ValueError, LookupError) as exc:
+        return ReadResult(position, None, None, raw, error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a crosswalk fault costs this record, not the file
+        return ReadResult(position, None, None, raw, error=f"{type(exc).__name__}: {exc}")
+    record.source.format = "marc21" if record.source.format != "unimarc" else "unimarc"
+    identifier = marc.control("001")
+    return ReadResult(position, identifier.strip() if identifier else None, record, render_marcxml(marc))
 
 
 # -- XML ---------------------------------------------------------------------------------
-def _read_xml(chunks: Iterator[bytes]) -> Iterator[ReadResult]:
+def _read_xml(chunks: Iterator[bytes], resume: tuple[SplitContext, int, int] | None = None) -> Iterator[ReadResult]:
     parser = safe_parser()
     try:
-        for piece in split_xml(chunks):
+        for piece in split_xml(chunks, resume):
             if piece.error:
-                yield ReadResult(piece.position, None, None, piece.text, error=piece.error)
-                continue
-            yield _xml_record(piece.position, piece.text, lambda p=piece: p.parse(parser))
+                result = ReadResult(piece.position, None, None, piece.text, error=piece.error)
+            else:
+                result = _xml_record(piece.position, piece.text, lambda p=piece: p.parse(parser))
+            result.end, result.context = piece.end, piece.context
+            yield result
     except (XmlSplitError, UnicodeError) as exc:
         yield ReadResult(0, None, None, "", error=f"file: {exc}")
 

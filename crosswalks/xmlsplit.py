@@ -51,14 +51,30 @@ class XmlSplitError(ValueError):
     """The file is not XML the splitter can find records in."""
 
 
+@dataclass(frozen=True)
+class SplitContext:
+    """What the splitter learns from a file's prologue, so that it can restart after any record
+    without reading the file again: the record element's name, the wrapper re-declaring the
+    namespaces in scope, and the codec of the text after the prologue (no BOM, no state)."""
+
+    qname: str
+    wrapper: str
+    codec: str
+
+
 @dataclass
 class Piece:
-    """One record's text, its namespace (root wrapper) context, or why it is unusable."""
+    """One record's text, its namespace (root wrapper) context, or why it is unusable.
+
+    ``end`` is the byte offset just after the record in the file (None when it cannot be
+    known: a truncated record, a stateful codec), where a resumed read restarts."""
 
     position: int
     text: str
     wrapper_open: str
     error: str | None = None
+    end: int | None = None
+    context: SplitContext | None = None
 
     def parse(self, parser: etree.XMLParser) -> etree._Element:
         """The record element; raises etree.XMLSyntaxError for a malformed record."""
@@ -73,6 +89,49 @@ def detect_encoding(head: bytes) -> str:
         return "utf-16"
     found = _DECLARATION.match(head)
     return found.group(1).decode("ascii").lower() if found else "utf-8"
+
+
+def counting_codec(head: bytes) -> tuple[str | None, int]:
+    """(codec whose encoded length of a text is its length in the file, byte length of the BOM).
+
+    None for a codec with state (UTF-7, ISO-2022, a BOM-less "UTF-16" declaration): its
+    offsets are not known, and a resumed read of such a file starts again from its start."""
+    encoding = detect_encoding(head[:1024])
+    if encoding == "utf-8-sig":
+        return "utf-8", len(codecs.BOM_UTF8)
+    if encoding == "utf-16":
+        return ("utf-16-be" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le"), 2
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None, 0
+    stateful = name in ("utf-16", "utf-32", "utf-7", "hz") or name.startswith("iso2022")
+    return (None if stateful else name), 0
+
+
+class _Offsets:
+    """Byte offsets of places in the decoded text: the text before them is encoded once, in order."""
+
+    def __init__(self, codec: str | None, start: int) -> None:
+        self.codec, self.bytes, self.chars = codec, start, 0
+
+    def at(self, buffer: str, index: int) -> int | None:
+        """The offset of ``buffer[index]`` (``index`` not before the last place asked for)."""
+        if self.codec is None:
+            return None
+        try:
+            self.bytes += len(buffer[self.chars:index].encode(self.codec, "surrogateescape"))
+        except UnicodeEncodeError:  # text the codec cannot give back: offsets unknown from here
+            self.codec = None
+            return None
+        self.chars = index
+        return self.bytes
+
+    def drop(self, buffer: str, count: int) -> None:
+        """The buffer is about to lose its first ``count`` characters."""
+        if count > self.chars:
+            self.at(buffer, count)
+        self.chars -= count
 
 
 def _decoded(chunks: Iterable[bytes], encoding: str) -> Iterator[str]:
@@ -212,11 +271,20 @@ def _skip_markup(buffer: str, at: int) -> int | None:
     return None
 
 
-def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
-    """Record pieces of an XML byte stream, numbered from 1."""
+def split_xml(chunks: Iterable[bytes], resume: tuple[SplitContext, int, int] | None = None) -> Iterator[Piece]:
+    """Record pieces of an XML byte stream, numbered from 1.
+
+    ``resume`` is (context, byte offset, records before it) for a stream that starts just
+    after a record of a file whose first pieces gave that context: the prologue is not read
+    again, positions and offsets go on from there."""
+    if resume is not None:
+        context, offset, before = resume
+        yield from _records("", _decoded(chunks, context.codec), context, _Offsets(context.codec, offset), before)
+        return
     chunk_iter = iter(chunks)
     head = next(chunk_iter, b"")
     text_chunks = _decoded(_chain(head, chunk_iter), detect_encoding(head[:1024]))
+    offsets = _Offsets(*counting_codec(head))
     buffer = ""
     scanner = _Scanner()
     pos = 0
@@ -237,6 +305,7 @@ def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
         at = buffer.find("<", pos)
         if at < 0:
             if scanner.root is None:  # text before the root element: nothing to keep
+                offsets.drop(buffer, len(buffer))
                 buffer, pos = "", 0
             else:
                 pos = len(buffer)
@@ -271,9 +340,9 @@ def split_xml(chunks: Iterable[bytes]) -> Iterator[Piece]:
             pos = at
         else:
             pos = match.end()
-    wrapper = scanner.wrapper()
-    buffer, pos = buffer[pos:], 0
-    yield from _records(buffer, more_text=text_chunks, qname=record_qname, wrapper=wrapper)
+    context = SplitContext(record_qname, scanner.wrapper(), offsets.codec or "")
+    offsets.drop(buffer, pos)
+    yield from _records(buffer[pos:], text_chunks, context, offsets, 0)
 
 
 def _no_records(scanner: _Scanner, text: str, why: str | None = None) -> list[Piece]:
@@ -297,9 +366,10 @@ def _not_well_formed(text: str) -> str | None:
     return None
 
 
-def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) -> Iterator[Piece]:
+def _records(buffer: str, more_text: Iterator[str], context: SplitContext, offsets: _Offsets,
+             position: int) -> Iterator[Piece]:
+    qname, wrapper = context.qname, context.wrapper
     tags = re.compile(r"<(/?)" + re.escape(qname) + r"(?=[\s/>])")
-    position = 0
     start = 0
     while True:
         found = tags.search(buffer, start)
@@ -311,15 +381,17 @@ def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) ->
             extra = next(more_text, None)
             if extra is None:
                 return
-            buffer = buffer[max(0, len(buffer) - len(qname) - 2):] + extra
+            keep = max(0, len(buffer) - len(qname) - 2)
+            offsets.drop(buffer, keep)
+            buffer = buffer[keep:] + extra
             start = 0
             found = tags.search(buffer, start)
         begin = found.start()
         position += 1
-        end, buffer, begin = _record_end(buffer, begin, tags, more_text)
+        end, buffer, begin = _record_end(buffer, begin, tags, more_text, offsets)
         if end < 0:
             yield Piece(position, buffer[begin:], wrapper,
-                        error="truncated, the file ends inside the record")
+                        error="truncated, the file ends inside the record", context=context)
             return
         text = buffer[begin:end]
         error = None
@@ -327,11 +399,12 @@ def _records(buffer: str, more_text: Iterator[str], qname: str, wrapper: str) ->
             text.encode("utf-8")  # fails only on the surrogates that stand for undecodable bytes
         except UnicodeEncodeError:
             error = "bytes that are not valid in the file's declared encoding"
-        yield Piece(position, text, wrapper, error)
+        yield Piece(position, text, wrapper, error, offsets.at(buffer, end), context)
         start = end  # no copy: the buffer is compacted only when more text is read
 
 
-def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Iterator[str]) -> tuple[int, str, int]:
+def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Iterator[str],
+                offsets: _Offsets) -> tuple[int, str, int]:
     """(end offset, buffer, begin) of the record starting at ``begin``; end -1 when the file ends first."""
     depth = 0
     at = begin
@@ -342,6 +415,7 @@ def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Itera
             extra = next(more_text, None)
             if extra is None:
                 return -1, buffer, begin
+            offsets.drop(buffer, begin)
             buffer = buffer[begin:] + extra
             at -= begin
             begin = 0

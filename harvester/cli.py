@@ -284,8 +284,11 @@ def ingest_command(settings: Settings, partner_id: str, batch_size: int, path: P
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary_line(run) + (f", resumed {run.resumed} time(s)" if run.resumed else ""))
-    for kind in ("failed-files", "skipped-files"):
-        for example in (run.errors or {}).get(kind, {}).get("examples", []):
+    for kind in ("failed-files", "skipped-files", "changed-files", "no-identifier"):
+        found = (run.errors or {}).get(kind, {})
+        if kind == "no-identifier" and found:
+            click.echo(f"  warning: {found['count']} record(s) without an identifier (positions above)")
+        for example in found.get("examples", []):
             click.echo(f"  {kind}: {example}")
     update_search_index(settings, store, click.echo)
     sys.exit(0 if run.status == "succeeded" else 1)

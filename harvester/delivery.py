@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
@@ -26,10 +27,13 @@ from typing import BinaryIO
 from crosswalks.marc.iso2709 import RECORD_END, read_chunks, split_records
 from crosswalks.xmlsplit import detect_encoding, split_xml
 from harvester.errors import HarvestError
+from repository.oai.xml import legal_xml
 
 MAX_UNZIPPED = 4 * 1024**3  # refuse zip bombs
 _BLANK = b"\r\n\t "
 _WRAP_OPEN = "<kazneb-wrap"
+_BETWEEN_TAGS = re.compile(r">\s+<")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,18 @@ def local_copy(file: DeliveryFile, scratch: Path) -> Iterator[Path]:
         yield target
     finally:
         target.unlink(missing_ok=True)
+
+
+def content_key(raw: str) -> str:
+    """The source key of a record without an identifier: ``#`` and a digest of its source text.
+
+    The text is the one the store keeps as the record's ``raw`` (ISO 2709 as its MARCXML, the
+    same whatever the character set of the bytes; XML as written), with the whitespace between
+    tags left out and other runs of whitespace made one space: the same record delivered again,
+    in any file, at any position, keeps its key, and two different records never share one.
+    Migration 0004 computes it from stored ``raw`` the same way; change both or neither."""
+    text = _SPACES.sub(" ", _BETWEEN_TAGS.sub("><", legal_xml(raw))).strip()
+    return "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def sniff_format(head: bytes) -> str | None:

@@ -3,13 +3,14 @@
 Records go through the same path as harvested ones: read by the crosswalks' file
 reader, written in batches by the store's bulk write with change detection, and
 unreadable ones quarantined with their exact bytes, format, file and position.  The
-delivery is one run (kind ``files``) whose checkpoint (file and record position)
-commits with each batch; a crashed ingest of the same delivery, run again, resumes
-from it instead of writing everything a second time.
+delivery is one run (kind ``files``) whose checkpoint (file, record position and the byte
+offset after that record) commits with each batch; a crashed ingest of the same delivery,
+run again, seeks to that offset instead of reading the records before it a second time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import time
 import zipfile
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from harvester.delivery import (
     DeliveryFile,
     RawRecord,
     RawRecords,
+    content_key,
     delivery_digest,
     list_delivery,
     local_copy,
@@ -40,9 +42,13 @@ from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
 from repository.store import IncomingRecord, Store, StoreError
 
+if TYPE_CHECKING:
+    from crosswalks.files import ResumeAt
+
 BATCH = 500
 MAX_KEPT_FILE = 64 * 1024**2  # a whole file kept in quarantine (an error about the whole file)
 COUNTERS = ("new", "updated", "unchanged", "deleted", "quarantined")
+MAX_LISTED = 50  # positions of records without an identifier named in a file's warning
 #: What makes a file unreadable (a zip member with a bad CRC or a broken stream included).
 READ_ERRORS = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error)
 Report = Callable[[str], Any]
@@ -52,8 +58,9 @@ Report = Callable[[str], Any]
 class FileSource:
     """Where records come from, as their keys and quarantine entries need it.
 
-    ``only`` is the one record of a quarantine entry read again on its own: its bytes
-    stay the ones the file held, whatever the retry reads."""
+    ``name`` is the file's path in the delivery (folders and zip members included).  ``only``
+    is the one record of a quarantine entry read again on its own: its bytes stay the ones
+    the file held, whatever the retry reads."""
 
     name: str
     format: str  # marc21 or xml
@@ -62,8 +69,13 @@ class FileSource:
     whole: Callable[[], bytes | None]
     only: RawRecord | None = None
 
-    def key(self, position: int, identifier: str | None) -> str:
-        return identifier or f"{Path(self.name).name}#{position}"
+    def key(self, result: Any) -> str:
+        """A read record's source key: its identifier, or a digest of its content (see content_key)."""
+        return result.identifier or content_key(result.raw)
+
+    def where(self, position: int) -> str:
+        """``<file>#<position>``: the key of a quarantine entry for a record without an identifier."""
+        return f"{self.name}#{position}"
 
     def raw_of(self, position: int) -> RawRecord | None:
         if self.only is not None:
@@ -90,8 +102,7 @@ def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report
             with tempfile.TemporaryDirectory(prefix="kazneb-ingest-") as scratch:
                 for index, file in enumerate(files):
                     if index >= start:
-                        skip = int(checkpoint.get("record", 0)) if index == start else 0
-                        delivery.ingest_file(index, file, Path(scratch), skip)
+                        delivery.ingest_file(index, file, Path(scratch), checkpoint if index == start else {})
         except Exception as exc:
             _fail_run(store, run_id, exc)
             raise
@@ -106,8 +117,8 @@ class _Delivery:
         self.store, self.partner, self.run_id, self.owner = store, partner, run_id, owner
         self.report, self.batch_size = report, batch_size
 
-    def ingest_file(self, index: int, file: DeliveryFile, scratch: Path, skip: int) -> None:
-        """Every record of one file after the first ``skip`` (stored by a crashed run)."""
+    def ingest_file(self, index: int, file: DeliveryFile, scratch: Path, checkpoint: dict) -> None:
+        """Every record of one file after the ``checkpoint`` of a crashed run inside it, if any."""
         done = {"file": index + 1, "record": 0}
         if file.problem:
             self._commit(None, [], done, ("failed-files", f"{file.name}: {file.problem}"))
@@ -132,23 +143,51 @@ class _Delivery:
                                 stack.enter_context(closing(RawRecords(lambda: open(local, "rb"), file_format,
                                                                        encoding))),
                                 lambda: _whole(local))
-            self._read(index, source, handle, skip)
+            prefix = _PrefixDigest(local)
+            skip, resume = self._resume_point(source, prefix, checkpoint)
+            self._read(index, source, handle, prefix, skip, resume)
 
-    def _read(self, index: int, source: FileSource, handle: BinaryIO, skip: int) -> None:
+    def _resume_point(self, source: FileSource, prefix: _PrefixDigest, checkpoint: dict) -> tuple[int, ResumeAt | None]:
+        """(records stored before the checkpoint, where to seek): the checkpoint's byte offset when
+        the file's bytes before it are still the ones the crashed run read; else from the start."""
+        skip = int(checkpoint.get("record", 0))
+        if not skip or "offset" not in checkpoint:
+            return skip, None  # a file not started, or a checkpoint without an offset: records counted
+        offset = int(checkpoint["offset"])
+        if prefix.up_to(offset) != checkpoint.get("prefix"):
+            self._commit(None, [], checkpoint, ("changed-files", f"{source.name}: changed since the crashed run "
+                                                f"stopped after record {skip}; read again from its start"))
+            prefix.restart()
+            return 0, None
+        from crosswalks.files import ResumeAt
+        from crosswalks.xmlsplit import SplitContext
+
+        xml = checkpoint.get("xml")
+        return skip, ResumeAt(offset, skip, SplitContext(*xml) if xml else None)
+
+    def _read(self, index: int, source: FileSource, handle: BinaryIO, prefix: _PrefixDigest, skip: int,
+              resume: ResumeAt | None) -> None:
         """Read and commit batch by batch; a read error ends the file with what was read before it."""
         batch: list = []
-        last = skip
-        for result in _records(handle, source, skip):
+        last, mark = skip, None
+        unidentified: list[int] = []
+        for result in _records(handle, source, skip, resume):
             if isinstance(result, Exception):
                 self._commit(source, batch, {"file": index + 1, "record": 0},
                              ("failed-files", f"{source.name}: cannot be read after record {last}: {result}"))
-                return
+                break
             batch.append(result)
-            last = result.position or last
+            if result.position:
+                last, mark = result.position, result
+            if not result.identifier and result.record is not None and not result.error:
+                unidentified.append(result.position)
             if len(batch) >= self.batch_size:
-                self._commit(source, batch, {"file": index, "name": source.name, "record": last})
+                self._commit(source, batch, _checkpoint(index, source.name, last, mark, prefix))
                 batch = []
-        self._commit(source, batch, {"file": index + 1, "record": 0})
+        else:
+            self._commit(source, batch, {"file": index + 1, "record": 0})
+        if unidentified:
+            self.report(_unidentified_warning(source.name, unidentified))
 
     def _commit(self, source: FileSource | None, batch: list, checkpoint: dict,
                 event: tuple[str, str] | None = None) -> None:
@@ -170,6 +209,13 @@ class _Delivery:
                         f"{run.seen} records so far")
 
 
+def _unidentified_warning(name: str, positions: list[int]) -> str:
+    listed = ", ".join(map(str, positions[:MAX_LISTED])) + (f" and {len(positions) - MAX_LISTED} more"
+                                                            if len(positions) > MAX_LISTED else "")
+    return (f"warning: {name}: {len(positions)} record(s) without an identifier, stored under a digest of their "
+            f"content (a corrected one will be a new record): record(s) {listed}")
+
+
 def store_results(store: Store, session: Session, partner: PartnerConfig, run_id: int | None, source: FileSource,
                   results: Iterable, outcomes: Outcomes, report: Report = print) -> list[str]:
     """Store read records with the store's bulk write; a record that cannot be read or stored
@@ -183,14 +229,23 @@ def store_results(store: Store, session: Session, partner: PartnerConfig, run_id
             _quarantine(session, partner.id, run_id, source, result, f"{source.name}: {result.describe()}",
                         outcomes, report)
             statuses.append("quarantined")
+        elif result.deleted and not result.identifier:
+            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            pending = []
+            _quarantine(session, partner.id, run_id, source, result,
+                        f"{source.name}: record {result.position}: a deletion without an identifier deletes "
+                        "nothing", outcomes, report)
+            statuses.append("quarantined")
         elif result.deleted:  # a deleted record of a saved OAI-PMH response: after what came before
             statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
             pending = []
-            status = store.delete_record(session, partner.id, source.key(result.position, result.identifier))
+            status = store.delete_record(session, partner.id, result.identifier)
             if status == "deleted":
                 outcomes.add("deleted")
             statuses.append(status)
         else:
+            if not result.identifier:
+                outcomes.add("no-identifier", f"{source.name}: record {result.position}")
             pending.append((_incoming(partner, source, result), result))
     statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
     return statuses
@@ -201,7 +256,7 @@ def _incoming(partner: PartnerConfig, source: FileSource, result: Any) -> Incomi
     record.source.partner = partner.id
     sets = list(result.sets or [])
     return IncomingRecord(
-        partner_id=partner.id, source_key=source.key(result.position, result.identifier), record=record,
+        partner_id=partner.id, source_key=source.key(result), record=record,
         raw=result.raw, source_datestamp=result.datestamp, metadata_prefix=record.source.format,
         metadata_namespace=record.source.metadata_namespace, source_sets=sets,
         access=partner.access_for(sets, list(record.rights)))
@@ -233,7 +288,7 @@ def _quarantine(session: Session, partner_id: str, run_id: int | None, source: F
     """A new entry; an open one for the same record with the same bytes (an earlier ingest of the
     same delivery) is superseded by it, so a delivery ingested twice is not quarantined twice."""
     raw = source.raw_of(result.position)
-    key = source.key(result.position, result.identifier)
+    key = result.identifier or source.where(result.position)
     if raw is not None:
         session.execute(update(QuarantinedRecord).where(
             QuarantinedRecord.partner_id == partner_id, QuarantinedRecord.source_key == key[:1000],
@@ -247,12 +302,55 @@ def _quarantine(session: Session, partner_id: str, run_id: int | None, source: F
     report(message)
 
 
-def _records(handle: BinaryIO, source: FileSource, skip: int) -> Iterator[Any]:
-    """The file's read results after the first ``skip`` records; an exception (last) when reading fails."""
+def _checkpoint(index: int, name: str, last: int, mark: Any, prefix: _PrefixDigest) -> dict:
+    """The checkpoint after record ``last`` (``mark`` its result): with the byte offset after it, the
+    digest of the bytes before that offset and the XML splitter's context, when the offset is known."""
+    point: dict[str, Any] = {"file": index, "name": name, "record": last}
+    if mark is None or mark.end is None or (mark.context is not None and not mark.context.codec):
+        return point
+    point["offset"] = mark.end
+    point["prefix"] = prefix.up_to(mark.end)
+    if mark.context is not None:
+        point["xml"] = [mark.context.qname, mark.context.wrapper, mark.context.codec]
+    return point
+
+
+class _PrefixDigest:
+    """SHA-256 of a file's first bytes, grown with each checkpoint (so each byte is hashed once):
+    a resumed ingest trusts a checkpoint's offset only when the bytes before it are unchanged."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.restart()
+
+    def restart(self) -> None:
+        self.hash, self.at = hashlib.sha256(), 0
+
+    def up_to(self, offset: int) -> str:
+        """The digest of the first ``offset`` bytes (of fewer when the file is shorter)."""
+        if offset < self.at:
+            self.restart()
+        with open(self.path, "rb") as handle:
+            handle.seek(self.at)
+            while self.at < offset:
+                data = handle.read(min(offset - self.at, 1 << 20))
+                if not data:
+                    return f"short:{self.at}"  # the file ends before the offset: it changed
+                self.hash.update(data)
+                self.at += len(data)
+        return self.hash.hexdigest()
+
+
+def _records(handle: BinaryIO, source: FileSource, skip: int, resume: ResumeAt | None) -> Iterator[Any]:
+    """The file's read results after the first ``skip`` records (from ``resume``'s offset when
+    given, else by reading or seeking past them); an exception (last) when reading fails."""
     from crosswalks.readers import read_file
 
-    shift = seek_past_records(handle, skip) if skip and source.format == "marc21" else 0
-    results = read_file(handle, source.format)
+    if resume is not None:
+        results, shift = read_file(handle, source.format, resume=resume), 0
+    else:
+        shift = seek_past_records(handle, skip) if skip and source.format == "marc21" else 0
+        results = read_file(handle, source.format)
     while True:
         try:
             result = next(results, None)
@@ -307,7 +405,8 @@ def _open_run(store: Store, partner_id: str, path: Path, digest: str, report: Re
 def _where(checkpoint: dict) -> str:
     if not checkpoint.get("record"):
         return f"file {int(checkpoint.get('file', 0)) + 1}"
-    return f"{checkpoint.get('name', 'file')} after record {checkpoint['record']}"
+    at = f" (byte {checkpoint['offset']})" if "offset" in checkpoint else ""
+    return f"{checkpoint.get('name', 'file')} after record {checkpoint['record']}{at}"
 
 
 def _count(run: HarvestRun, outcomes: Outcomes) -> None:

@@ -56,7 +56,7 @@ class IncomingRecord:
     """A partner record on its way into the store (from a harvest or a file)."""
 
     partner_id: str
-    source_key: str  # the partner's OAI identifier, or "<file>#<position>"
+    source_key: str  # the partner's identifier, or for a file record without one "#<content digest>"
     record: CanonicalRecord
     raw: str | None = None
     source_datestamp: str | None = None

@@ -30,17 +30,25 @@ class MarcDecodeError(ValueError):
 
 def split_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:
     """(record bytes, complete) for each record; the last is incomplete when the file is truncated."""
+    for data, complete, _end in split_record_spans(chunks):
+        yield data, complete
+
+
+def split_record_spans(chunks: Iterable[bytes], offset: int = 0) -> Iterator[tuple[bytes, bool, int | None]]:
+    """(record bytes, complete, byte offset just after its terminator) for each record of a
+    stream that starts at byte ``offset`` of its file; the offset is None for a truncated record."""
     pending = b""
     for chunk in chunks:
         pending += chunk
         *records, pending = pending.split(RECORD_END)
         for data in records:
+            offset += len(data) + 1
             data = data.lstrip(b"\r\n\t ")
             if data:
-                yield data, True
+                yield data, True, offset
     pending = pending.strip(b"\r\n\t \x00\x1a")
     if pending:
-        yield pending, False
+        yield pending, False, None
 
 
 def read_chunks(binary: io.BufferedIOBase, size: int = _READ_SIZE) -> Iterator[bytes]:

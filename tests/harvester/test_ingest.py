@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from harvester.cli import retry_quarantined
-from harvester.delivery import seek_past_records
+from harvester.delivery import content_key, seek_past_records
 from harvester.ingest import ingest_path
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import AccessRule, PartnerConfig, save_partner
@@ -28,6 +28,7 @@ from tests.harvester.delivery_files import (
     dc_record,
     marc_record,
     marcxml_collection,
+    oai_response,
     sample_records,
 )
 
@@ -277,3 +278,162 @@ def test_seek_past_records_lands_where_the_reader_would_be(chunk_size):
         passed = seek_past_records(handle, count, chunk_size)
         rest = [part + b"\x1d" for part, _ in split_records(read_chunks(handle))]
         assert passed == min(count, 5) and rest == records[count:]
+
+
+# -- records without an identifier -------------------------------------------------------
+def untitled_ids(titles: list[str]) -> bytes:
+    """oai_dc records with a title and no identifier."""
+    return dc_collection([f"<oai_dc:dc><dc:title>{t}</dc:title></oai_dc:dc>" for t in titles])
+
+
+def keyed(store) -> dict[str, tuple[str, str, int]]:  # type: ignore[no-untyped-def]
+    """source key → (title, local id, hub datestamp) of every stored record."""
+    with store.session() as session:
+        rows = session.execute(select(SourceRecord.source_key, SourceRecord.canonical, HubRecord.local_id,
+                                      HubRecord.datestamp).join(HubRecord, HubRecord.id == SourceRecord.hub_record_id))
+        return {key: (canonical["titles"][0]["value"], local_id, stamp) for key, canonical, local_id, stamp in rows}
+
+
+def content_keys(data: bytes) -> list[str]:
+    from crosswalks.readers import read_bytes
+
+    return [content_key(r.raw) for r in read_bytes(data)]
+
+
+def test_same_named_files_keep_their_own_records_without_identifiers(store, partner, tmp_path, kazneb):
+    first, second = untitled_ids(["Алғы сөз", "Кіріспе", "Сөздік"]), untitled_ids(["Алғы сөз, 2-басылым", "Карта"])
+    delivery = tmp_path / "delivery.zip"
+    with zipfile.ZipFile(delivery, "w") as archive:
+        archive.writestr("a/records.xml", first)
+        archive.writestr("b/records.xml", second)
+        archive.writestr("c.mrc", marc_record(1))
+
+    result = kazneb("ingest", "--partner", "files", str(delivery))
+
+    assert result.exit_code == 0, result.output
+    keys = content_keys(first) + content_keys(second)
+    titles = ["Алғы сөз", "Кіріспе", "Сөздік", "Алғы сөз, 2-басылым", "Карта"]
+    assert {k: v[0] for k, v in keyed(store).items()} == {**dict(zip(keys, titles, strict=True)), "m00001": "Кітап 1"}
+    assert all(k.startswith("#") and len(k) == 33 for k in keys)
+    [run] = runs(store)
+    assert (run.new, run.unchanged) == (6, 0)
+    assert run.errors["no-identifier"]["count"] == 5
+    assert run.errors["no-identifier"]["examples"][:4] == [
+        "delivery.zip!a/records.xml: record 1", "delivery.zip!a/records.xml: record 2",
+        "delivery.zip!a/records.xml: record 3", "delivery.zip!b/records.xml: record 1"]
+    assert ("warning: delivery.zip!a/records.xml: 3 record(s) without an identifier, stored under a digest of "
+            "their content (a corrected one will be a new record): record(s) 1, 2, 3") in result.output
+    assert "delivery.zip!b/records.xml: 2 record(s) without an identifier" in result.output
+    assert "warning: 5 record(s) without an identifier" in result.output
+
+    before = keyed(store)
+    store.clock = lambda: 2_000_000_000  # a record written again would get this datestamp
+    again = ingest_path(store, partner, delivery, **QUIET)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 6)
+    assert keyed(store) == before
+
+
+def test_a_later_delivery_of_another_file_with_the_same_name_adds_its_records(store, partner, tmp_path):
+    march, april = tmp_path / "march" / "records.xml", tmp_path / "april" / "records.xml"
+    march.parent.mkdir()
+    april.parent.mkdir()
+    march.write_bytes(untitled_ids(["Наурыз 1", "Наурыз 2"]))
+    april.write_bytes(untitled_ids(["Сәуір 1", "Сәуір 2", "Наурыз 2"]))  # one record delivered again
+
+    assert ingest_path(store, partner, march, **QUIET).new == 2
+    later = ingest_path(store, partner, april, **QUIET)
+    assert (later.new, later.unchanged, later.updated) == (2, 1, 0)
+    keys = content_keys(march.read_bytes()) + content_keys(april.read_bytes())[:2]
+    assert {k: v[0] for k, v in keyed(store).items()} == dict(
+        zip(keys, ["Наурыз 1", "Наурыз 2", "Сәуір 1", "Сәуір 2"], strict=True))
+    assert content_keys(april.read_bytes())[2] == keys[1]
+
+
+def test_the_key_ignores_the_layout_of_the_source_text_but_not_its_content():
+    one = "<oai_dc:dc>\n  <dc:title>Кітап   1</dc:title>\n</oai_dc:dc>"
+    assert content_key(one) == content_key("<oai_dc:dc><dc:title>Кітап 1</dc:title></oai_dc:dc>")
+    assert content_key(one) != content_key("<oai_dc:dc><dc:title>Кітап 2</dc:title></oai_dc:dc>")
+    assert content_key(one) != content_key("<oai_dc:dc><dc:title>Кітап1</dc:title></oai_dc:dc>")
+
+
+def test_a_deletion_without_an_identifier_is_quarantined(store, partner, tmp_path):
+    data = oai_response([("oai:p:1", "2024-01-01T00:00:00Z", "Item 1")]).replace(
+        b"</ListRecords>", b'<record><header status="deleted"><datestamp>2024-02-01</datestamp></header></record>'
+        b"</ListRecords>")
+    delivery = tmp_path / "response.xml"
+    delivery.write_bytes(data)
+    run = ingest_path(store, partner, delivery, **QUIET)
+    assert (run.new, run.deleted, run.quarantined) == (1, 0, 1)
+    [entry] = entries(store)
+    assert (entry.source_key, entry.file_position) == ("response.xml#2", 2)
+    assert entry.error == "response.xml: record 2: a deletion without an identifier deletes nothing"
+    assert set(live(store, "files")) == {"oai:p:1"}
+
+
+def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url, tmp_path):
+    """A store written before content keys: the next delivery of the same file leaves its records unchanged."""
+    from alembic import command
+
+    from harvester.ingest import FileSource, _incoming
+    from repository.db import alembic_config, migrate
+    from repository.store import Store
+    from tests.conftest import make_settings
+
+    store = Store.from_settings(make_settings(db_url))
+    config = alembic_config(db_url)
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003_file_deliveries")
+    partner = PartnerConfig(id="files", access="open")
+    harvested = PartnerConfig(id="oai", access="open")
+    with store.session() as session:
+        save_partner(store, session, partner)
+        save_partner(store, session, harvested)
+    data = untitled_ids(["Бір", "Екі", "Үш"])
+    (tmp_path / "records.xml").write_bytes(data)
+    (tmp_path / "other.mrc").write_bytes(marc_record(1))
+    ingest_path(store, partner, tmp_path / "other.mrc", **QUIET)  # the partner's earlier file delivery
+    from crosswalks.readers import read_bytes
+
+    old = {"records.xml#1": 0, "records.xml#2": 1, "records.xml#3": 2, "copy.xml#1": 0}  # copy.xml: records.xml#1
+    results = list(read_bytes(data))
+    with store.session() as session:  # what ingest wrote before: <file name>#<position>
+        for key, index in old.items():
+            for owner in (partner, harvested):  # a harvested partner's identifiers are never re-keyed
+                incoming = _incoming(owner, FileSource("records.xml", "xml", "utf-8", None, lambda: None),
+                                     results[index])
+                incoming.source_key = key
+                store.write_record(session, incoming)
+    bad = broken_leader(marc_record(2))
+    with zipfile.ZipFile(tmp_path / "old.zip", "w") as archive:
+        archive.writestr("in/bad.mrc", marc_record(1) + bad)
+    with store.session() as session:  # quarantine entries as ingest wrote them before
+        for key, position in (("bad.mrc#2", 2), ("m00009", 3)):
+            session.add(QuarantinedRecord(partner_id="files", run_id=None, source_key=key, error="...", raw=None,
+                                          created_at=0, status="open", raw_bytes=bad, file_format="marc21",
+                                          file_name="old.zip!in/bad.mrc", file_position=position))
+
+    def local_ids(partner_id: str) -> dict[str, str]:
+        with store.session() as session:
+            return dict(session.execute(select(SourceRecord.source_key, HubRecord.local_id).join(
+                HubRecord, HubRecord.id == SourceRecord.hub_record_id)
+                .where(SourceRecord.partner_id == partner_id)).all())
+
+    before, harvested_before = local_ids("files"), local_ids("oai")
+
+    migrate(store.engine)
+
+    new = [content_key(r.raw) for r in results]
+    rows = local_ids("files")
+    assert local_ids("oai") == harvested_before and set(harvested_before) == set(old)
+    assert rows == {"m00001": before["m00001"], new[0]: before["records.xml#1"],
+                    new[1]: before["records.xml#2"], new[2]: before["records.xml#3"],
+                    "copy.xml#1": before["copy.xml#1"]}  # the same record twice: the second keeps its key
+
+    again = ingest_path(store, partner, tmp_path / "records.xml", **QUIET)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
+    assert [(e.source_key, e.status) for e in entries(store)] == [
+        ("old.zip!in/bad.mrc#2", "open"), ("m00009", "open")]
+    ingest_path(store, partner, tmp_path / "old.zip", **QUIET)  # the same bad record again: superseded
+    assert [(e.source_key, e.status) for e in entries(store)] == [
+        ("old.zip!in/bad.mrc#2", "superseded"), ("m00009", "open"), ("old.zip!in/bad.mrc#2", "open")]
