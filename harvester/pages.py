@@ -90,9 +90,10 @@ def read_record(element: etree._Element) -> HarvestedRecord | None:
     """
     header = metadata = None
     for child in element:
-        if child.tag == _HEADER:
+        tag = child.tag  # lxml builds the tag string on each access
+        if tag == _HEADER:
             header = child
-        elif child.tag == _METADATA:
+        elif tag == _METADATA:
             metadata = child
     if header is None:
         return None

@@ -7,6 +7,7 @@ parent too, as OAI-PMH requires.  Names come in Kazakh, Russian and English.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -58,15 +59,21 @@ def from_stored(stored_specs: Iterable[str]) -> list[str]:
     return sorted(EVERY_RECORD_SETS.union(stored_specs))
 
 
-def memberships(partner_id: str, access: str, record: CanonicalRecord) -> list[str]:
+def memberships(partner_id: str, access: str, record: CanonicalRecord) -> tuple[str, ...]:
     """Every set spec ``record`` belongs to, parents included, sorted."""
+    return _memberships(partner_id, access, record.dcmi_type, tuple(record.languages))
+
+
+@functools.lru_cache(maxsize=4096)
+def _memberships(partner_id: str, access: str, dcmi_type: str | None, languages: tuple[str, ...]) -> tuple[str, ...]:
+    """Records share a few combinations of partner, level, type and languages: worked out once each."""
     specs = {"partner", f"partner:{partner_id}", "access", f"access:{access}"}
-    if record.dcmi_type:
-        specs |= {"type", f"type:{spec_part(record.dcmi_type)}"}
-    for code in record.languages:
+    if dcmi_type:
+        specs |= {"type", f"type:{spec_part(dcmi_type)}"}
+    for code in languages:
         if code:
             specs |= {"lang", f"lang:{spec_part(code)}"}
-    return sorted(specs)
+    return tuple(sorted(specs))
 
 
 def spec_part(value: str) -> str:

@@ -9,6 +9,7 @@ all in the caller's transaction, so a crash leaves either all of it or none.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -604,8 +605,14 @@ def content_hash(canonical_text: str, source_sets: list[str], *, deleted: bool) 
     ``canonical_text`` is the canonical record's JSON exactly as stored (``"null"`` for a
     tombstone), so the record is serialised once for both the digest and the row.
     """
-    payload = f"{canonical_text}\x1f{json.dumps(source_sets, ensure_ascii=False)}\x1f{int(deleted)}"
+    payload = f"{canonical_text}\x1f{_sets_json(tuple(source_sets))}\x1f{int(deleted)}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def _sets_json(source_sets: tuple[str, ...]) -> str:
+    """The source sets as the digest has always spelt them (a page's records share a few lists)."""
+    return json.dumps(list(source_sets), ensure_ascii=False)
 
 
 def canonical_json(record: CanonicalRecord) -> str:
