@@ -28,6 +28,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import build_kind  # noqa: E402
 from crosswalks.files import read_file  # noqa: E402
 from crosswalks.formats import FORMATS  # noqa: E402
 from crosswalks.metadata import read_marcxml  # noqa: E402
@@ -172,7 +173,7 @@ def main() -> None:
     args = parser.parse_args()
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}, "
-          f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.2f}")
+          f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.2f}, crosswalks {build_kind()}")
     if not args.memory:
         print(f"elements -> canonical -> 3 renderings: {bench_elements(args.records):,.0f} records/s")
         for stage, micros in bench_stages(min(args.records, 5_000)).items():

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import build_kind  # noqa: E402
 from harvester.testing import Item, ScriptedPartner, dc_item  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -134,7 +135,8 @@ def main() -> None:
     rows = [("kazneb harvest (crosswalk + store, SQLite)", ours), ("sickle, iterate only", theirs)]
     lines = [f"{args.size:,} records, pages of {args.page_size}, {platform.processor() or platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}.", "",
+             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}, "
+             f"crosswalks {build_kind()}.", "",
              "| client | records | seconds | records/s | CPU s | records per CPU s | peak RSS MB |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows:

@@ -12,12 +12,13 @@ MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 _LEADER = f"{{{MARC_NS}}}leader"
 _CONTROL = f"{{{MARC_NS}}}controlfield"
 _DATA = f"{{{MARC_NS}}}datafield"
-_SUB = f"{{{MARC_NS}}}subfield"
 # comments and processing instructions have a function as tag: hashable, never a member
 _DATA_TAGS = frozenset((_DATA, "datafield"))
 _CONTROL_TAGS = frozenset((_CONTROL, "controlfield"))
 _LEADER_TAGS = frozenset((_LEADER, "leader"))
-_SUB_TAGS = frozenset((_SUB, "subfield"))
+#: A datafield's element children are its subfields (MARC21slim allows nothing else there): testing
+#: the proxy's type skips comments and processing instructions without building each child's tag.
+_ELEMENT = etree._Element
 
 
 class MarcXmlError(ValueError):
@@ -35,7 +36,8 @@ _INDICATORS = {value: _indicator(value) for value in [None, "", *map(chr, range(
 def parse_marcxml(element: etree._Element) -> MarcRecord:
     """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank).
 
-    Elements without a namespace (seen in the wild) are read as MARC21slim too.
+    Elements without a namespace (seen in the wild) are read as MARC21slim too, and every
+    element inside a datafield as one of its subfields, whatever its name.
     """
     leader = ""
     fields: list[MarcField] = []
@@ -46,7 +48,7 @@ def parse_marcxml(element: etree._Element) -> MarcRecord:
         if tag in _DATA_TAGS:
             get = child.get
             ind1, ind2 = get("ind1"), get("ind2")
-            subs = [(s.get("code") or " ", s.text or "") for s in child if s.tag in _SUB_TAGS]
+            subs = [(s.get("code") or " ", s.text or "") for s in child if type(s) is _ELEMENT]
             append(MarcField(get("tag") or "", indicators.get(ind1) or _indicator(ind1),
                              indicators.get(ind2) or _indicator(ind2), subs))
         elif tag in _CONTROL_TAGS:

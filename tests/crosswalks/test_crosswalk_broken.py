@@ -240,3 +240,15 @@ def test_oai_response_cut_right_after_record_is_a_truncated_record():
 ])
 def test_complete_empty_responses_and_collections_read_as_no_records(data):
     assert list(read_bytes(data)) == []
+
+
+def test_comments_and_instructions_inside_a_datafield_are_skipped():
+    """A comment or processing instruction among subfields is not read as a subfield."""
+    text = ('<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam a2200000 i 4500</leader>'
+            '<controlfield tag="001">c1</controlfield><datafield tag="245" ind1="1" ind2="0">'
+            '<!-- cataloguer: check --><subfield code="a">Абай жолы /</subfield><?pi data?>'
+            '<subfield code="c">Мұхтар Әуезов.</subfield></datafield></record>')
+    [result] = list(read_bytes(text.encode()))
+    assert result.record.main_title == "Абай жолы"
+    assert result.record.titles[0].responsibility == "Мұхтар Әуезов"
+    assert "check" not in str(result.record.to_dict())
