@@ -17,7 +17,7 @@ from crosswalks.marc import tables
 from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
 from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
-from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
+from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
 
 _ARTICLES = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
@@ -246,8 +246,10 @@ class _Writer:
                          _title_subfields(linked, True), linked.script)
         elif main is not None:
             self.add("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True))
+        pairs = other_script_pairs(self.rec.titles) if scripts else {}
+        paired = {id(t) for t in pairs.values()}
         for title in scripts or ():
-            if title is not linked:  # other-script forms of 246/240/730 titles: 880s of their own
+            if title is not linked and id(title) not in paired:  # a form without its title: an 880 of its own
                 tag = "730" if title.other_script_of == "uniform" else "246"
                 ind = ("0", " ") if tag == "730" else ("3", "1" if title.other_script_of == "parallel" else "3")
                 self._unlinked(tag, *ind, _title_subfields(title, False), title.script)
@@ -258,10 +260,20 @@ class _Writer:
                 tag = "240" if has_main_entry and not self._has_field("240") else "730"
                 tag = "130" if not has_main_entry and not self._has_field("130") else tag
                 ind = "0" if tag != "240" else "1"
-                self.add(tag, ind if tag != "240" else "1", "0" if tag == "240" else " ",
-                         [("a", title.value)] + _part(title))
+                self._title_field(tag, ind if tag != "240" else "1", "0" if tag == "240" else " ",
+                                  [("a", title.value)] + _part(title), pairs.get(id(title)))
             else:
-                self.add("246", "3", "1" if title.kind == "parallel" else "3", _title_subfields(title, False))
+                self._title_field("246", "3", "1" if title.kind == "parallel" else "3", _title_subfields(title, False),
+                                  pairs.get(id(title)))
+
+    def _title_field(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]],
+                     other: Title | None) -> None:
+        """A 246/240/730/130, linked both ways to an 880 when the title has an other-script form."""
+        if other is None:
+            self.add(tag, ind1, ind2, subfields)
+            return
+        form = _title_subfields(other, False) if tag == "246" else [("a", other.value)] + _part(other)
+        self._linked(tag, ind1, ind2, subfields, form, other.script or _script_of(other.value))
 
     # -- publication, extent, types ------------------------------------------------------
     def _publication(self) -> None:

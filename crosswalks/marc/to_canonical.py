@@ -85,6 +85,7 @@ class _Builder:
         self.rec = CanonicalRecord()
         self.have_main_entry = False
         self.linked: dict[str, Agent] = {}  # "700-02" -> the agent of the field an 880 links to
+        self.linked_titles: dict[str, Title] = {}  # "246-03" -> the title of the field an 880 links to
         self.plain = False  # the field being read needs no kept entry (see build)
 
     def build(self) -> CanonicalRecord:
@@ -205,6 +206,7 @@ class _Builder:
             kind = "parallel" if f.ind2 == "1" else "alternative"
             self.rec.titles.append(Title(title, kind, subtitle=_join(f, "b") or None,
                                          part=_join(f, "np", ". ") or None, script=detect_script(title)))
+            self._link_title(f)
             if not self.plain:
                 self._keep(f, title)
 
@@ -213,10 +215,17 @@ class _Builder:
         if title:
             self.rec.titles.append(Title(title, "uniform", part=_join(f, "lnp", ". ") or None,
                                          script=detect_script(title)))
+            self._link_title(f)
             if not self.plain:
                 self._keep(f, title)
 
     _f130 = _f240 = _f730 = _uniform
+
+    def _link_title(self, f: MarcField) -> None:
+        """Remember the title just read when an 880 links to its field ($6 880-03)."""
+        link = _LINKAGE.match(f.get("6") or "") if "6" in map(_CODE, f.subfields) else None
+        if link:
+            self.linked_titles[f"{f.tag}-{link.group(2)}"] = self.rec.titles[-1]
 
     # -- responsibility ----------------------------------------------------------
     def _name(self, f: MarcField) -> None:
@@ -269,10 +278,12 @@ class _Builder:
                 return False
             if kind_of == "alternative" and f.ind2 == "1":
                 kind_of = "parallel"
-            self.rec.titles.append(Title(
+            rendered = self.linked_titles.get(f"{tag}-{occurrence}") if tag != "245" else None
+            other = Title(
                 title, "parallel", subtitle=_join(f, "b") or None, part=_join(f, "np", ". ") or None,
-                script=script or detect_script(title), other_script_of=kind_of,
-                responsibility=(_join(f, "c") or None) if tag == "245" else None))
+                script=script or detect_script(title), other_script_of=rendered.kind if rendered else kind_of,
+                responsibility=(_join(f, "c") or None) if tag == "245" else None)
+            self._add_other_script(other, rendered)
         else:
             agent = self.linked.get(f"{tag}-{occurrence}")
             name = _join(f, "acdn" if tag[1:] == "11" else "abcq")
@@ -286,6 +297,21 @@ class _Builder:
         if entry is not None:
             self.rec.marc_extra.append(entry)
         return None
+
+    def _add_other_script(self, title: Title, rendered: Title | None) -> None:
+        """An 880's title right after the 246/240/730 title it renders: the writer links them by
+        that order (model.other_script_pairs).  A 245's goes last; one without a field of its own
+        (or a title's second form) right after the main title, where it pairs with nothing."""
+        titles = self.rec.titles
+        if title.other_script_of == "main":
+            titles.append(title)
+            return
+        at = next((i for i, t in enumerate(titles) if t is rendered), None) if rendered is not None else None
+        if at is not None and not (at + 1 < len(titles) and titles[at + 1].other_script_of == rendered.kind):
+            titles.insert(at + 1, title)
+            return
+        main = next((i for i, t in enumerate(titles) if t.kind == "main"), None)
+        titles.insert(main + 1 if main is not None else len(titles), title)
 
     # -- edition, publication, extent ------------------------------------------------
     def _f250(self, f: MarcField) -> None:
