@@ -279,17 +279,31 @@ class _Writer:
     def _publication(self) -> None:
         rec = self.rec
         issued = [d for d in rec.dates if d.kind == "issued"]
-        subfields = [("a", p) for p in rec.places] + [("b", p) for p in rec.publishers]
-        subfields += [("c", d.original) for d in issued[:1]]
-        if subfields:
-            self.add("264", " ", "1", _punctuate_264(subfields))
-        for date in issued[1:]:
-            self.add("264", " ", "1", [("c", date.original)])
+        if not (self.kept.splits and self._split_publication(issued)):
+            subfields = [("a", p) for p in rec.places] + [("b", p) for p in rec.publishers]
+            subfields += [("c", d.original) for d in issued[:1]]
+            if subfields:
+                self.add("264", " ", "1", _punctuate_264(subfields))
+            for date in issued[1:]:
+                self.add("264", " ", "1", [("c", date.original)])
         for date in rec.dates:
             if date.kind == "copyright":
                 self.add("264", " ", "4", [("c", date.original)])
             elif date.kind == "created":
                 self.add("264", " ", "0", [("c", date.original)])
+
+    def _split_publication(self, issued: list[DateInfo]) -> bool:
+        """The source's own issued 260/264 fields (kept.py, publication_split): places, publishers
+        and dates dealt back out in its order; False (the writer's one 264) when the record no
+        longer has as many of each as the source's fields held."""
+        codes = "".join(c for c, _ in self.kept.splits)
+        if (codes.count("a"), codes.count("b"), codes.count("c")) != (
+                len(self.rec.places), len(self.rec.publishers), len(issued)):
+            return False
+        values = {"a": iter(self.rec.places), "b": iter(self.rec.publishers), "c": (d.original for d in issued)}
+        for field_codes, ind in self.kept.splits:
+            self.add("264", ind[0], ind[1], _punctuate_264([(c, next(values[c])) for c in field_codes]))
+        return True
 
     def _extent_and_types(self) -> None:
         rec = self.rec
