@@ -17,6 +17,7 @@ from crosswalks.marc import tables
 from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
 from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
+from crosswalks.marc.unimarc import is_unimarc_entry
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
 
@@ -50,6 +51,8 @@ class _Writer:
         extra: list[dict] = []
         kept: list[dict] = []
         for item in rec.marc_extra:
+            if is_unimarc_entry(item):
+                continue  # a UNIMARC source's field: its tag means something else in MARC 21
             (kept if is_kept_entry(item) else extra).append(item)
         self.extra = [field_from_json(item) for item in extra]
         self.kept = KeptSubfields(kept)
