@@ -361,7 +361,7 @@ class _Builder:
         The first field's entry waits for a second one, so a record with one plain 264 gets none."""
         codes = "".join(c for c, v in f.subfields
                         if c in "ab" and strip_brackets(_text(v)) or c == "c" and _text(v))
-        ind1 = f.ind1 if f.tag == "264" and f.ind1 in "23" else " "
+        ind1 = f.ind1 if f.tag == "264" and f.ind1 in ("2", "3") else " "
         entry = publication_split(codes, ind1)
         self.issued_fields += 1
         if self.issued_fields == 1 and is_own_publication(codes, ind1):
