@@ -206,7 +206,7 @@ def publication_split(codes: str, ind1: str) -> dict[str, Any]:
 
 def is_own_publication(codes: str, ind1: str) -> bool:
     """True when the writer's own 264 (places, publishers, one date; ind1 blank) gives this field back."""
-    return ind1 == " " and _OWN_PUBLICATION.fullmatch(codes) is not None
+    return ind1 == " " and (codes == "abc" or _OWN_PUBLICATION.fullmatch(codes) is not None)
 
 
 def is_kept_entry(item: dict[str, Any]) -> bool:

@@ -56,6 +56,7 @@ _LINK_CODES = frozenset("01u6")  # authority id, real-world URI, affiliation ($u
 _LINKAGE = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
 _CODE = operator.itemgetter(0)
 _NONE: frozenset[str] = frozenset()
+_PUBLICATION_CODES = frozenset("abc")
 
 
 #: A subfield's value trimmed of ISBD punctuation, "" for none (trim_isbd itself: one call less per value).
@@ -95,7 +96,7 @@ class _Builder:
         self.linked: dict[str, Agent] = {}  # "700-02" -> the agent of the field an 880 links to
         self.linked_titles: dict[str, Title] = {}  # "246-03" -> the title of the field an 880 links to
         self.issued_fields = 0  # issued 260/264 fields read so far
-        self.first_issued: dict | None = None  # the first one's publication split, until a second comes
+        self.first_issued: tuple[str, str] | None = None  # the first one's (codes, ind1), until a second comes
         self.plain = False  # the field being read needs no kept entry (see build)
 
     def build(self) -> CanonicalRecord:
@@ -344,7 +345,7 @@ class _Builder:
 
     def _publication(self, f: MarcField, kind: str) -> None:
         if kind == "issued":
-            before = len(self.rec.places), len(self.rec.publishers), len(self.rec.dates)
+            before = len(self.rec.places) + len(self.rec.publishers) + len(self.rec.dates)
             self.rec.places.extend(p for p in (strip_brackets(_text(v)) for v in f.values("a")) if p)
             self.rec.publishers.extend(p for p in (strip_brackets(_text(v)) for v in f.values("b")) if p)
         for value in f.values("c"):
@@ -352,25 +353,28 @@ class _Builder:
             if original:
                 first, last = year_range(original)
                 self.rec.dates.append(DateInfo(original, first, last, kind))
-        if kind == "issued" and (len(self.rec.places), len(self.rec.publishers), len(self.rec.dates)) != before:
-            self._split_publication(f)
+        if kind == "issued":
+            added = len(self.rec.places) + len(self.rec.publishers) + len(self.rec.dates) - before
+            if added:
+                self._split_publication(f, added)
 
-    def _split_publication(self, f: MarcField) -> None:
+    def _split_publication(self, f: MarcField, added: int) -> None:
         """Each issued 260/264's own codes, kept (kept.py, publication_split) when the writer's one 264
         would not give the source's fields back: several fields, another order, a 264 ind1 2 or 3.
         The first field's entry waits for a second one, so a record with one plain 264 gets none."""
-        codes = "".join(c for c, v in f.subfields
-                        if c in "ab" and strip_brackets(_text(v)) or c == "c" and _text(v))
+        codes = "".join([c for c, _ in f.subfields if c in _PUBLICATION_CODES])
+        if len(codes) != added:  # a value left empty by trimming gave nothing: its code is not the source's split
+            codes = "".join(c for c, v in f.subfields
+                            if c in "ab" and strip_brackets(_text(v)) or c == "c" and _text(v))
         ind1 = f.ind1 if f.tag == "264" and f.ind1 in ("2", "3") else " "
-        entry = publication_split(codes, ind1)
         self.issued_fields += 1
         if self.issued_fields == 1 and is_own_publication(codes, ind1):
-            self.first_issued = entry
+            self.first_issued = (codes, ind1)  # the entry is made only if a second field comes
             return
         if self.first_issued is not None:
-            self.rec.marc_extra.append(self.first_issued)
+            self.rec.marc_extra.append(publication_split(*self.first_issued))
             self.first_issued = None
-        self.rec.marc_extra.append(entry)
+        self.rec.marc_extra.append(publication_split(codes, ind1))
 
     def _f300(self, f: MarcField) -> None:
         pieces = [(c, _text(v)) for c, v in f.subfields if c in "abce" and _text(v)]
