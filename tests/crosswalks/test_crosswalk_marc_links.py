@@ -133,3 +133,18 @@ def test_title_links_survive_marcxml_and_mods(record):
         again = read_metadata(etree.fromstring(FORMATS[prefix].render(record)), prefix)
         # MARC writes titles in tag order (240 before 246): the pairs are compared as a set
         assert sorted(p[:3] for p in _pairs(again)) == sorted(p[:3] for p in _pairs(record)), prefix
+
+
+def test_a_130_main_entry_and_its_880_link_both_ways():
+    record_xml = "".join([
+        f'<record xmlns="{MARC_NS}"><leader>00000nam a2200000 i 4500</leader>',
+        _df("130", "0 ", ("6", "880-01"), ("a", "Qobylandy batyr.")),
+        _df("245", "00", ("a", "Qobylandy batyr : epos.")),
+        _df("880", "0 ", ("6", "130-01/(N"), ("a", "Қобыланды батыр.")),
+        "</record>"])
+    source, record = parse_marcxml(etree.fromstring(record_xml)), read_marcxml(etree.fromstring(record_xml))
+    assert _pairs(record) == [("Qobylandy batyr", "uniform", "Қобыланды батыр", "Cyrl")]
+    written = canonical_to_marc(record)
+    assert (written.first("130").get("6"), written.first("880").get("6")) == ("880-01", "130-01/(N")
+    assert written.first("880").get("a") == "Қобыланды батыр"
+    assert _lost(source, written) == []
