@@ -44,8 +44,20 @@ class Title:
     #: Statement of responsibility as transcribed with the title (MARC 245 $c).
     responsibility: str | None = None
     #: For the same title in another script (a MARC 880): the kind of the title it renders
-    #: ("main" for 245, "uniform", or "alternative"/"parallel" for a 246).
+    #: ("main" for 245, "uniform", or "alternative"/"parallel" for a 246).  The form of a title
+    #: other than the main one comes right after that title in ``titles`` (see other_script_pairs).
     other_script_of: str | None = None
+
+
+def other_script_pairs(titles: list[Title]) -> dict[int, Title]:
+    """id() of each non-main title -> its other-script form: the next title, when that one's
+    ``other_script_of`` is this title's kind.  Order is what links them: a kind alone does not
+    say which of two 246s an 880 renders."""
+    pairs: dict[int, Title] = {}
+    for title, following in zip(titles, titles[1:], strict=False):
+        if title.kind != "main" and not title.other_script_of and following.other_script_of == title.kind:
+            pairs[id(title)] = following
+    return pairs
 
 
 @dataclass

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: Kazakh Cyrillic (lower case) -> 2021 Latin alphabet (lower case).
-#: Letters after the blank line have no letter of their own in the 2021
-#: alphabet (Russian loanwords); their forms are a project choice (KAZAKH.md: VERIFY).
+#: Kazakh Cyrillic (lower case) -> 2021 Latin alphabet (lower case), as presented by the
+#: National Commission on 28 January 2021 (31 letters; sources in README.md, "Kazakh Latin
+#: letters"): ң is Ŋ ŋ (U+014A/U+014B), the eng, not Ñ.  Letters after the blank line have
+#: no letter of their own in the 2021 alphabet (Russian loanwords, respelled word by word by
+#: the orthography rules); their forms are a project choice, unverifiable as a letter table.
 KAZAKH_LATIN_2021: dict[str, str] = {
     "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e",
     "ж": "j", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m",
-    "н": "n", "ң": "ñ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t",
+    "н": "n", "ң": "ŋ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t",
     "у": "u", "ұ": "ū", "ү": "ü", "ф": "f", "х": "h", "һ": "h", "ш": "ş", "ы": "y",
     "і": "ı",
 

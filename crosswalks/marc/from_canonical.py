@@ -17,7 +17,8 @@ from crosswalks.marc import tables
 from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
 from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
-from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title
+from crosswalks.marc.unimarc import is_unimarc_entry
+from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
 
 _ARTICLES = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
@@ -50,6 +51,8 @@ class _Writer:
         extra: list[dict] = []
         kept: list[dict] = []
         for item in rec.marc_extra:
+            if is_unimarc_entry(item):
+                continue  # a UNIMARC source's field: its tag means something else in MARC 21
             (kept if is_kept_entry(item) else extra).append(item)
         self.extra = [field_from_json(item) for item in extra]
         self.kept = KeptSubfields(kept)
@@ -246,8 +249,10 @@ class _Writer:
                          _title_subfields(linked, True), linked.script)
         elif main is not None:
             self.add("245", "1" if has_main_entry else "0", _nonfiling(main.value), _title_subfields(main, True))
+        pairs = other_script_pairs(self.rec.titles) if scripts else {}
+        paired = {id(t) for t in pairs.values()}
         for title in scripts or ():
-            if title is not linked:  # other-script forms of 246/240/730 titles: 880s of their own
+            if title is not linked and id(title) not in paired:  # a form without its title: an 880 of its own
                 tag = "730" if title.other_script_of == "uniform" else "246"
                 ind = ("0", " ") if tag == "730" else ("3", "1" if title.other_script_of == "parallel" else "3")
                 self._unlinked(tag, *ind, _title_subfields(title, False), title.script)
@@ -257,26 +262,50 @@ class _Writer:
             if title.kind == "uniform":
                 tag = "240" if has_main_entry and not self._has_field("240") else "730"
                 tag = "130" if not has_main_entry and not self._has_field("130") else tag
-                self.add(tag, "1" if tag == "240" else "0", "0" if tag == "240" else " ",
-                         [("a", title.value)] + _part(title))
+                self._title_field(tag, "1" if tag == "240" else "0", "0" if tag == "240" else " ",
+                                  [("a", title.value)] + _part(title), pairs.get(id(title)))
             else:
-                self.add("246", "3", "1" if title.kind == "parallel" else "3", _title_subfields(title, False))
+                self._title_field("246", "3", "1" if title.kind == "parallel" else "3", _title_subfields(title, False),
+                                  pairs.get(id(title)))
+
+    def _title_field(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]],
+                     other: Title | None) -> None:
+        """A 246/240/730/130, linked both ways to an 880 when the title has an other-script form."""
+        if other is None:
+            self.add(tag, ind1, ind2, subfields)
+            return
+        form = _title_subfields(other, False) if tag == "246" else [("a", other.value)] + _part(other)
+        self._linked(tag, ind1, ind2, subfields, form, other.script or _script_of(other.value))
 
     # -- publication, extent, types ------------------------------------------------------
     def _publication(self) -> None:
         rec = self.rec
         issued = [d for d in rec.dates if d.kind == "issued"]
-        subfields = [("a", p) for p in rec.places] + [("b", p) for p in rec.publishers]
-        subfields += [("c", d.original) for d in issued[:1]]
-        if subfields:
-            self.add("264", " ", "1", _punctuate_264(subfields))
-        for date in issued[1:]:
-            self.add("264", " ", "1", [("c", date.original)])
+        if not (self.kept.splits and self._split_publication(issued)):
+            subfields = [("a", p) for p in rec.places] + [("b", p) for p in rec.publishers]
+            subfields += [("c", d.original) for d in issued[:1]]
+            if subfields:
+                self.add("264", " ", "1", _punctuate_264(subfields))
+            for date in issued[1:]:
+                self.add("264", " ", "1", [("c", date.original)])
         for date in rec.dates:
             if date.kind == "copyright":
                 self.add("264", " ", "4", [("c", date.original)])
             elif date.kind == "created":
                 self.add("264", " ", "0", [("c", date.original)])
+
+    def _split_publication(self, issued: list[DateInfo]) -> bool:
+        """The source's own issued 260/264 fields (kept.py, publication_split): places, publishers
+        and dates dealt back out in its order; False (the writer's one 264) when the record no
+        longer has as many of each as the source's fields held."""
+        codes = "".join(c for c, _ in self.kept.splits)
+        if (codes.count("a"), codes.count("b"), codes.count("c")) != (
+                len(self.rec.places), len(self.rec.publishers), len(issued)):
+            return False
+        values = {"a": iter(self.rec.places), "b": iter(self.rec.publishers), "c": (d.original for d in issued)}
+        for field_codes, ind in self.kept.splits:
+            self.add("264", ind[0], ind[1], _punctuate_264([(c, next(values[c])) for c in field_codes]))
+        return True
 
     def _extent_and_types(self) -> None:
         rec = self.rec

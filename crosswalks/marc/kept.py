@@ -192,7 +192,21 @@ def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
 
 #: Keys only a kept entry has (a MARC-in-JSON field has ind1/ind2/subfields); the store prunes
 #: empty values, so an entry may have lost "kept_subfields": [] or "match": "".
-_ENTRY_KEYS = frozenset(("kept_subfields", "layout", "match", "tag"))
+_ENTRY_KEYS = frozenset(("kept_subfields", "layout", "match", "tag", "split"))
+_OWN_PUBLICATION = re.compile("a*b*c?")
+
+
+def publication_split(codes: str, ind1: str) -> dict[str, Any]:
+    """The entry keeping one issued 260/264's split: the codes of the places ($a), publishers ($b)
+    and dates ($c) it gave, in order ("ab", "abc", "abab"), and its indicators as a 264.  The
+    canonical record joins every issued field's values into one list each; with these entries the
+    writer deals them back out, one 264 per source field (:attr:`KeptSubfields.splits`)."""
+    return {"264": {"split": codes, "ind": ind1 + "1"}}
+
+
+def is_own_publication(codes: str, ind1: str) -> bool:
+    """True when the writer's own 264 (places, publishers, one date; ind1 blank) gives this field back."""
+    return ind1 == " " and (codes == "abc" or _OWN_PUBLICATION.fullmatch(codes) is not None)
 
 
 def is_kept_entry(item: dict[str, Any]) -> bool:
@@ -237,11 +251,21 @@ class KeptSubfields:
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         """``entries``: the record's kept entries (:func:`is_kept_entry`)."""
         self.pending: dict[str, list[_Entry]] = {}
+        #: (codes, indicators) of each issued 260/264 of the source, in order (publication_split)
+        self.splits: list[tuple[str, str]] = []
         for item in entries:
             ((tag, body),) = item.items()
+            if "split" in body:
+                self._add_split(body)
+                continue
             entry = _Entry(body)
             if entry.kept or entry.layout or entry.tag:
                 self.pending.setdefault(tag, []).append(entry)
+
+    def _add_split(self, body: dict[str, Any]) -> None:
+        codes, ind = body.get("split"), body.get("ind")
+        if isinstance(codes, str) and codes and set(codes) <= set("abc"):  # a hand-edited entry may be off
+            self.splits.append((codes, ind if isinstance(ind, str) and len(ind) == 2 and ind[0] in " 23" else " 1"))
 
     def has(self, tag: str) -> bool:
         return bool(self.pending.get(tag))

@@ -13,7 +13,15 @@ import re
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.marc.kept import PLAIN_CODES, is_note, is_plain, kept_entry, read_codes
+from crosswalks.marc.kept import (
+    PLAIN_CODES,
+    is_note,
+    is_own_publication,
+    is_plain,
+    kept_entry,
+    publication_split,
+    read_codes,
+)
 from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
 from crosswalks.marc.unimarc import is_unimarc, unimarc_to_canonical
 from crosswalks.model import (
@@ -48,6 +56,7 @@ _LINK_CODES = frozenset("01u6")  # authority id, real-world URI, affiliation ($u
 _LINKAGE = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
 _CODE = operator.itemgetter(0)
 _NONE: frozenset[str] = frozenset()
+_PUBLICATION_CODES = frozenset("abc")
 
 
 #: A subfield's value trimmed of ISBD punctuation, "" for none (trim_isbd itself: one call less per value).
@@ -85,6 +94,9 @@ class _Builder:
         self.rec = CanonicalRecord()
         self.have_main_entry = False
         self.linked: dict[str, Agent] = {}  # "700-02" -> the agent of the field an 880 links to
+        self.linked_titles: dict[str, Title] = {}  # "246-03" -> the title of the field an 880 links to
+        self.issued_fields = 0  # issued 260/264 fields read so far
+        self.first_issued: tuple[str, str] | None = None  # the first one's (codes, ind1), until a second comes
         self.plain = False  # the field being read needs no kept entry (see build)
 
     def build(self) -> CanonicalRecord:
@@ -206,6 +218,7 @@ class _Builder:
             kind = "parallel" if f.ind2 == "1" else "alternative"
             self.rec.titles.append(Title(title, kind, subtitle=_join(f, "b") or None,
                                          part=_join(f, "np", ". ") or None, script=detect_script(title)))
+            self._link_title(f)
             if not self.plain:
                 self._keep(f, title)
 
@@ -214,8 +227,15 @@ class _Builder:
         if title:
             self.rec.titles.append(Title(title, "uniform", part=_join(f, "lnp", ". ") or None,
                                          script=detect_script(title)))
+            self._link_title(f)
             if not self.plain:
                 self._keep(f, title)
+
+    def _link_title(self, f: MarcField) -> None:
+        """Remember the title just read when an 880 links to its field ($6 880-03)."""
+        link = _LINKAGE.match(f.get("6") or "") if "6" in map(_CODE, f.subfields) else None
+        if link:
+            self.linked_titles[f"{f.tag}-{link.group(2)}"] = self.rec.titles[-1]
 
     # -- responsibility ----------------------------------------------------------
     def _name(self, f: MarcField) -> None:
@@ -268,10 +288,12 @@ class _Builder:
                 return False
             if kind_of == "alternative" and f.ind2 == "1":
                 kind_of = "parallel"
-            self.rec.titles.append(Title(
+            rendered = self.linked_titles.get(f"{tag}-{occurrence}") if tag != "245" else None
+            other = Title(
                 title, "parallel", subtitle=_join(f, "b") or None, part=_join(f, "np", ". ") or None,
-                script=script or detect_script(title), other_script_of=kind_of,
-                responsibility=(_join(f, "c") or None) if tag == "245" else None))
+                script=script or detect_script(title), other_script_of=rendered.kind if rendered else kind_of,
+                responsibility=(_join(f, "c") or None) if tag == "245" else None)
+            self._add_other_script(other, rendered)
         else:
             agent = self.linked.get(f"{tag}-{occurrence}")
             name = _join(f, "acdn" if tag[1:] == "11" else "abcq")
@@ -285,6 +307,22 @@ class _Builder:
         if entry is not None:
             self.rec.marc_extra.append(entry)
         return None
+
+    def _add_other_script(self, title: Title, rendered: Title | None) -> None:
+        """An 880's title right after the 246/240/730 title it renders: the writer links them by
+        that order (model.other_script_pairs).  A 245's goes last; one without a field of its own
+        (or a title's second form) right after the main title, where it pairs with nothing."""
+        titles = self.rec.titles
+        if title.other_script_of == "main":
+            titles.append(title)
+            return
+        if rendered is not None:
+            at = next((i for i, t in enumerate(titles) if t is rendered), None)
+            if at is not None and not (at + 1 < len(titles) and titles[at + 1].other_script_of == rendered.kind):
+                titles.insert(at + 1, title)
+                return
+        main = next((i for i, t in enumerate(titles) if t.kind == "main"), None)
+        titles.insert(main + 1 if main is not None else len(titles), title)
 
     # -- edition, publication, extent ------------------------------------------------
     def _f250(self, f: MarcField) -> None:
@@ -307,6 +345,7 @@ class _Builder:
 
     def _publication(self, f: MarcField, kind: str) -> None:
         if kind == "issued":
+            before = len(self.rec.places) + len(self.rec.publishers) + len(self.rec.dates)
             self.rec.places.extend(p for p in (strip_brackets(_text(v)) for v in f.values("a")) if p)
             self.rec.publishers.extend(p for p in (strip_brackets(_text(v)) for v in f.values("b")) if p)
         for value in f.values("c"):
@@ -314,6 +353,28 @@ class _Builder:
             if original:
                 first, last = year_range(original)
                 self.rec.dates.append(DateInfo(original, first, last, kind))
+        if kind == "issued":
+            added = len(self.rec.places) + len(self.rec.publishers) + len(self.rec.dates) - before
+            if added:
+                self._split_publication(f, added)
+
+    def _split_publication(self, f: MarcField, added: int) -> None:
+        """Each issued 260/264's own codes, kept (kept.py, publication_split) when the writer's one 264
+        would not give the source's fields back: several fields, another order, a 264 ind1 2 or 3.
+        The first field's entry waits for a second one, so a record with one plain 264 gets none."""
+        codes = "".join([c for c, _ in f.subfields if c in _PUBLICATION_CODES])
+        if len(codes) != added:  # a value left empty by trimming gave nothing: its code is not the source's split
+            codes = "".join(c for c, v in f.subfields
+                            if c in "ab" and strip_brackets(_text(v)) or c == "c" and _text(v))
+        ind1 = f.ind1 if f.tag == "264" and f.ind1 in ("2", "3") else " "
+        self.issued_fields += 1
+        if self.issued_fields == 1 and is_own_publication(codes, ind1):
+            self.first_issued = (codes, ind1)  # the entry is made only if a second field comes
+            return
+        if self.first_issued is not None:
+            self.rec.marc_extra.append(publication_split(*self.first_issued))
+            self.first_issued = None
+        self.rec.marc_extra.append(publication_split(codes, ind1))
 
     def _f300(self, f: MarcField) -> None:
         pieces = [(c, _text(v)) for c, v in f.subfields if c in "abce" and _text(v)]

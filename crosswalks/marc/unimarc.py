@@ -2,14 +2,17 @@
 
 Kazakh and Russian library systems often export UNIMARC-family records (RUSMARC,
 KazMARC).  They share ISO 2709 with MARC 21 but not the tags, so they are told
-apart (:func:`is_unimarc`) and read with their own table.  Their fields are not
-kept as ``marc_extra``: UNIMARC tags mean other things in the MARC 21 the hub writes.
+apart (:func:`is_unimarc`) and read with their own table.  Fields the table does not
+read, or reads only in part (a 410 with embedded $1 fields, a 200 $b), are kept whole in
+``marc_extra`` under a marked tag (``{"unimarc:454": {...}}``, :func:`unimarc_entry`):
+nothing is lost, and the MARC 21 writer skips them, since UNIMARC tags mean other
+things in MARC 21.
 """
 
 from __future__ import annotations
 
 from crosswalks.marc import tables
-from crosswalks.marc.record import MarcField, MarcRecord
+from crosswalks.marc.record import MarcField, MarcRecord, field_to_json
 from crosswalks.model import (
     Agent,
     CanonicalRecord,
@@ -37,6 +40,15 @@ _AGENT_TAGS = {"700": ("personal", "creator"), "701": ("personal", "creator"), "
                "710": ("corporate", "creator"), "711": ("corporate", "creator"),
                "712": ("corporate", "contributor")}
 _SUBJECT_TAGS = {"600": "name", "601": "name", "606": "topic", "607": "geographic", "608": "genre"}
+#: tag -> subfield codes :func:`_read` takes; a field with any other code is kept whole as well.
+_READ_CODES: dict[str, frozenset[str]] = {tag: frozenset(codes) for tag, codes in {
+    "010": "az", "011": "a", "017": "a2", "101": "a", "200": "adefghi", "205": "a", "210": "acd", "214": "acd",
+    "215": "acde", "225": "avx", "410": "tavx", "500": "a", "510": "a", "517": "a",
+    "600": "abgxyz2", "601": "abgxyz2", "606": "axyz2", "607": "axyz2", "608": "axyz2", "610": "a", "675": "a",
+    "686": "a2", **{tag: "abfg34" for tag in _AGENT_TAGS}, "856": "uq"}.items()}
+_NOTE_READ = frozenset("a")
+#: The mark on a kept UNIMARC field's tag: not a MARC 21 tag, so no MARC 21 reader or writer takes it for one.
+UNIMARC_PREFIX = "unimarc:"
 
 
 def is_unimarc(marc: MarcRecord) -> bool:
@@ -65,7 +77,8 @@ def unimarc_to_canonical(marc: MarcRecord) -> CanonicalRecord:
     rec = CanonicalRecord()
     rec.source.format = "unimarc"
     for field in marc.fields:
-        _read(rec, field)
+        if _read(rec, field) is False or not _read_whole(field):
+            rec.marc_extra.append(unimarc_entry(field))
     if not rec.kind:
         rec.kind = {"a": "book"}.get(marc.leader[6:7], None) if marc.leader[7:8] != "s" else "journal"
     rec.dcmi_type = tables.LEADER_DCMI.get(marc.leader[6:7])
@@ -73,7 +86,27 @@ def unimarc_to_canonical(marc: MarcRecord) -> CanonicalRecord:
     return rec
 
 
-def _read(rec: CanonicalRecord, f: MarcField) -> None:  # noqa: C901 - one branch per UNIMARC block
+def unimarc_entry(field: MarcField) -> dict:
+    """A UNIMARC field as kept in ``marc_extra``: MARC-in-JSON under its marked tag ("unimarc:454")."""
+    ((tag, body),) = field_to_json(field).items()
+    return {UNIMARC_PREFIX + tag: body}
+
+
+def is_unimarc_entry(item: dict) -> bool:
+    """True for a kept UNIMARC field (the MARC 21 writer skips these)."""
+    return len(item) == 1 and next(iter(item)).startswith(UNIMARC_PREFIX)
+
+
+def _read_whole(f: MarcField) -> bool:
+    """True when :func:`_read` took every subfield of the field (001 is the only control field read)."""
+    if f.value is not None:
+        return f.tag == "001"
+    read = _READ_CODES.get(f.tag) or (_NOTE_READ if f.tag[:1] == "3" else None)
+    return read is not None and all(code in read for code, _ in f.subfields)
+
+
+def _read(rec: CanonicalRecord, f: MarcField) -> bool:  # noqa: C901 - one branch per UNIMARC block
+    """Read one field into the record; False when no rule takes it."""
     tag = f.tag
     if tag == "001" and f.value:
         rec.identifiers.append(Identifier(f.value.strip(), "local"))
@@ -136,6 +169,9 @@ def _read(rec: CanonicalRecord, f: MarcField) -> None:  # noqa: C901 - one branc
     elif tag == "856":
         for url in f.values("u"):
             rec.objects.append(DigitalObject(url.strip(), mimetype=_t(f.get("q")) or None))
+    else:
+        return False
+    return True
 
 
 def _title(rec: CanonicalRecord, f: MarcField) -> None:
@@ -158,4 +194,6 @@ def _agent(rec: CanonicalRecord, f: MarcField) -> None:
     relator = tables.RELATOR_TERMS.get(code) if code else None
     if code in tables.AUTHOR_RELATORS:
         role, relator = "creator", None
-    rec.agents.append(Agent(name, role, relator, kind, dates=_t(f.get("f")) or None, script=detect_script(name)))
+    ids = [v.strip() for v in f.values("3") if v.strip()] or None  # the authority record number
+    rec.agents.append(Agent(name, role, relator, kind, dates=_t(f.get("f")) or None, script=detect_script(name),
+                            authority_ids=ids))

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.model import Agent, CanonicalRecord, Subject, Title
+from crosswalks.model import Agent, CanonicalRecord, Subject, Title, other_script_pairs
 from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
 from crosswalks.transliterate import detect_script
 from crosswalks.xmltext import escape, known_escape
@@ -87,6 +87,15 @@ def _title_info(title: Title, primary: bool, group: str | None = None) -> str:
     kind = title.kind if group is None else None  # paired with the main title: no type of its own
     attrs = _a("type", _TITLE_TYPES.get(kind or "")) + attrs + _a("script", title.script)
     return _wrap("titleInfo", inner, attrs + _a("altRepGroup", group))
+
+
+def _title_groups(titles: list[Title]) -> dict[int, str]:
+    """altRepGroup of each other title and its other-script form (a 246/240/730 and its 880):
+    "title-2", "title-3", ... ("title-1" is the main title's pair)."""
+    groups: dict[int, str] = {}
+    for number, (title_id, other) in enumerate(other_script_pairs(titles).items(), start=2):
+        groups[title_id] = groups[id(other)] = f"title-{number}"
+    return groups
 
 
 def _name_links(agent: Agent) -> tuple[str, str]:
@@ -196,8 +205,9 @@ def render_mods(record: CanonicalRecord) -> str:
     mains = [t for t in record.titles if t.kind == "main"]
     paired = next((t for t in record.titles if t.other_script_of == "main"), None) \
         if mains and len(record.titles) > 1 else None
+    groups = _title_groups(record.titles) if len(record.titles) > 1 else {}
     for title in record.titles:
-        group = "title-1" if paired is not None and (title is mains[0] or title is paired) else None
+        group = "title-1" if paired is not None and (title is mains[0] or title is paired) else groups.get(id(title))
         out.append(_title_info(title, bool(mains) and title is mains[0], group))
     creators = [a for a in record.agents if a.role == "creator"]
     for agent in record.agents:

@@ -55,9 +55,14 @@ def titles(draw) -> list[Title]:
                  responsibility=draw(st.none() | phrase(2, 4)))
     others = draw(st.lists(st.builds(Title, phrase(), st.sampled_from(["parallel", "uniform", "alternative"])),
                            max_size=2, unique_by=lambda t: t.kind))
+    with_forms: list[Title] = []
+    for title in others:  # a 246/240/730 and its other-script form right after it (880s, altRepGroup)
+        with_forms.append(title)
+        if draw(st.booleans()):
+            with_forms.append(Title(draw(phrase()), "parallel", other_script_of=title.kind))
     if draw(st.booleans()):  # the main title in another script (MARC 880, MODS altRepGroup)
-        others.append(Title(draw(phrase()), "parallel", other_script_of="main"))
-    return [main, *others]
+        with_forms.append(Title(draw(phrase()), "parallel", other_script_of="main"))
+    return [main, *with_forms]
 
 
 authority_uri = st.integers(10**7, 10**8 - 1).map(lambda n: f"http://id.loc.gov/authorities/names/n{n}")

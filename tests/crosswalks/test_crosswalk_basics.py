@@ -34,9 +34,22 @@ def test_kazakh_latin_2021_letters_and_case():
     assert kazakh_to_latin("Ілияс") == "Iliias"  # capital І is plain I; я (no letter of its own) is ia
     assert kazakh_to_latin("Иран") == "İran"  # capital И is dotted İ
     assert kazakh_to_latin("ҚАЗАҚ ЕЛІ") == "QAZAQ ELI"
-    assert kazakh_to_latin("Ңң Әә Һһ") == "Ññ Ää Hh"
+    assert kazakh_to_latin("Ңң Әә Һһ") == "Ŋŋ Ää Hh"  # the eng of the January 2021 alphabet, not Ñ
+    assert kazakh_to_latin("ЖАҢА ТАҢБА") == "JAŊA TAŊBA"
     assert kazakh_lower("İI") == "iı"
     assert set("әғқңөұүһі") <= set(KAZAKH_LATIN_2021)
+
+
+def test_the_kazakh_letters_give_the_31_letters_of_the_2021_alphabet():
+    native = "аәбвгғдежзийкқлмнңоөпрстуұүфхһшыі"  # Kazakh Cyrillic without the loanword letters
+    letters = {KAZAKH_LATIN_2021[c] for c in native}
+    assert letters == set("aäbdefgğhıijklmnŋoöpqrsştuūüvyz")
+    assert len(letters) == 31 and not letters & set("cçwxñ")
+
+
+def test_search_keys_match_the_eng_and_the_tilde_spelling_of_ng():
+    """Partners write ң as ŋ (2021) or ñ (Wikipedia, common practice): both fold to n."""
+    assert search_keys("Жаңа заман")[1] == search_keys("Jaŋa zaman")[0] == search_keys("Jaña zaman")[0] == "jana zaman"
 
 
 def test_russian_gost_7_79_system_b():
