@@ -16,7 +16,8 @@ from lxml import etree
 
 #: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
 #: (the latter are legal but are always mojibake in library data).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + chr(0xD800) + "-" + chr(0xDFFF)
+                      + "\ufffe\uffff]")  # surrogates from chr(): a compiled module cannot hold them literally
 
 
 def clean(text: str) -> str:
@@ -40,43 +41,28 @@ def element_text(element: etree._Element) -> str:
     return element.text or ""
 
 
-#: Escaped values by source text: a record's values are escaped once per format, and
-#: codes, labels and access statements recur in every record.  Bounded (cleared when
-#: full) and short values only, so memory stays flat.
-class ShortTextMemo(dict):
+class ShortTextMemo:
     """Results of a pure text function for short texts, bounded: forgotten all at once when full.
 
     Catalogue values recur (labels, places, publishers, headings), so the writers and
-    readers look a value up before working it out again.
+    readers look a value up (``memo.known.get``, a plain dict lookup) before working it
+    out again.  Short values only, and cleared when full, so memory stays flat.
     """
 
     def __init__(self, compute: Callable[[str], str], max_entries: int = 8192, longest: int = 256) -> None:
-        super().__init__()
+        self.known: dict[str, str] = {}  # cleared in place: bound ``known.get`` methods stay valid
         self.compute, self.max_entries, self.longest = compute, max_entries, longest
 
     def __call__(self, text: str) -> str:
-        done = self.get(text)
+        done = self.known.get(text)
         if done is not None:
             return done
         done = self.compute(text)
         if len(text) <= self.longest:
-            if len(self) >= self.max_entries:
-                self.clear()
-            self[text] = done
+            if len(self.known) >= self.max_entries:
+                self.known.clear()
+            self.known[text] = done
         return done
-
-
-_ESCAPED = ShortTextMemo(lambda text: _escape(text))
-
-
-def escape(text: str) -> str:
-    """Cleaned (:func:`clean`) and escaped for element content and double-quoted attributes."""
-    return _ESCAPED(text)
-
-
-#: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,
-#: for writers' inner loops; fall back to :func:`escape`).
-known_escape = _ESCAPED.get
 
 
 def _escape(text: str) -> str:
@@ -93,3 +79,18 @@ def _escape(text: str) -> str:
     if '"' in text:
         text = text.replace('"', "&quot;")
     return text
+
+
+#: Escaped values by source text: a record's values are escaped once per format, and
+#: codes, labels and access statements recur in every record.
+_ESCAPED = ShortTextMemo(_escape)
+
+
+def escape(text: str) -> str:
+    """Cleaned (:func:`clean`) and escaped for element content and double-quoted attributes."""
+    return _ESCAPED(text)
+
+
+#: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,
+#: for writers' inner loops; fall back to :func:`escape`).
+known_escape = _ESCAPED.known.get

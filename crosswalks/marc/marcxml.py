@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from lxml import etree
 
 from crosswalks.marc.record import MarcField, MarcRecord
@@ -13,12 +15,12 @@ _LEADER = f"{{{MARC_NS}}}leader"
 _CONTROL = f"{{{MARC_NS}}}controlfield"
 _DATA = f"{{{MARC_NS}}}datafield"
 # comments and processing instructions have a function as tag: hashable, never a member
-_DATA_TAGS = frozenset((_DATA, "datafield"))
-_CONTROL_TAGS = frozenset((_CONTROL, "controlfield"))
-_LEADER_TAGS = frozenset((_LEADER, "leader"))
+_DATA_TAGS: Final = frozenset((_DATA, "datafield"))
+_CONTROL_TAGS: Final = frozenset((_CONTROL, "controlfield"))
+_LEADER_TAGS: Final = frozenset((_LEADER, "leader"))
 #: A datafield's element children are its subfields (MARC21slim allows nothing else there): testing
 #: the proxy's type skips comments and processing instructions without building each child's tag.
-_ELEMENT = etree._Element
+_ELEMENT: Final = etree._Element
 
 
 class MarcXmlError(ValueError):
@@ -30,7 +32,7 @@ def _indicator(value: str | None) -> str:
 
 
 #: _indicator's answer for the usual values, looked up instead of computed.
-_INDICATORS = {value: _indicator(value) for value in [None, "", *map(chr, range(32, 127))]}
+_INDICATORS: Final = {value: _indicator(value) for value in [None, "", *map(chr, range(32, 127))]}
 
 
 def parse_marcxml(element: etree._Element) -> MarcRecord:

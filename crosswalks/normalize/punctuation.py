@@ -26,11 +26,6 @@ def keeps_final_dot(value: str) -> bool:
     return token in ABBREVIATIONS
 
 
-#: Trimmed values by source text (bounded, short values only): readers trim the same
-#: subfield more than once, and labels recur from record to record.
-_TRIMMED = ShortTextMemo(lambda text: _trim(text))
-
-
 def trim_isbd(text: str | None) -> str:
     """Value without ISBD separators ( / : ; = , ) at the ends or a closing full stop.
 
@@ -41,7 +36,6 @@ def trim_isbd(text: str | None) -> str:
     return _known_trim(text) or _TRIMMED(text)  # a dict lookup first: most values are already known
 
 
-_known_trim = _TRIMMED.get
 
 
 def _trim(text: str) -> str:
@@ -54,6 +48,12 @@ def _trim(text: str) -> str:
     while value[-1:] == "." and not value.endswith("...") and not keeps_final_dot(value):
         value = value[:-1].rstrip(_SEPARATORS)
     return value
+
+
+#: Trimmed values by source text (bounded, short values only): readers trim the same
+#: subfield more than once, and labels recur from record to record.
+_TRIMMED = ShortTextMemo(_trim)
+_known_trim = _TRIMMED.known.get
 
 
 def strip_brackets(text: str) -> str:
