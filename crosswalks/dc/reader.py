@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from lxml import etree
 
@@ -77,9 +78,8 @@ class _DcReader:
         self.rec.source.format = "oai_dc"
 
     def read(self, element: etree._Element) -> CanonicalRecord:
-        handlers = _HANDLERS
         for child in element:
-            handler = handlers.get(child.tag)  # comments have a function as tag: never a key
+            handler = _HANDLERS.get(child.tag)  # comments have a function as tag: never a key
             if handler is None:
                 continue
             value = squeeze(element_text(child))
@@ -168,7 +168,7 @@ class _DcReader:
 DC_ELEMENTS = ("title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
                "format", "identifier", "source", "language", "relation", "coverage", "rights")
 #: The reader's method for each element by its namespaced tag (other elements are ignored).
-_HANDLERS = {f"{{{DC_NS}}}{name}": getattr(_DcReader, f"_{name}") for name in DC_ELEMENTS}
+_HANDLERS: Final = {f"{{{DC_NS}}}{name}": getattr(_DcReader, f"_{name}") for name in DC_ELEMENTS}
 
 
 def _hub_statement_level(value: str) -> str | None:

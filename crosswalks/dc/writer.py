@@ -74,51 +74,50 @@ def _access_rights(level: str | None) -> str:
 def render_oai_dc(record: CanonicalRecord) -> str:
     """The ``oai_dc:dc`` element as a string (no XML declaration)."""
     out: list[str] = [_OPEN]
-    add = out.append
     for title in sorted(record.titles, key=lambda t: t.kind != "main"):  # dc readers take the first as main
-        add(_element("title", title_text(title), XML_LANG.get(title.lang or "")))
+        out.append(_element("title", title_text(title), XML_LANG.get(title.lang or "")))
     for agent in record.agents:
-        add(_element("creator" if agent.role == "creator" else "contributor", agent.name))
+        out.append(_element("creator" if agent.role == "creator" else "contributor", agent.name))
     for subject in record.subjects:
         if subject.kind not in ("genre", "geographic"):
-            add(_element("subject", subject.value))
+            out.append(_element("subject", subject.value))
     for description in record.descriptions:
         if description.kind != "language":
-            add(_element("description", description.value, XML_LANG.get(description.lang or "")))
+            out.append(_element("description", description.value, XML_LANG.get(description.lang or "")))
     for publisher in record.publishers:
-        add(_element("publisher", publisher))
+        out.append(_element("publisher", publisher))
     for date in record.dates:
-        add(_element("date", dc_date(date)))
-    add(_element("type", record.dcmi_type))
-    add(_element("type", record.kind))
+        out.append(_element("date", dc_date(date)))
+    out.append(_element("type", record.dcmi_type))
+    out.append(_element("type", record.kind))
     for subject in record.subjects:
         if subject.kind == "genre":
-            add(_element("type", subject.value))
+            out.append(_element("type", subject.value))
     formats = list(dict.fromkeys(record.formats + [o.mimetype for o in record.objects if o.mimetype]))
     for value in formats:
-        add(_element("format", value))
-    add(_element("format", record.extent))
+        out.append(_element("format", value))
+    out.append(_element("format", record.extent))
     for ident in record.identifiers:
         if ident.scheme != "local":  # the partner's record number means nothing outside its catalogue
-            add(_element("identifier", dc_identifier(ident)))
+            out.append(_element("identifier", dc_identifier(ident)))
     for obj in record.objects:
-        add(_element("identifier", obj.url))
+        out.append(_element("identifier", obj.url))
     for relation in record.relations:
         if relation.kind == "source":
-            add(_element("source", relation.identifier or relation.title))
+            out.append(_element("source", relation.identifier or relation.title))
     for language in record.languages:
-        add(_element("language", language))
+        out.append(_element("language", language))
     for relation in record.relations:
         if relation.kind != "source":
             text = relation.title + (f" ; {relation.number}" if relation.number else "")
-            add(_element("relation", text))
+            out.append(_element("relation", text))
     for value in record.coverage:
-        add(_element("coverage", value))
+        out.append(_element("coverage", value))
     for subject in record.subjects:
         if subject.kind == "geographic":  # LOC crosswalk: 651 is coverage
-            add(_element("coverage", subject.value))
-    add(_access_rights(record.access))
+            out.append(_element("coverage", subject.value))
+    out.append(_access_rights(record.access))
     for text in record.rights:
-        add(_element("rights", text))
-    add("</oai_dc:dc>")
+        out.append(_element("rights", text))
+    out.append("</oai_dc:dc>")
     return "".join(out)

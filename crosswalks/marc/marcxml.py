@@ -43,18 +43,15 @@ def parse_marcxml(element: etree._Element) -> MarcRecord:
     """
     leader = ""
     fields: list[MarcField] = []
-    append = fields.append
-    indicators = _INDICATORS
     for child in element:  # one pass over the children; set lookups are cheaper than lxml's tag filter
         tag = child.tag
         if tag in _DATA_TAGS:
-            get = child.get
-            ind1, ind2 = get("ind1"), get("ind2")
+            ind1, ind2 = child.get("ind1"), child.get("ind2")
             subs = [(s.get("code") or " ", s.text or "") for s in child if type(s) is _ELEMENT]
-            append(MarcField(get("tag") or "", indicators.get(ind1) or _indicator(ind1),
-                             indicators.get(ind2) or _indicator(ind2), subs))
+            fields.append(MarcField(child.get("tag") or "", _INDICATORS.get(ind1) or _indicator(ind1),
+                                    _INDICATORS.get(ind2) or _indicator(ind2), subs))
         elif tag in _CONTROL_TAGS:
-            append(MarcField(child.get("tag") or "", value=child.text or ""))
+            fields.append(MarcField(child.get("tag") or "", value=child.text or ""))
         elif tag in _LEADER_TAGS:
             leader = child.text or ""
     if not fields:
@@ -71,7 +68,7 @@ def repair_leader(leader: str) -> str:
     return leader[:20] + "4500"
 
 
-_SUBFIELD_OPEN: dict[str, str] = {}
+_SUBFIELD_OPEN: Final[dict[str, str]] = {}
 
 
 def _subfield_open(code: str) -> str:
@@ -85,20 +82,18 @@ def data_field_xml(tag: str, ind1: str, ind2: str, subfields: list[tuple[str, st
     """``<marc:datafield>`` markup (the MARC writer builds this directly, without a field object).
 
     Subfields with an empty value are left out, and the field too ("") when that leaves none.
+    Written with plain calls, no bound-method shortcuts: the compiled build calls them directly.
     """
-    escaped = known_escape
-    opening = _SUBFIELD_OPEN.get
-    parts = [f'<marc:datafield tag="{tag}" ind1="{escaped(ind1) or escape(ind1)}" '
-             f'ind2="{escaped(ind2) or escape(ind2)}">']
-    append = parts.append
+    parts = [f'<marc:datafield tag="{tag}" ind1="{known_escape(ind1) or escape(ind1)}" '
+             f'ind2="{known_escape(ind2) or escape(ind2)}">']
     for code, value in subfields:
         if value:
-            append(opening(code) or _subfield_open(code))
-            append(escaped(value) or escape(value))
-            append("</marc:subfield>")
+            parts.append(_SUBFIELD_OPEN.get(code) or _subfield_open(code))
+            parts.append(known_escape(value) or escape(value))
+            parts.append("</marc:subfield>")
     if len(parts) == 1:
         return ""
-    append("</marc:datafield>")
+    parts.append("</marc:datafield>")
     return "".join(parts)
 
 
@@ -112,9 +107,8 @@ def field_xml(marc_field: MarcField) -> str:
         return control_field_xml(marc_field.tag, marc_field.value)
     if not marc_field.subfields:
         return ""
-    escaped = known_escape
-    opening = _SUBFIELD_OPEN.get
-    subfields = "".join([f"{opening(code) or _subfield_open(code)}{escaped(value) or escape(value)}</marc:subfield>"
+    subfields = "".join([f"{_SUBFIELD_OPEN.get(code) or _subfield_open(code)}"
+                         f"{known_escape(value) or escape(value)}</marc:subfield>"
                          for code, value in marc_field.subfields])  # empty values kept: the field as it is
     return (f'<marc:datafield tag="{marc_field.tag}" ind1="{escape(marc_field.ind1)}" '
             f'ind2="{escape(marc_field.ind2)}">{subfields}</marc:datafield>')

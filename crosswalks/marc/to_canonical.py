@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
+from typing import Final
 
 from crosswalks import access
 from crosswalks.marc import tables
@@ -539,7 +540,7 @@ _DISPATCH: dict[str, str] = {
 }
 
 
-_HANDLERS = {tag: getattr(_Builder, name) for tag, name in _DISPATCH.items()}
+_HANDLERS: Final = {tag: getattr(_Builder, name) for tag, name in _DISPATCH.items()}
 
 
 def _kind(leader: str, fixed: str, rec: CanonicalRecord) -> str | None:
