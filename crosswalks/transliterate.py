@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Final
 
 #: Kazakh Cyrillic (lower case) -> 2021 Latin alphabet (lower case), as presented by the
 #: National Commission on 28 January 2021 (31 letters; sources in README.md, "Kazakh Latin
 #: letters"): ң is Ŋ ŋ (U+014A/U+014B), the eng, not Ñ.  Letters after the blank line have
 #: no letter of their own in the 2021 alphabet (Russian loanwords, respelled word by word by
 #: the orthography rules); their forms are a project choice, unverifiable as a letter table.
-KAZAKH_LATIN_2021: dict[str, str] = {
+KAZAKH_LATIN_2021: Final[dict[str, str]] = {
     "а": "a", "ә": "ä", "б": "b", "в": "v", "г": "g", "ғ": "ğ", "д": "d", "е": "e",
     "ж": "j", "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m",
     "н": "n", "ң": "ŋ", "о": "o", "ө": "ö", "п": "p", "р": "r", "с": "s", "т": "t",
@@ -26,11 +27,11 @@ KAZAKH_LATIN_2021: dict[str, str] = {
 }
 
 #: Upper-case forms of the Latin letters whose case mapping Python gets wrong for Kazakh.
-_KAZAKH_UPPER: dict[str, str] = {"i": "İ", "ı": "I"}
-_KAZAKH_LOWER: dict[str, str] = {"İ": "i", "I": "ı"}
+_KAZAKH_UPPER: Final[dict[str, str]] = {"i": "İ", "ı": "I"}
+_KAZAKH_LOWER: Final[dict[str, str]] = {"İ": "i", "I": "ı"}
 
 #: Russian Cyrillic (lower case) -> GOST 7.79-2000 System B.  ц is "c" before е, и, й, ы.
-GOST_7_79_B: dict[str, str] = {
+GOST_7_79_B: Final[dict[str, str]] = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
     "з": "z", "и": "i", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
     "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "x", "ц": "cz",
@@ -39,11 +40,11 @@ GOST_7_79_B: dict[str, str] = {
     # pre-1918 letters met in heritage records (GOST 7.79 B gives these too)
     "і": "i", "ѣ": "ye", "ѳ": "fh", "ѵ": "yh",
 }
-_GOST_C_BEFORE = set("еийы")
+_GOST_C_BEFORE: Final = set("еийы")
 
-_CYRILLIC_LETTER = re.compile("[\u0400-\u0481\u048a-\u052f]")
-_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
-_KAZAKH_ONLY = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+_CYRILLIC_LETTER: Final = re.compile("[\u0400-\u0481\u048a-\u052f]")
+_LATIN_LETTER: Final = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_KAZAKH_ONLY: Final = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
 def detect_script(text: str | None) -> str | None:
@@ -112,9 +113,9 @@ def russian_to_latin(text: str) -> str:
 
 
 #: Letters NFKD does not decompose, folded to their base letter for search.
-_FOLD_EXTRA = str.maketrans({"ı": "i", "ə": "a", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae",
+_FOLD_EXTRA: Final = str.maketrans({"ı": "i", "ə": "a", "ø": "o", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae",
                              "œ": "oe", "ŋ": "n", "ъ": "", "ь": "", "`": "", "'": "", "ʹ": "", "ʺ": ""})
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD: Final = re.compile(r"[^\w]+")
 
 
 def fold(text: str) -> str:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Final
 
 from lxml import etree
 
 #: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
 #: (the latter are legal but are always mojibake in library data).
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + chr(0xD800) + "-" + chr(0xDFFF)
+_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + chr(0xD800) + "-" + chr(0xDFFF)
                       + "\ufffe\uffff]")  # surrogates from chr(): a compiled module cannot hold them literally
 
 
@@ -83,7 +84,7 @@ def _escape(text: str) -> str:
 
 #: Escaped values by source text: a record's values are escaped once per format, and
 #: codes, labels and access statements recur in every record.
-_ESCAPED = ShortTextMemo(_escape)
+_ESCAPED: Final = ShortTextMemo(_escape)
 
 
 def escape(text: str) -> str:

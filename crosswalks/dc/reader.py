@@ -26,11 +26,11 @@ from crosswalks.normalize.languages import language_code
 from crosswalks.transliterate import detect_script
 from crosswalks.xmltext import element_text, squeeze
 
-_DCMI_TYPES = {t.lower(): t for t in ("Collection", "Dataset", "Event", "Image", "InteractiveResource",
+_DCMI_TYPES: Final = {t.lower(): t for t in ("Collection", "Dataset", "Event", "Image", "InteractiveResource",
                                       "MovingImage", "PhysicalObject", "Service", "Software", "Sound",
                                       "StillImage", "Text")}
 #: dc:type words (en/ru/kk and COAR/eu-repo terms) -> document kind.
-TYPE_KINDS: dict[str, str | None] = {
+TYPE_KINDS: Final[dict[str, str | None]] = {
     **{kind: kind for kind in DOCUMENT_KINDS},
     "monograph": "book", "книга": "book", "кітап": "book", "bookpart": "article", "journalarticle": "article",
     "статья": "article", "мақала": "article", "doctoralthesis": "thesis", "masterthesis": "thesis",
@@ -39,11 +39,11 @@ TYPE_KINDS: dict[str, str | None] = {
     "қолжазба": "manuscript", "sound": None, "text": None,
 }
 #: DCMI types that name a document kind on their own (used when no dc:type word names one).
-DCMI_KINDS: dict[str, str] = {"Sound": "audio", "MovingImage": "video", "StillImage": "image", "Image": "image"}
-_DOI = re.compile(r"(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
-_MIME = re.compile(r"^[a-z]+/[\w.+-]+$")
-_PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет)", re.IGNORECASE)
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DCMI_KINDS: Final[dict[str, str]] = {"Sound": "audio", "MovingImage": "video", "StillImage": "image", "Image": "image"}
+_DOI: Final = re.compile(r"(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
+_MIME: Final = re.compile(r"^[a-z]+/[\w.+-]+$")
+_PAGES: Final = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет)", re.IGNORECASE)
+_XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _kind_of(value: str) -> str | None:
@@ -165,7 +165,7 @@ class _DcReader:
 
 
 #: The fifteen simple DC elements.
-DC_ELEMENTS = ("title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
+DC_ELEMENTS: Final = ("title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
                "format", "identifier", "source", "language", "relation", "coverage", "rights")
 #: The reader's method for each element by its namespaced tag (other elements are ignored).
 _HANDLERS: Final = {f"{{{DC_NS}}}{name}": getattr(_DcReader, f"_{name}") for name in DC_ELEMENTS}

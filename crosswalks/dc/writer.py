@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Final
 
 from crosswalks import access
 from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
@@ -16,12 +17,12 @@ from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.normalize.dates import range_text
 from crosswalks.xmltext import escape, known_escape
 
-_OPEN = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
+_OPEN: Final = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
          f'xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}">')
-_W3CDTF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$|^\d{4}-\d{4}$")
+_W3CDTF: Final = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$|^\d{4}-\d{4}$")
 #: ISO 639-2 -> xml:lang (BCP 47) for the languages whose short code is used.
-XML_LANG: dict[str, str] = {"kaz": "kk", "rus": "ru", "eng": "en", "ger": "de", "fre": "fr", "tur": "tr",
+XML_LANG: Final[dict[str, str]] = {"kaz": "kk", "rus": "ru", "eng": "en", "ger": "de", "fre": "fr", "tur": "tr",
                             "uzb": "uz", "kir": "ky", "chi": "zh", "ukr": "uk"}
 
 

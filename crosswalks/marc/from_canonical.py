@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from crosswalks import access
 from crosswalks.marc import tables
@@ -21,13 +21,13 @@ from crosswalks.marc.unimarc import is_unimarc_entry
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
 
-_ARTICLES = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
-_AGENT_TAGS = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
-_SUBJECT_NAME_TAGS = {"personal": "600", "corporate": "610", "meeting": "611"}
-_RELATION_KIND_TAG = {"host": "773", "preceding": "780", "succeeding": "785", "source": "786", "other": "787"}
-_LINKAGE = re.compile(r"\d{3}-(\d{2})")
-_CONTROL_TAG = re.compile(r"^00[1-9A-Za-z]$")
-_DATA_TAG = re.compile(r"^(0[1-9A-Z][0-9A-Z]|0[1-9a-z][0-9a-z]|[1-9A-Z][0-9A-Z]{2}|[1-9a-z][0-9a-z]{2})$")
+_ARTICLES: Final = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
+_AGENT_TAGS: Final = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
+_SUBJECT_NAME_TAGS: Final = {"personal": "600", "corporate": "610", "meeting": "611"}
+_RELATION_KIND_TAG: Final = {"host": "773", "preceding": "780", "succeeding": "785", "source": "786", "other": "787"}
+_LINKAGE: Final = re.compile(r"\d{3}-(\d{2})")
+_CONTROL_TAG: Final = re.compile(r"^00[1-9A-Za-z]$")
+_DATA_TAG: Final = re.compile(r"^(0[1-9A-Z][0-9A-Z]|0[1-9a-z][0-9a-z]|[1-9A-Z][0-9A-Z]{2}|[1-9a-z][0-9a-z]{2})$")
 
 
 def _end(text: str, mark: str) -> str:
@@ -399,7 +399,7 @@ class _Writer:
                 self._add_field(extra)
 
 
-_TAG_ORDER = operator.attrgetter("tag")
+_TAG_ORDER: Final = operator.attrgetter("tag")
 
 
 class _XmlWriter(_Writer):
@@ -446,9 +446,9 @@ class _XmlWriter(_Writer):
         return record_xml(self._leader(), [xml for _, xml in self.markup])
 
 
-_FIRST = operator.itemgetter(0)
+_FIRST: Final = operator.itemgetter(0)
 #: Markup of the fields every record shares (content types, access terms), as (tag, markup) pairs by key.
-_FIXED_MARKUP: dict[tuple, tuple[tuple[str, str], ...]] = {}
+_FIXED_MARKUP: Final[dict[tuple, tuple[tuple[str, str], ...]]] = {}
 _FieldSpec = tuple[str, str, str, list[tuple[str, str]]]  # tag, ind1, ind2, subfields
 
 
@@ -514,9 +514,9 @@ def _country(places: list[str]) -> str:
     return _NO_COUNTRY
 
 
-_NO_COUNTRY = "xx "
-_NON_DIGITS = re.compile(r"\D")
-_EXTENT_MARK = re.compile(r"( : | ; | \+ )")
+_NO_COUNTRY: Final = "xx "
+_NON_DIGITS: Final = re.compile(r"\D")
+_EXTENT_MARK: Final = re.compile(r"( : | ; | \+ )")
 
 
 def _nonfiling(title: str) -> str:

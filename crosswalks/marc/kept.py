@@ -22,22 +22,22 @@ from __future__ import annotations
 
 import operator
 import re
-from typing import Any
+from typing import Any, Final
 
 from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.normalize.isbn import parse_isbn
 from crosswalks.normalize.punctuation import trim_isbd
 
-_NAME_READ = "abcqde4016u6"
-_MEETING_READ = "acdnj4016u6"
-_SUBDIVISIONS = "vxyz"
-_HEADS = {"600": "abcdq", "610": "abcdq", "611": "acdn", "630": "adfklmnoprst"}
+_NAME_READ: Final = "abcqde4016u6"
+_MEETING_READ: Final = "acdnj4016u6"
+_SUBDIVISIONS: Final = "vxyz"
+_HEADS: Final = {"600": "abcdq", "610": "abcdq", "611": "acdn", "630": "adfklmnoprst"}
 
 #: tag -> subfield codes the crosswalk reads (and writes back from the canonical record).
 #: Every other code of these tags is kept.  Names and titles read their $6: an 880 linked
 #: to them becomes an other-script form and the writer links it afresh.
-READ_CODES: dict[str, str] = {
+READ_CODES: Final[dict[str, str]] = {
     "020": "az", "022": "ayz", "024": "a2", "035": "a", "041": "adj", "084": "a2",
     "100": _NAME_READ, "110": _NAME_READ, "111": _MEETING_READ, "700": _NAME_READ, "710": _NAME_READ,
     "711": _MEETING_READ, "720": _NAME_READ,
@@ -50,10 +50,10 @@ READ_CODES: dict[str, str] = {
     **{tag: "" for tag in ("760", "762", "765", "767", "770", "772", "773", "774", "775", "776",
                                     "777", "780", "785", "786", "787")},
 }
-NOTE_READ = "".join(chr(c) for c in range(33, 127) if chr(c) not in "3568")
+NOTE_READ: Final = "".join(chr(c) for c in range(33, 127) if chr(c) not in "3568")
 #: tag -> (source codes of a joined value, the codes the writer writes it in, the code
 #: sequences of the writer's own split: no layout is kept when the source's is one of them).
-LAYOUTS: dict[str, tuple[str, str, re.Pattern[str]]] = {
+LAYOUTS: Final[dict[str, tuple[str, str, re.Pattern[str]]]] = {
     **{tag: ("abcq", "a", re.compile("a")) for tag in ("100", "110", "700", "710", "720")},
     **{tag: ("acdn", "a", re.compile("a")) for tag in ("111", "711")},
     **{tag: ("np", "np", re.compile("[np]")) for tag in ("245", "246")},
@@ -64,17 +64,17 @@ LAYOUTS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     **{tag: ("ab", "a", re.compile("a")) for tag in tables.CLASSIFICATION_TAGS},
     **{tag: (_HEADS.get(tag, "a") + _SUBDIVISIONS, "ax", re.compile("ax*")) for tag in tables.SUBJECT_TAGS},
 }
-_NOTE_LAYOUT = (NOTE_READ, "a", re.compile("a"))
+_NOTE_LAYOUT: Final = (NOTE_READ, "a", re.compile("a"))
 #: tag -> codes whose first value ties a written field to its source field (default "a").
-_KEY_CODES = {"020": "az", "022": "ayz", "264": "abc", "347": "b", "856": "u",
+_KEY_CODES: Final = {"020": "az", "022": "ayz", "264": "abc", "347": "b", "856": "u",
               **{tag: "t" for tag in READ_CODES if tag[:2] in ("76", "77", "78")}}
-_KEY_LENGTH = 64
+_KEY_LENGTH: Final = 64
 #: Source tags the writer writes as another tag.
-_WRITTEN_TAG = {"260": "264", "440": "490", "610": "600", "611": "600",
+_WRITTEN_TAG: Final = {"260": "264", "440": "490", "610": "600", "611": "600",
                 **{tag: "787" for tag in ("760", "762", "765", "767", "770", "772", "774", "775", "776", "777")}}
 #: Layout codes that hold no part of the written value: 084's source code, 856's $y beside a $3.
-_IGNORED = {"084": "2", "856": "y"}
-_MARK = re.compile(r"\s*(?: [:/;=]|[,.])$")
+_IGNORED: Final = {"084": "2", "856": "y"}
+_MARK: Final = re.compile(r"\s*(?: [:/;=]|[,.])$")
 
 KeptSubfield = tuple[str, str, str]
 
@@ -153,8 +153,8 @@ def _plain_codes(tag: str) -> frozenset[str]:
 
 
 #: tag -> :func:`_plain_codes`; a field whose codes are all plain (most fields) is passed by in C.
-PLAIN_CODES: dict[str, frozenset[str]] = {}
-_CODE = operator.itemgetter(0)
+PLAIN_CODES: Final[dict[str, frozenset[str]]] = {}
+_CODE: Final = operator.itemgetter(0)
 
 
 def is_plain(tag: str, subfields: list[tuple[str, str]]) -> bool:
@@ -192,8 +192,8 @@ def kept_entry(tag: str, subfields: list[tuple[str, str]], key_text: str | None,
 
 #: Keys only a kept entry has (a MARC-in-JSON field has ind1/ind2/subfields); the store prunes
 #: empty values, so an entry may have lost "kept_subfields": [] or "match": "".
-_ENTRY_KEYS = frozenset(("kept_subfields", "layout", "match", "tag", "split"))
-_OWN_PUBLICATION = re.compile("a*b*c?")
+_ENTRY_KEYS: Final = frozenset(("kept_subfields", "layout", "match", "tag", "split"))
+_OWN_PUBLICATION: Final = re.compile("a*b*c?")
 
 
 def publication_split(codes: str, ind1: str) -> dict[str, Any]:

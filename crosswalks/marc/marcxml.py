@@ -9,11 +9,11 @@ from lxml import etree
 from crosswalks.marc.record import MarcField, MarcRecord
 from crosswalks.xmltext import escape, known_escape
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
-MARC_SCHEMA = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
-_LEADER = f"{{{MARC_NS}}}leader"
-_CONTROL = f"{{{MARC_NS}}}controlfield"
-_DATA = f"{{{MARC_NS}}}datafield"
+MARC_NS: Final = "http://www.loc.gov/MARC21/slim"
+MARC_SCHEMA: Final = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+_LEADER: Final = f"{{{MARC_NS}}}leader"
+_CONTROL: Final = f"{{{MARC_NS}}}controlfield"
+_DATA: Final = f"{{{MARC_NS}}}datafield"
 # comments and processing instructions have a function as tag: hashable, never a member
 _DATA_TAGS: Final = frozenset((_DATA, "datafield"))
 _CONTROL_TAGS: Final = frozenset((_CONTROL, "controlfield"))
@@ -124,5 +124,5 @@ def render_marcxml(record: MarcRecord) -> str:
     return record_xml(record.leader, [field_xml(f) for f in record.fields])
 
 
-_RECORD_OPEN = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+_RECORD_OPEN: Final = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
                 f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">')

@@ -8,9 +8,9 @@ Lighter than pymarc's objects, which matters at thousands of records a second;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
-DEFAULT_LEADER = "00000nam a2200000 i 4500"
+DEFAULT_LEADER: Final = "00000nam a2200000 i 4500"
 
 
 @dataclass(slots=True)

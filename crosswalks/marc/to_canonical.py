@@ -42,22 +42,22 @@ from crosswalks.normalize.languages import language_code
 from crosswalks.normalize.punctuation import strip_brackets, trim_isbd
 from crosswalks.transliterate import detect_script
 
-_NAME_TAGS = {"100": "personal", "110": "corporate", "111": "meeting",
+_NAME_TAGS: Final = {"100": "personal", "110": "corporate", "111": "meeting",
               "700": "personal", "710": "corporate", "711": "meeting", "720": "personal"}
-_RELATION_TAGS = {"773": "host", "780": "preceding", "785": "succeeding", "786": "source",
+_RELATION_TAGS: Final = {"773": "host", "780": "preceding", "785": "succeeding", "786": "source",
                   "760": "other", "762": "other", "765": "other", "767": "other", "770": "other",
                   "772": "other", "774": "other", "775": "other", "776": "other", "777": "other",
                   "787": "other"}
-_PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b)", re.IGNORECASE)
-_SUBDIVISIONS = ("v", "x", "y", "z")
-_DERIVED_TAGS = {"336", "337", "338"}
-_EXTENT_MARKS = {"b": " : ", "c": " ; ", "e": " + "}
-_NAME_AUTHOR_READ = "abcqdej016u6"  # a main entry's codes read when its author code ($4) is kept
-_LINK_CODES = frozenset("01u6")  # authority id, real-world URI, affiliation ($u: names only), 880 linkage
-_LINKAGE = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
-_CODE = operator.itemgetter(0)
-_NONE: frozenset[str] = frozenset()
-_PUBLICATION_CODES = frozenset("abc")
+_PAGES: Final = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет|s\.|л\b)", re.IGNORECASE)
+_SUBDIVISIONS: Final = ("v", "x", "y", "z")
+_DERIVED_TAGS: Final = {"336", "337", "338"}
+_EXTENT_MARKS: Final = {"b": " : ", "c": " ; ", "e": " + "}
+_NAME_AUTHOR_READ: Final = "abcqdej016u6"  # a main entry's codes read when its author code ($4) is kept
+_LINK_CODES: Final = frozenset("01u6")  # authority id, real-world URI, affiliation ($u: names only), 880 linkage
+_LINKAGE: Final = re.compile(r"(\d{3})-(\d{2})(?:/([^/]*))?")
+_CODE: Final = operator.itemgetter(0)
+_NONE: Final[frozenset[str]] = frozenset()
+_PUBLICATION_CODES: Final = frozenset("abc")
 
 
 #: A subfield's value trimmed of ISBD punctuation, "" for none (trim_isbd itself: one call less per value).
@@ -528,7 +528,7 @@ class _Builder:
                 rec.dates.pop()
 
 
-_DISPATCH: dict[str, str] = {
+_DISPATCH: Final[dict[str, str]] = {
     **{tag: f"_f{tag}" for tag in ("001", "008", "020", "022", "024", "035", "041", "245", "246", "250", "260", "880",
                                    "264", "300", "347", "490", "856",
                                    "506", "540", "522", "084")},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Final
 from urllib.parse import quote
 
 from crosswalks import access
@@ -19,24 +20,24 @@ from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_
 from crosswalks.transliterate import detect_script
 from crosswalks.xmltext import escape, known_escape
 
-_OPEN = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
+_OPEN: Final = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
          f'xsi:schemaLocation="{MODS_NS} {MODS_SCHEMA}">')
-_TITLE_TYPES = {"parallel": "translated", "uniform": "uniform", "alternative": "alternative"}
-_AGENT_TYPES = {"personal": "personal", "corporate": "corporate", "meeting": "conference"}
-_RELATED_TYPES = {"series": "series", "host": "host", "preceding": "preceding", "succeeding": "succeeding",
+_TITLE_TYPES: Final = {"parallel": "translated", "uniform": "uniform", "alternative": "alternative"}
+_AGENT_TYPES: Final = {"personal": "personal", "corporate": "corporate", "meeting": "conference"}
+_RELATED_TYPES: Final = {"series": "series", "host": "host", "preceding": "preceding", "succeeding": "succeeding",
                   "source": "original"}
-_IDENTIFIER_TYPES = {"isbn": "isbn", "isbn10": "isbn", "issn": "issn", "doi": "doi", "url": "uri",
+_IDENTIFIER_TYPES: Final = {"isbn": "isbn", "isbn10": "isbn", "issn": "issn", "doi": "doi", "url": "uri",
                      "handle": "hdl", "local": "local"}
-_SUBJECT_CHILD = {"topic": "topic", "geographic": "geographic", "temporal": "temporal", "genre": "genre",
+_SUBJECT_CHILD: Final = {"topic": "topic", "geographic": "geographic", "temporal": "temporal", "genre": "genre",
                   "name": "name", "title": "titleInfo"}
-_DCMI_RESOURCE = {"Text": "text", "Sound": "sound recording", "StillImage": "still image",
+_DCMI_RESOURCE: Final = {"Text": "text", "Sound": "sound recording", "StillImage": "still image",
                   "Image": "still image", "MovingImage": "moving image", "Software": "software, multimedia",
                   "PhysicalObject": "three dimensional object", "Collection": "mixed material"}
 
 
-_TEXT = ' type="text"'
-_LANGUAGE_CODE = ' type="code" authority="iso639-2b"'
+_TEXT: Final = ' type="text"'
+_LANGUAGE_CODE: Final = ' type="code" authority="iso639-2b"'
 
 
 def _el(name: str, value: str | None, attrs: str = "") -> str:
@@ -47,10 +48,10 @@ def _el(name: str, value: str | None, attrs: str = "") -> str:
     return f"<mods:{name}{attrs}>{text}</mods:{name}>" if text.strip() else ""
 
 
-_OTHER_SCRIPT = ' altType="other script"'
-_IS_URI = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?([/?#]\S*)?$")  # a URI with a host
-_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_OTHER_SCRIPT: Final = ' altType="other script"'
+_IS_URI: Final = re.compile(r"https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?([/?#]\S*)?$")  # a URI with a host
+_BARE_PERCENT: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _uri(url: str) -> str:

@@ -7,21 +7,22 @@ Handles 1995, c1995, ©1995, [1995?], 199-?, 19--, 1995 ж., 1995 г., 1995-03-0
 from __future__ import annotations
 
 import re
+from typing import Final
 
 YearRange = tuple[int | None, int | None]
 
-_ISO_DAY = re.compile(r"^\D*(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ][\d:.]+Z?)?\D*$")
-_RANGE = re.compile(r"(?<!\d)(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})(?!\d)")
-_PARTIAL = re.compile(r"(?<!\d)(\d{2,3})(?:[-u?x_]{1,2})(?![\d])", re.IGNORECASE)
-_DECADE = re.compile(r"(?<!\d)(\d{3}0)(?:-?е|'?s)\b")
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_ROMAN_CENTURY = re.compile(r"(?<![A-Za-z])([IVXLC]{1,6})\s*(?:в\b|в\.|век|ғ\b|ғ\.|ғасыр|cent|c\.|th|$)")
-_ARABIC_CENTURY = re.compile(
+_ISO_DAY: Final = re.compile(r"^\D*(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ][\d:.]+Z?)?\D*$")
+_RANGE: Final = re.compile(r"(?<!\d)(\d{4})\s*[-–—/]\s*(\d{4}|\d{2})(?!\d)")
+_PARTIAL: Final = re.compile(r"(?<!\d)(\d{2,3})(?:[-u?x_]{1,2})(?![\d])", re.IGNORECASE)
+_DECADE: Final = re.compile(r"(?<!\d)(\d{3}0)(?:-?е|'?s)\b")
+_YEAR: Final = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_ROMAN_CENTURY: Final = re.compile(r"(?<![A-Za-z])([IVXLC]{1,6})\s*(?:в\b|в\.|век|ғ\b|ғ\.|ғасыр|cent|c\.|th|$)")
+_ARABIC_CENTURY: Final = re.compile(
     r"(?<!\d)(\d{1,2})\s*(?:-?(?:st|nd|rd|th|й|ый|ой|ші|шы|інші|ыншы))?[\s-]*"
     r"(?:century|cent\.?|в\.|в\b|век|ғ\.|ғ\b|ғасыр|jh|jahrhundert|siècle)",
     re.IGNORECASE,
 )
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN: Final = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
 def _roman_to_int(text: str) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass
+from typing import Final
 
-_ISBN_CANDIDATE = re.compile(r"(?<![\dXx])(?:97[89][\s-]?)?(?:\d[\s-]?){9}[\dXx](?![\dXx])")
-_ISSN = re.compile(r"(?<!\d)(\d{4})[\s-]?(\d{3}[\dXx])(?![\dXx])")
+_ISBN_CANDIDATE: Final = re.compile(r"(?<![\dXx])(?:97[89][\s-]?)?(?:\d[\s-]?){9}[\dXx](?![\dXx])")
+_ISSN: Final = re.compile(r"(?<!\d)(\d{4})[\s-]?(\d{3}[\dXx])(?![\dXx])")
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class IsbnResult:
     original: str
 
 
-_SEPARATOR = re.compile(r"[\s-]")
+_SEPARATOR: Final = re.compile(r"[\s-]")
 
 
 def _isbn10_ok(digits: str) -> bool:

@@ -6,9 +6,10 @@ The table :data:`LANGUAGE_NAMES` is the one place to add a spelling.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 #: ISO 639-2/B code -> spellings met in catalogues (ISO 639-1, 639-2/T, names, abbreviations).
-LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+LANGUAGE_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "kaz": ("kk", "kaz", "kazakh", "kazak", "kazakh language", "қазақ", "қазақша", "қаз", "каз",
             "казахский", "казахском", "казах", "казахский язык", "қазақ тілі", "қазақ тілінде",
             "kazakhskii", "qazaq", "qazaqsha", "kazakca", "kasachisch"),
@@ -55,8 +56,8 @@ LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
     "zxx": ("zxx", "no linguistic content"),
 }
 
-_SUFFIXES = re.compile(r"\s*(?:language|язык[а-я]*|яз|тілі[а-яәғқңөұүһі]*|тіл|lang)\.?$")
-_SEPARATORS = re.compile(r"\s*(?:[,;/+&|]|\s(?:and|и|және|en|und)\s)\s*")
+_SUFFIXES: Final = re.compile(r"\s*(?:language|язык[а-я]*|яз|тілі[а-яәғқңөұүһі]*|тіл|lang)\.?$")
+_SEPARATORS: Final = re.compile(r"\s*(?:[,;/+&|]|\s(?:and|и|және|en|und)\s)\s*")
 
 
 def _index() -> dict[str, str]:
@@ -67,7 +68,7 @@ def _index() -> dict[str, str]:
     return index
 
 
-_BY_NAME = _index()
+_BY_NAME: Final = _index()
 
 
 def _key(text: str) -> str:

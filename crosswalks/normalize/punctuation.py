@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Final
 
 from crosswalks.xmltext import ShortTextMemo, squeeze
 
-_SEPARATORS = " /:;=,+"
+_SEPARATORS: Final = " /:;=,+"
 #: A final full stop is kept after these abbreviations (and after initials: one letter,
 #: or a capital and one letter such as "Zh.").
-ABBREVIATIONS = frozenset(
+ABBREVIATIONS: Final = frozenset(
     "etc Jr Sr Inc Ltd Co ed eds vol t ж г гг в вв ғ т б с p pp изд ред сост пер ил портр табл карт факс цв "
     "им акад проф обл р-н ш ст кн вып ч No no св".split()
 )
@@ -52,7 +53,7 @@ def _trim(text: str) -> str:
 
 #: Trimmed values by source text (bounded, short values only): readers trim the same
 #: subfield more than once, and labels recur from record to record.
-_TRIMMED = ShortTextMemo(_trim)
+_TRIMMED: Final = ShortTextMemo(_trim)
 _known_trim = _TRIMMED.known.get
 
 
