@@ -2,8 +2,8 @@
 
 ``KAZNEB_COMPILE=1 pip install --no-build-isolation .`` (with mypy installed) compiles
 the modules listed in pyproject.toml under ``[tool.kazneb.compile]`` to C extensions
-with mypyc: the same code, about a quarter fewer CPU instructions per record.  Without
-the variable nothing is compiled, so an editable install always runs the .py files.
+with mypyc: the same code, about 29 % fewer CPU instructions per crosswalked record.
+Without the variable nothing is compiled, so an editable install always runs the .py files.
 """
 
 from __future__ import annotations
