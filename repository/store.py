@@ -620,15 +620,15 @@ def canonical_json(record: CanonicalRecord) -> str:
 
     orjson writes the dataclasses directly, ten times faster than building dicts and
     the standard encoder (this is on every write).  JSON escapes control characters
-    (as ``\\uXXXX``), so text with no backslash and no forbidden character is already
-    legal; only the rare rest (and text orjson refuses, such as lone surrogates) is
+    (as ``\\uXXXX``) and orjson refuses lone surrogates, so text with no backslash is
+    legal XML but for the two non-characters U+FFFE and U+FFFF; only the rare rest is
     cleaned through ``to_dict``.
     """
     try:
         text = orjson.dumps(record, option=orjson.OPT_PASSTHROUGH_DATACLASS, default=_present_fields).decode()
     except orjson.JSONEncodeError:
         text = "\\"
-    if "\\" in text or xml._ILLEGAL_XML.search(text):
+    if "\\" in text or "\ufffe" in text or "\uffff" in text:
         text = _dumps(legal_text(record.to_dict()))
     return text
 

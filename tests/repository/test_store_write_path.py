@@ -49,6 +49,14 @@ def test_canonical_json_strips_what_xml_cannot_hold() -> None:
     assert canonical_json(quoted) == _compact(quoted.to_dict())
 
 
+@pytest.mark.parametrize("value", ["Абай\uffff жолы", "Абай\ufffe жолы", "Абай\x0b жолы", "Абай\ud800 жолы"])
+def test_canonical_json_strips_each_forbidden_character_alone(value: str) -> None:
+    """Each kind on its own, without a backslash elsewhere: a non-character (which JSON keeps
+    as it is), a control character (which JSON escapes) and a lone surrogate (which orjson refuses)."""
+    stored = json.loads(canonical_json(make_record(4, titles=[Title(value, lang="kaz")])))
+    assert stored["titles"][0]["value"] == "Абай жолы"
+
+
 def test_canonical_json_refuses_what_is_not_a_record_value() -> None:
     odd = make_record(3)
     odd.titles.append(object())  # type: ignore[arg-type]
