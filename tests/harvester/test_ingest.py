@@ -370,6 +370,14 @@ def test_a_deletion_without_an_identifier_is_quarantined(store, partner, tmp_pat
     assert set(live(store, "files")) == {"oai:p:1"}
 
 
+def local_ids(store, partner_id: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The partner's source keys and the local ids of their hub records."""
+    with store.session() as session:
+        return dict(session.execute(select(SourceRecord.source_key, HubRecord.local_id).join(
+            HubRecord, HubRecord.id == SourceRecord.hub_record_id)
+            .where(SourceRecord.partner_id == partner_id)).all())
+
+
 def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url, tmp_path):
     """A store written before content keys: the next delivery of the same file leaves its records unchanged."""
     from alembic import command
@@ -413,19 +421,13 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
                                           created_at=0, status="open", raw_bytes=bad, file_format="marc21",
                                           file_name="old.zip!in/bad.mrc", file_position=position))
 
-    def local_ids(partner_id: str) -> dict[str, str]:
-        with store.session() as session:
-            return dict(session.execute(select(SourceRecord.source_key, HubRecord.local_id).join(
-                HubRecord, HubRecord.id == SourceRecord.hub_record_id)
-                .where(SourceRecord.partner_id == partner_id)).all())
-
-    before, harvested_before = local_ids("files"), local_ids("oai")
+    before, harvested_before = local_ids(store, "files"), local_ids(store, "oai")
 
     migrate(store.engine)
 
     new = [content_key(r.raw) for r in results]
-    rows = local_ids("files")
-    assert local_ids("oai") == harvested_before and set(harvested_before) == set(old)
+    rows = local_ids(store, "files")
+    assert local_ids(store, "oai") == harvested_before and set(harvested_before) == set(old)
     assert rows == {"m00001": before["m00001"], new[0]: before["records.xml#1"],
                     new[1]: before["records.xml#2"], new[2]: before["records.xml#3"],
                     "copy.xml#1": before["copy.xml#1"]}  # the same record twice: the second keeps its key
