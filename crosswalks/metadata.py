@@ -31,7 +31,8 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _namespace(tag: object) -> str:
+def namespace_of(tag: object) -> str:
+    """An element tag's namespace ("" for none, or for a comment's or instruction's tag)."""
     return tag[1:].split("}", 1)[0] if isinstance(tag, str) and tag.startswith("{") else ""
 
 
@@ -45,8 +46,8 @@ def read_metadata(element: etree._Element, prefix_or_namespace: str | None = Non
 
     Raises :class:`CrosswalkError` for a format the hub cannot read or a record it cannot use.
     """
-    namespace = _BY_PREFIX.get(prefix_or_namespace or "", prefix_or_namespace or "") or _namespace(element.tag)
-    reader = _READERS.get(namespace.rstrip("/")) or _READERS.get(_namespace(element.tag).rstrip("/"))
+    namespace = _BY_PREFIX.get(prefix_or_namespace or "", prefix_or_namespace or "") or namespace_of(element.tag)
+    reader = _READERS.get(namespace.rstrip("/")) or _READERS.get(namespace_of(element.tag).rstrip("/"))
     if reader is None:
         raise CrosswalkError(f"no reader for metadata format {prefix_or_namespace or element.tag!r}")
     try:

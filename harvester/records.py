@@ -41,24 +41,18 @@ class Outcomes:
 
 def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> CanonicalRecord:
     """The canonical record of a harvested record (raises on any reader failure)."""
-    from crosswalks.readers import read_metadata
+    from crosswalks.readers import namespace_of, read_metadata
 
     if record.metadata is None:
         raise ValueError("record has no <metadata> element")
     # the payload's own namespace wins: partners do send other formats than the one asked for
-    canonical = read_metadata(record.metadata, _namespace_of(record.metadata) or namespace)
+    canonical = read_metadata(record.metadata, namespace_of(record.metadata.tag) or namespace)
     if canonical is None:
         raise ValueError(f"no reader produced a record for namespace {namespace}")
     canonical.source.partner = partner_id
     canonical.source.identifier = record.identifier
     canonical.source.datestamp = record.datestamp
     return canonical
-
-
-def _namespace_of(element: etree._Element) -> str | None:
-    """The element's namespace (cheaper than building a QName for every record)."""
-    tag = element.tag
-    return tag[1:tag.index("}")] if tag[:1] == "{" else None
 
 
 def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, prefix: str, namespace: str,
