@@ -7,21 +7,36 @@ Lighter than pymarc's objects, which matters at thousands of records a second;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 DEFAULT_LEADER: Final = "00000nam a2200000 i 4500"
 
 
-@dataclass(slots=True)
 class MarcField:
-    """A control field (``value`` set) or a data field (indicators and subfields)."""
+    """A control field (``value`` set) or a data field (indicators and subfields).
 
-    tag: str
-    ind1: str = " "
-    ind2: str = " "
-    subfields: list[tuple[str, str]] = field(default_factory=list)
-    value: str | None = None
+    A plain class rather than a dataclass: the compiled build makes its ``__init__`` native,
+    where a dataclass's generated one stays interpreted (records make many fields)."""
+
+    __slots__ = ("tag", "ind1", "ind2", "subfields", "value")
+
+    def __init__(self, tag: str, ind1: str = " ", ind2: str = " ",
+                 subfields: list[tuple[str, str]] | None = None, value: str | None = None) -> None:
+        self.tag = tag
+        self.ind1 = ind1
+        self.ind2 = ind2
+        self.subfields: list[tuple[str, str]] = subfields if subfields is not None else []
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MarcField):
+            return NotImplemented
+        return (self.tag, self.ind1, self.ind2, self.subfields, self.value) == \
+            (other.tag, other.ind1, other.ind2, other.subfields, other.value)
+
+    def __repr__(self) -> str:
+        return (f"MarcField(tag={self.tag!r}, ind1={self.ind1!r}, ind2={self.ind2!r}, "
+                f"subfields={self.subfields!r}, value={self.value!r})")
 
     @property
     def is_control(self) -> bool:
@@ -39,10 +54,22 @@ class MarcField:
         return [v for c, v in self.subfields if not codes or c in codes]
 
 
-@dataclass(slots=True)
 class MarcRecord:
-    leader: str = DEFAULT_LEADER
-    fields: list[MarcField] = field(default_factory=list)
+    """A leader and the fields in record order (a plain class, as :class:`MarcField`)."""
+
+    __slots__ = ("leader", "fields")
+
+    def __init__(self, leader: str = DEFAULT_LEADER, fields: list[MarcField] | None = None) -> None:
+        self.leader = leader
+        self.fields: list[MarcField] = fields if fields is not None else []
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MarcRecord):
+            return NotImplemented
+        return self.leader == other.leader and self.fields == other.fields
+
+    def __repr__(self) -> str:
+        return f"MarcRecord(leader={self.leader!r}, fields={self.fields!r})"
 
     def get_fields(self, *tags: str) -> list[MarcField]:
         return [f for f in self.fields if f.tag in tags]
