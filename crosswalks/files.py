@@ -21,14 +21,16 @@ from lxml import etree
 
 from crosswalks.marc.iso2709 import MarcDecodeError, decode_record, read_chunks, split_record_spans
 from crosswalks.marc.marcxml import MarcXmlError, render_marcxml
+from crosswalks.marc.marcxml_text import scan_marcxml
 from crosswalks.marc.to_canonical import marc_to_canonical
-from crosswalks.metadata import CrosswalkError, read_metadata
+from crosswalks.metadata import CrosswalkError, marcxml_record, read_metadata
 from crosswalks.model import CanonicalRecord
 from crosswalks.xmlsplit import (
     MARC_NS,
     MODS_NS,
     OAI_DC_NS,
     OAI_NS,
+    Piece,
     SplitContext,
     XmlSplitError,
     safe_parser,
@@ -106,7 +108,7 @@ def _read_from(binary: BinaryIO, format: str | None, encoding: str | None,
 
 def _read_binary(binary: BinaryIO, format: str | None, encoding: str | None) -> Iterator[ReadResult]:
     head = binary.read(4096)
-    chunks = _chain(head, read_chunks(binary))  # type: ignore[arg-type]
+    chunks = _chain(head, read_chunks(binary))
     if not head:
         yield _no_records(head, "the file is empty")
     elif (format or "").lower() in BINARY_FORMATS:
@@ -177,11 +179,28 @@ def _read_xml(chunks: Iterator[bytes], resume: tuple[SplitContext, int, int] | N
             if piece.error:
                 result = ReadResult(piece.position, None, None, piece.text, error=piece.error)
             else:
-                result = _xml_record(piece.position, piece.text, lambda p=piece: p.parse(parser))
+                result = _marcxml_text(piece) or _xml_record(piece.position, piece.text,
+                                                             lambda p=piece: p.parse(parser))
             result.end, result.context = piece.end, piece.context
             yield result
     except (XmlSplitError, UnicodeError) as exc:
         yield ReadResult(0, None, None, "", error=f"file: {exc}")
+
+
+def _marcxml_text(piece: Piece) -> ReadResult | None:
+    """A plain MARCXML record read from its text, without a tree; None to parse it with lxml
+    (any other record, an unusual shape, or a record the reader refuses: lxml's path says why)."""
+    if piece.context is None or not piece.context.qname.endswith("record"):
+        return None
+    marc = scan_marcxml(piece.text, piece.context.namespaces)
+    if marc is None:
+        return None
+    try:
+        record = marcxml_record(marc)
+    except Exception:  # noqa: BLE001 - the tree path reads it again and reports the error
+        return None
+    identifier = marc.control("001")
+    return ReadResult(piece.position, (identifier.strip() or None) if identifier else None, record, piece.text)
 
 
 def _xml_record(position: int, raw: str, parse) -> ReadResult:

@@ -7,6 +7,7 @@ from lxml import etree
 from crosswalks.dc import OAI_DC_NS
 from crosswalks.dc.reader import read_oai_dc
 from crosswalks.marc.marcxml import MARC_NS, parse_marcxml
+from crosswalks.marc.record import MarcRecord
 from crosswalks.marc.to_canonical import marc_to_canonical
 from crosswalks.model import CanonicalRecord
 from crosswalks.mods import MODS_NS
@@ -21,7 +22,12 @@ def read_marcxml(element: etree._Element) -> CanonicalRecord:
     """The canonical record for a ``marc:record`` element (MARC21slim)."""
     if _local(element.tag) == "collection":
         element = next((c for c in element if _local(c.tag) == "record"), element)
-    record = marc_to_canonical(parse_marcxml(element))
+    return marcxml_record(parse_marcxml(element))
+
+
+def marcxml_record(marc: MarcRecord) -> CanonicalRecord:
+    """The canonical record for a MARCXML record already read (from a tree or from its text)."""
+    record = marc_to_canonical(marc)
     record.source.format = "marcxml"
     record.source.metadata_namespace = MARC_NS
     return record

@@ -19,6 +19,7 @@ import codecs
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 
@@ -60,6 +61,11 @@ class SplitContext:
     qname: str
     wrapper: str
     codec: str
+
+    @cached_property
+    def namespaces(self) -> dict[str, str]:
+        """The prefixes in scope around a record ("" for the default namespace) and their namespaces."""
+        return {m.group(1) or "": _unattr(m.group(2)) for m in _XMLNS.finditer(self.wrapper)}
 
 
 @dataclass
@@ -117,15 +123,26 @@ class _Offsets:
 
     def at(self, buffer: str, index: int) -> int | None:
         """The offset of ``buffer[index]`` (``index`` not before the last place asked for)."""
+        return self.at_checked(buffer, index)[0]
+
+    def at_checked(self, buffer: str, index: int) -> tuple[int | None, bool]:
+        """(:meth:`at`, whether the text since the last place holds no undecodable byte):
+        the one encode that counts the bytes also tells whether they all decoded."""
         if self.codec is None:
-            return None
+            return None, False
+        segment = buffer[self.chars:index]
         try:
-            self.bytes += len(buffer[self.chars:index].encode(self.codec, "surrogateescape"))
-        except UnicodeEncodeError:  # text the codec cannot give back: offsets unknown from here
-            self.codec = None
-            return None
+            self.bytes += len(segment.encode(self.codec))
+            clean = True
+        except UnicodeEncodeError:
+            try:
+                self.bytes += len(segment.encode(self.codec, "surrogateescape"))
+            except UnicodeEncodeError:  # text the codec cannot give back: offsets unknown from here
+                self.codec = None
+                return None, False
+            clean = False
         self.chars = index
-        return self.bytes
+        return self.bytes, clean
 
     def drop(self, buffer: str, count: int) -> None:
         """The buffer is about to lose its first ``count`` characters."""
@@ -252,6 +269,10 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
+def _unattr(value: str) -> str:
+    return value.replace("&lt;", "<").replace("&quot;", '"').replace("&amp;", "&")
+
+
 def _skip_markup(buffer: str, at: int) -> int | None:
     """End of the comment, PI, CDATA or DOCTYPE starting at ``at``; None if not one, -1 if incomplete."""
     for opener, closer in (("<!--", "-->"), ("<?", "?>"), ("<![CDATA[", "]]>")):
@@ -368,50 +389,84 @@ def _not_well_formed(text: str) -> str | None:
 
 def _records(buffer: str, more_text: Iterator[str], context: SplitContext, offsets: _Offsets,
              position: int) -> Iterator[Piece]:
-    qname, wrapper = context.qname, context.wrapper
-    tags = re.compile(r"<(/?)" + re.escape(qname) + r"(?=[\s/>])")
+    tags = _TagFinder(context.qname)
     start = 0
     while True:
-        found = tags.search(buffer, start)
-        while found is None or found.group(1):
-            if found is not None:  # the end tag of an enclosing element of the same name
-                start = found.end()
-                found = tags.search(buffer, start)
+        found, closing = tags.next(buffer, start)
+        while found < 0 or closing:
+            if found >= 0:  # the end tag of an enclosing element of the same name
+                start = found + 1
+                found, closing = tags.next(buffer, start)
                 continue
             extra = next(more_text, None)
             if extra is None:
                 return
-            keep = max(0, len(buffer) - len(qname) - 2)
+            keep = max(0, len(buffer) - len(tags.closing) - 1)  # a tag cut at the end is found next time
             offsets.drop(buffer, keep)
             buffer = buffer[keep:] + extra
             start = 0
-            found = tags.search(buffer, start)
-        begin = found.start()
+            found, closing = tags.next(buffer, start)
         position += 1
-        end, buffer, begin = _record_end(buffer, begin, tags, more_text, offsets)
+        end, buffer, begin = _record_end(buffer, found, tags, more_text, offsets)
         if end < 0:
-            yield Piece(position, buffer[begin:], wrapper,
+            yield Piece(position, buffer[begin:], context.wrapper,
                         error="truncated, the file ends inside the record", context=context)
             return
         text = buffer[begin:end]
-        error = None
-        try:
-            text.encode("utf-8")  # fails only on the surrogates that stand for undecodable bytes
-        except UnicodeEncodeError:
-            error = "bytes that are not valid in the file's declared encoding"
-        yield Piece(position, text, wrapper, error, offsets.at(buffer, end), context)
+        end_offset, clean = offsets.at_checked(buffer, end)
+        yield Piece(position, text, context.wrapper, None if clean else _undecodable(text), end_offset, context)
         start = end  # no copy: the buffer is compacted only when more text is read
 
 
-def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Iterator[str],
+def _undecodable(text: str) -> str | None:
+    try:
+        text.encode("utf-8")  # fails only on the surrogates that stand for undecodable bytes
+    except UnicodeEncodeError:
+        return "bytes that are not valid in the file's declared encoding"
+    return None
+
+
+class _TagFinder:
+    """Finds the record element's start and end tags with ``str.find``, much cheaper here than
+    a regular expression, which would stop at every ``<`` of the record."""
+
+    def __init__(self, qname: str) -> None:
+        self.opening, self.closing = f"<{qname}", f"</{qname}"
+
+    def next(self, buffer: str, at: int) -> tuple[int, bool]:
+        """(index, is an end tag) of the first start or end tag from ``at``; (-1, False) for none."""
+        opening = self._find(buffer, self.opening, at)
+        closing = self._find(buffer, self.closing, at, opening)
+        if closing >= 0 and (opening < 0 or closing < opening):
+            return closing, True
+        return opening, False
+
+    @staticmethod
+    def _find(buffer: str, name: str, at: int, before: int = -1) -> int:
+        """The next ``name`` followed by a space, "/" or ">" (not a longer name); -1 when none
+        is found (before ``before`` when that is not -1) or the buffer ends right after it."""
+        while True:
+            index = buffer.find(name, at, before + len(name) if before >= 0 else len(buffer))
+            if index < 0:
+                return -1
+            after = index + len(name)
+            if after < len(buffer) and buffer[after] in _AFTER_NAME:
+                return index
+            at = index + 1
+
+
+_AFTER_NAME = frozenset(" \t\n\r/>")
+
+
+def _record_end(buffer: str, begin: int, tags: _TagFinder, more_text: Iterator[str],
                 offsets: _Offsets) -> tuple[int, str, int]:
     """(end offset, buffer, begin) of the record starting at ``begin``; end -1 when the file ends first."""
     depth = 0
     at = begin
     while True:
-        found = tags.search(buffer, at)
-        close = buffer.find(">", found.end()) if found else -1
-        if found is None or close < 0:
+        found, closing = tags.next(buffer, at)
+        close = buffer.find(">", found) if found >= 0 else -1
+        if close < 0:
             extra = next(more_text, None)
             if extra is None:
                 return -1, buffer, begin
@@ -420,7 +475,7 @@ def _record_end(buffer: str, begin: int, tags: re.Pattern[str], more_text: Itera
             at -= begin
             begin = 0
             continue
-        if found.group(1):
+        if closing:
             depth -= 1
         elif buffer[close - 1] != "/":
             depth += 1

@@ -12,6 +12,7 @@ import contextlib
 import io
 import re
 from collections.abc import Iterable, Iterator
+from typing import BinaryIO
 
 from pymarc.marc8 import MARC8ToUnicode
 
@@ -51,7 +52,7 @@ def split_record_spans(chunks: Iterable[bytes], offset: int = 0) -> Iterator[tup
         yield pending, False, None
 
 
-def read_chunks(binary: io.BufferedIOBase, size: int = _READ_SIZE) -> Iterator[bytes]:
+def read_chunks(binary: BinaryIO, size: int = _READ_SIZE) -> Iterator[bytes]:
     while True:
         chunk = binary.read(size)
         if not chunk:
