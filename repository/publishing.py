@@ -33,12 +33,13 @@ class Publisher:
         deleted: bool,
         record: CanonicalRecord | None,
         about_xml: str | None,
-    ) -> Iterator[tuple[str, str]]:
-        """(prefix, record XML) for each metadata format."""
-        header_xml = xml.header(identifier, datestamp, set_specs, deleted)
+    ) -> Iterator[tuple[str, bytes]]:
+        """(prefix, record XML in UTF-8) for each metadata format."""
+        header_xml = xml.header(identifier, datestamp, set_specs, deleted).encode("utf-8")
+        about = about_xml.encode("utf-8") if about_xml else None
         for prefix, fmt in FORMATS.items():
             metadata = None if deleted or record is None else fmt.render(record)
-            yield prefix, xml.record(header_xml, metadata, about_xml)
+            yield prefix, xml.record(header_xml, metadata, about)
 
 
 def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,

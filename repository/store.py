@@ -307,9 +307,9 @@ class Store:
         access = incoming.access or partner.default_access
         check_access(access, f"record {incoming.source_key!r}")
         incoming.record.access = access
-        canonical = canonical_json(incoming.record)
+        canonical = canonical_json_bytes(incoming.record)
         digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
-        return _Prepared(incoming, access, canonical, digest)
+        return _Prepared(incoming, access, canonical.decode("utf-8"), digest)
 
     def _json_value(self, text: str) -> Any:
         """What to bind for a JSON column: the text itself when the engine stores it as is."""
@@ -461,7 +461,7 @@ class Store:
             about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
             for prefix, record_xml in self.publisher.render(
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
-                rendering_rows.append((item.hub_id, prefix, stamp, record_xml.encode("utf-8")))
+                rendering_rows.append((item.hub_id, prefix, stamp, record_xml))
             set_rows += [(spec, item.hub_id, stamp) for spec in specs if spec not in oai_sets.EVERY_RECORD_SETS]
         if old_ids and not stamped:
             conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
@@ -599,14 +599,16 @@ def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
         yield values[start:start + size]
 
 
-def content_hash(canonical_text: str, source_sets: list[str], *, deleted: bool) -> str:
+def content_hash(canonical_text: str | bytes, source_sets: list[str], *, deleted: bool) -> str:
     """A digest of everything published about a record, to detect real changes.
 
     ``canonical_text`` is the canonical record's JSON exactly as stored (``"null"`` for a
-    tombstone), so the record is serialised once for both the digest and the row.
+    tombstone), so the record is serialised once for both the digest and the row; as UTF-8
+    bytes when the caller has them, which saves encoding it again.
     """
-    payload = f"{canonical_text}\x1f{_sets_json(tuple(source_sets))}\x1f{int(deleted)}"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(canonical_text if isinstance(canonical_text, bytes) else canonical_text.encode("utf-8"))
+    digest.update(f"\x1f{_sets_json(tuple(source_sets))}\x1f{int(deleted)}".encode())
+    return digest.hexdigest()
 
 
 @functools.lru_cache(maxsize=1024)
@@ -616,7 +618,12 @@ def _sets_json(source_sets: tuple[str, ...]) -> str:
 
 
 def canonical_json(record: CanonicalRecord) -> str:
-    """The record's JSON as stored (``to_dict`` shape), every string legal in XML.
+    """The record's JSON as stored (``to_dict`` shape), every string legal in XML."""
+    return canonical_json_bytes(record).decode("utf-8")
+
+
+def canonical_json_bytes(record: CanonicalRecord) -> bytes:
+    """:func:`canonical_json` in UTF-8, as orjson writes it.
 
     orjson writes the dataclasses directly, ten times faster than building dicts and
     the standard encoder (this is on every write).  JSON escapes control characters
@@ -625,12 +632,15 @@ def canonical_json(record: CanonicalRecord) -> str:
     cleaned through ``to_dict``.
     """
     try:
-        text = orjson.dumps(record, option=orjson.OPT_PASSTHROUGH_DATACLASS, default=_present_fields).decode()
+        data = orjson.dumps(record, option=orjson.OPT_PASSTHROUGH_DATACLASS, default=_present_fields)
     except orjson.JSONEncodeError:
-        text = "\\"
-    if "\\" in text or "\ufffe" in text or "\uffff" in text:
-        text = _dumps(legal_text(record.to_dict()))
-    return text
+        data = b"\\"
+    if b"\\" in data or _NON_CHARACTERS[0] in data or _NON_CHARACTERS[1] in data:
+        data = _dumps(legal_text(record.to_dict())).encode("utf-8")
+    return data
+
+
+_NON_CHARACTERS = ("\ufffe".encode("utf-8"), "\uffff".encode("utf-8"))
 
 
 def _present_fields(value: Any) -> dict[str, Any]:

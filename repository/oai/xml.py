@@ -59,12 +59,20 @@ def set_specs_xml(set_specs: tuple[str, ...]) -> str:
     return "".join(f"<setSpec>{xml_text(s)}</setSpec>" for s in set_specs)
 
 
-def record(header_xml: str, metadata_xml: str | None, about_xml: str | None) -> str:
-    """An OAI ``<record>``; deleted records have a header only."""
+def record(header_xml: bytes, metadata_xml: str | None, about_xml: bytes | None) -> bytes:
+    """An OAI ``<record>`` as UTF-8; deleted records have a header only.
+
+    The header and the provenance come already encoded: a record's are the same in every
+    format, so each is encoded once, and mostly ASCII they encode fast on their own, where
+    joined to Cyrillic metadata first they would go through the slower wide-text encoder.
+    """
     if metadata_xml is None:
-        return f"<record>{header_xml}</record>"
-    about = f"<about>{about_xml}</about>" if about_xml else ""
-    return f"<record>{header_xml}<metadata>{metadata_xml}</metadata>{about}</record>"
+        return b"".join((b"<record>", header_xml, b"</record>"))
+    metadata = metadata_xml.encode("utf-8")
+    if about_xml:
+        return b"".join((b"<record>", header_xml, b"<metadata>", metadata, b"</metadata><about>", about_xml,
+                         b"</about></record>"))
+    return b"".join((b"<record>", header_xml, b"<metadata>", metadata, b"</metadata></record>"))
 
 
 def provenance(
