@@ -378,12 +378,21 @@ def local_ids(store, partner_id: str) -> dict[str, str]:  # type: ignore[no-unty
             .where(SourceRecord.partner_id == partner_id)).all())
 
 
-def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url, tmp_path):
-    """A store written before content keys: the next delivery of the same file leaves its records unchanged."""
+def no_whole_file() -> bytes | None:
+    """A FileSource's ``whole`` for records written straight to the store (no file to read again)."""
+    return None
+
+
+#: Keys ingest gave file records before content keys (<file name>#<position>) -> index of the
+#: record in ``records.xml``; copy.xml#1 is records.xml#1 delivered again under another name.
+OLD_KEYS = {"records.xml#1": 0, "records.xml#2": 1, "records.xml#3": 2, "copy.xml#1": 0}
+
+
+def store_at_migration_0003(db_url, partners):  # type: ignore[no-untyped-def]
+    """A store migrated only to 0003 (before content keys), with these partners saved."""
     from alembic import command
 
-    from harvester.ingest import FileSource, _incoming
-    from repository.db import alembic_config, migrate
+    from repository.db import alembic_config
     from repository.store import Store
     from tests.conftest import make_settings
 
@@ -392,42 +401,59 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
     with store.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0003_file_deliveries")
-    partner = PartnerConfig(id="files", access="open")
-    harvested = PartnerConfig(id="oai", access="open")
     with store.session() as session:
-        save_partner(store, session, partner)
-        save_partner(store, session, harvested)
-    data = untitled_ids(["Бір", "Екі", "Үш"])
-    (tmp_path / "records.xml").write_bytes(data)
-    (tmp_path / "other.mrc").write_bytes(marc_record(1))
-    ingest_path(store, partner, tmp_path / "other.mrc", **QUIET)  # the partner's earlier file delivery
-    from crosswalks.readers import read_bytes
+        for partner in partners:
+            save_partner(store, session, partner)
+    return store
 
-    old = {"records.xml#1": 0, "records.xml#2": 1, "records.xml#3": 2, "copy.xml#1": 0}  # copy.xml: records.xml#1
-    results = list(read_bytes(data))
-    with store.session() as session:  # what ingest wrote before: <file name>#<position>
-        for key, index in old.items():
-            for owner in (partner, harvested):  # a harvested partner's identifiers are never re-keyed
-                incoming = _incoming(owner, FileSource("records.xml", "xml", "utf-8", None, lambda: None),
+
+def write_under_old_keys(store, owners, results) -> None:  # type: ignore[no-untyped-def]
+    """The records of ``results`` stored for each owner under OLD_KEYS, as ingest wrote them before."""
+    from harvester.ingest import FileSource, _incoming
+
+    with store.session() as session:
+        for key, index in OLD_KEYS.items():
+            for owner in owners:
+                incoming = _incoming(owner, FileSource("records.xml", "xml", "utf-8", None, no_whole_file),
                                      results[index])
                 incoming.source_key = key
                 store.write_record(session, incoming)
+
+
+def quarantine_under_old_keys(store, zip_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Quarantine entries as ingest wrote them before, for a bad record in a zip."""
     bad = broken_leader(marc_record(2))
-    with zipfile.ZipFile(tmp_path / "old.zip", "w") as archive:
+    with zipfile.ZipFile(zip_path, "w") as archive:
         archive.writestr("in/bad.mrc", marc_record(1) + bad)
-    with store.session() as session:  # quarantine entries as ingest wrote them before
+    with store.session() as session:
         for key, position in (("bad.mrc#2", 2), ("m00009", 3)):
             session.add(QuarantinedRecord(partner_id="files", run_id=None, source_key=key, error="...", raw=None,
                                           created_at=0, status="open", raw_bytes=bad, file_format="marc21",
                                           file_name="old.zip!in/bad.mrc", file_position=position))
 
+
+def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url, tmp_path):
+    """A store written before content keys: the next delivery of the same file leaves its records unchanged."""
+    from crosswalks.readers import read_bytes
+    from repository.db import migrate
+
+    partner = PartnerConfig(id="files", access="open")
+    harvested = PartnerConfig(id="oai", access="open")  # a harvested partner's identifiers are never re-keyed
+    store = store_at_migration_0003(db_url, [partner, harvested])
+    data = untitled_ids(["Бір", "Екі", "Үш"])
+    (tmp_path / "records.xml").write_bytes(data)
+    (tmp_path / "other.mrc").write_bytes(marc_record(1))
+    ingest_path(store, partner, tmp_path / "other.mrc", **QUIET)  # the partner's earlier file delivery
+    results = list(read_bytes(data))
+    write_under_old_keys(store, (partner, harvested), results)
+    quarantine_under_old_keys(store, tmp_path / "old.zip")
     before, harvested_before = local_ids(store, "files"), local_ids(store, "oai")
 
     migrate(store.engine)
 
     new = [content_key(r.raw) for r in results]
     rows = local_ids(store, "files")
-    assert local_ids(store, "oai") == harvested_before and set(harvested_before) == set(old)
+    assert local_ids(store, "oai") == harvested_before and set(harvested_before) == set(OLD_KEYS)
     assert rows == {"m00001": before["m00001"], new[0]: before["records.xml#1"],
                     new[1]: before["records.xml#2"], new[2]: before["records.xml#3"],
                     "copy.xml#1": before["copy.xml#1"]}  # the same record twice: the second keeps its key
