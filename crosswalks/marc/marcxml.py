@@ -35,6 +35,11 @@ def _indicator(value: str | None) -> str:
 _INDICATORS: Final = {value: _indicator(value) for value in [None, "", *map(chr, range(32, 127))]}
 
 
+def indicator(value: str | None) -> str:
+    """An indicator as read from MARCXML: its first character, blank when there is none."""
+    return _INDICATORS.get(value) or _indicator(value)
+
+
 def parse_marcxml(element: etree._Element) -> MarcRecord:
     """A ``marc:record`` element as a :class:`MarcRecord` (leader repaired when merely short or blank).
 
@@ -48,8 +53,7 @@ def parse_marcxml(element: etree._Element) -> MarcRecord:
         if tag in _DATA_TAGS:
             ind1, ind2 = child.get("ind1"), child.get("ind2")
             subs = [(s.get("code") or " ", s.text or "") for s in child if type(s) is _ELEMENT]
-            fields.append(MarcField(child.get("tag") or "", _INDICATORS.get(ind1) or _indicator(ind1),
-                                    _INDICATORS.get(ind2) or _indicator(ind2), subs))
+            fields.append(MarcField(child.get("tag") or "", indicator(ind1), indicator(ind2), subs))
         elif tag in _CONTROL_TAGS:
             fields.append(MarcField(child.get("tag") or "", value=child.text or ""))
         elif tag in _LEADER_TAGS:

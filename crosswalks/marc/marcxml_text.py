@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from crosswalks.marc.marcxml import _INDICATORS, MARC_NS, _indicator, repair_leader
+from crosswalks.marc.marcxml import MARC_NS, indicator, repair_leader
 from crosswalks.marc.record import MarcField, MarcRecord
 
 #: Text content: no markup, no character XML 1.0 forbids (surrogates stand for undecodable
@@ -36,8 +36,8 @@ _NAMED: Final = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
 class _Shape:
-    """The compiled expressions for one element prefix ("" or "marc:"): ``body`` checks the
-    whole record after its start tag, ``elements`` then lists its elements in one call."""
+    """What reading one element prefix ("" or "marc:") needs: ``body`` checks the whole record
+    after its start tag; the tag starts then tell the pieces of the checked text apart."""
 
     def __init__(self, prefix: str) -> None:
         p = re.escape(prefix)
@@ -131,8 +131,7 @@ def _fields(text: str, at: int, shape: _Shape) -> MarcRecord | None:
         elif piece.startswith(datafield):
             _, tag, _, ind1, _, ind2, _ = piece.split('"')
             subfields = []
-            fields.append(MarcField(tag, _INDICATORS.get(ind1) or _indicator(ind1),
-                                    _INDICATORS.get(ind2) or _indicator(ind2), subfields))
+            fields.append(MarcField(tag, indicator(ind1), indicator(ind2), subfields))
         elif piece.startswith(controlfield):
             head, value = piece.split('">', 1)
             fields.append(MarcField(head[len(controlfield):], value=_unescaped(value) if references else value))
