@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import operator
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Final
 
@@ -24,19 +24,38 @@ class IsbnResult:
 _SEPARATOR: Final = re.compile(r"[\s-]")
 
 
+def _ascii_digits(text: str) -> str:
+    """Any script's decimal digits as ASCII ones: the patterns' ``\\d`` takes them all, and ISBNs
+    and ISSNs are written in ASCII."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
 def _isbn10_ok(digits: str) -> bool:
-    total = sum(map(operator.mul, range(10, 1, -1), map(int, digits[:9])))
-    total += 10 if digits[9] in "Xx" else int(digits[9])
+    """Weights 10..1 over the ten ASCII characters (X = 10 last) sum to a multiple of 11.
+
+    Character codes from the encoded bytes: the compiled build runs the loop as machine arithmetic.
+    """
+    codes = digits.encode("ascii")
+    total = 0
+    for index in range(9):
+        total += (10 - index) * (codes[index] - 48)
+    total += 10 if digits[9] in "Xx" else codes[9] - 48
     return total % 11 == 0
 
 
 def _isbn13_check(first12: str) -> str:
-    total = sum(map(int, first12[0::2])) + 3 * sum(map(int, first12[1::2]))
+    """The check digit after twelve ASCII digits (weights 1, 3, 1, 3, ...)."""
+    codes = first12.encode("ascii")
+    total = 0
+    for index in range(12):
+        total += (codes[index] - 48) * (3 if index % 2 else 1)
     return str((10 - total % 10) % 10)
 
 
 def isbn10_to_13(isbn10: str) -> str:
-    """978-prefixed ISBN-13 for a (valid) ISBN-10."""
+    """978-prefixed ISBN-13 for a (valid, ASCII) ISBN-10."""
     core = "978" + isbn10[:9]
     return core + _isbn13_check(core)
 
@@ -46,7 +65,10 @@ def parse_isbn(text: str) -> IsbnResult | None:
     match = _ISBN_CANDIDATE.search(text)
     if not match:
         return None
-    digits = _SEPARATOR.sub("", match.group(0)).upper()
+    digits = match.group(0).replace("-", "").replace(" ", "")
+    if not digits.isalnum():  # another kind of space between the digits
+        digits = _SEPARATOR.sub("", digits)
+    digits = _ascii_digits(digits).upper()
     if len(digits) == 13:
         valid = digits.isdigit() and _isbn13_check(digits[:12]) == digits[12]
         return IsbnResult(digits, None, valid, text)
@@ -62,7 +84,7 @@ def parse_issn(text: str) -> tuple[str, bool] | None:
     match = _ISSN.search(text)
     if not match:
         return None
-    digits = (match.group(1) + match.group(2)).upper()
+    digits = _ascii_digits(match.group(1) + match.group(2)).upper()
     total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
     check = (11 - total % 11) % 11
     valid = digits[7] == ("X" if check == 10 else str(check))
