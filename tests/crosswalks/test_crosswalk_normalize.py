@@ -61,7 +61,7 @@ def test_isbn10_kept_and_converted():
     assert parse_isbn("no isbn here") is None
 
 
-_SEPARATORS = st.sampled_from(["", "-", " ", "\u00a0", "\t"])  # any space the pattern allows
+_SEPARATORS = st.sampled_from(["", "-", " ", "\u00a0", "\t"])  # what the pattern allows between digits
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")  # the pattern's \d takes these too
 
 
