@@ -54,8 +54,17 @@ _BARE_PERCENT: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+#: A URL that :func:`_quoted_uri` leaves as it is: a scheme, then only characters it keeps, every
+#: "%" starting an escape, no "#" and no space at the ends (most catalogue links).
+_PLAIN_URI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9_.~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*")
+
+
 def _uri(url: str) -> str:
     """A URL as xs:anyURI wants it: spaces, brackets and non-ASCII percent-encoded."""
+    return url if _PLAIN_URI.fullmatch(url) else _quoted_uri(url)
+
+
+def _quoted_uri(url: str) -> str:
     uri = quote(_BARE_PERCENT.sub("%25", url.strip()), safe=":/?#@!$&'()*+,;=%~-._")
     head, hash_mark, fragment = uri.partition("#")
     uri = head + hash_mark + fragment.replace("#", "%23")  # one fragment only

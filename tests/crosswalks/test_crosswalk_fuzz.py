@@ -21,6 +21,7 @@ from crosswalks.model import (
     Subject,
     Title,
 )
+from crosswalks.mods import writer as mods_writer
 from crosswalks.normalize.dates import year_range
 from crosswalks.xmlsplit import MARC_NS, MODS_NS, OAI_NS, safe_parser
 from tests.crosswalks.conftest import SAMPLES, assert_valid
@@ -125,3 +126,14 @@ def test_any_text_renders_valid_xml(payload_schema, title, name, note, place, da
     record.source.partner = extra
     for metadata_format in FORMATS.values():
         assert_valid(payload_schema, metadata_format.render(record))
+
+
+#: URL-like text: schemes or none, every character class quoting treats differently, escapes.
+url_like = st.builds(str.__add__, st.sampled_from(["http://", "https://", "urn:", "a+b.c-d:", "1a:", "", " "]),
+                     st.lists(st.sampled_from(list("az09-._~:/?@!$&'()*+,;=%#[] \té\u0451") + ["%2F", "%zz"]),
+                              max_size=30).map("".join))
+
+
+@given(url=url_like)
+def test_a_url_left_as_it_is_is_what_quoting_gives(url):
+    assert mods_writer._uri(url) == mods_writer._quoted_uri(url)
