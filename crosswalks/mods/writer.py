@@ -54,14 +54,16 @@ _BARE_PERCENT: Final = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SCHEME: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
-#: A URL that :func:`_quoted_uri` leaves as it is: a scheme, then only characters it keeps, every
-#: "%" starting an escape, no "#" and no space at the ends (most catalogue links).
-_PLAIN_URI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9_.~:/?@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*")
+#: A URL that :func:`_quoted_uri` leaves as it is, when every "%" in it starts an escape: a scheme,
+#: then only characters quoting keeps, no "#" and no space at the ends (most catalogue links).
+_PLAIN_URI: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[A-Za-z0-9_.~:/?@!$&'()*+,;=%-]*")
 
 
 def _uri(url: str) -> str:
     """A URL as xs:anyURI wants it: spaces, brackets and non-ASCII percent-encoded."""
-    return url if _PLAIN_URI.fullmatch(url) else _quoted_uri(url)
+    if _PLAIN_URI.fullmatch(url) and ("%" not in url or not _BARE_PERCENT.search(url)):
+        return url
+    return _quoted_uri(url)
 
 
 def _quoted_uri(url: str) -> str:
