@@ -49,6 +49,15 @@ def year_range(text: str | None) -> YearRange:
     if not text:
         return None, None
     value = text.strip()
+    year = value[:-1] if value[-1:] == "." else value
+    if len(year) == 4 and year.isascii() and year.isdigit():  # "1995", "1995.": most dates, no patterns
+        found = int(year)
+        return (found, found) if _plausible(found) else (None, None)
+    return _year_range_by_patterns(value)
+
+
+def _year_range_by_patterns(value: str) -> YearRange:
+    """:func:`year_range` of a stripped text, by trying each written form in turn."""
     iso = _ISO_DAY.match(value)
     if iso and 1 <= int(iso.group(2)) <= 12:
         year = int(iso.group(1))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswalks.normalize.dates import range_text, year_range
+from crosswalks.normalize.dates import _year_range_by_patterns, range_text, year_range
 from crosswalks.normalize.isbn import isbn10_to_13, parse_isbn, parse_issn
 from crosswalks.normalize.languages import language_code, language_codes
 from crosswalks.normalize.punctuation import strip_brackets, trim_isbd
@@ -38,6 +38,11 @@ def test_language_lists(text, codes):
 ])
 def test_dates_to_year_ranges(text, years):
     assert year_range(text) == years
+
+
+@given(st.from_regex(r"\A[0-9]{4}\.?\Z") | st.text(st.sampled_from("0123456789. -?[]гжs"), max_size=8))
+def test_a_plain_year_reads_as_the_patterns_read_it(text):
+    assert year_range(text) == _year_range_by_patterns(text.strip())
 
 
 def test_range_text():
