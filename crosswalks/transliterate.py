@@ -51,7 +51,7 @@ def detect_script(text: str | None) -> str | None:
     """"Cyrl", "Latn" or "mixed" by the letters present; None when there are no letters."""
     if not text:
         return None
-    cyrillic = _CYRILLIC_LETTER.search(text) is not None
+    cyrillic = not text.isascii() and _CYRILLIC_LETTER.search(text) is not None
     latin = _LATIN_LETTER.search(text) is not None
     if cyrillic and latin:
         return "mixed"
