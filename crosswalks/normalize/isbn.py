@@ -24,10 +24,13 @@ class IsbnResult:
 _SEPARATOR: Final = re.compile(r"[\s-]")
 
 
+_OTHER_DIGIT: Final = re.compile(r"(?![0-9])\d")  # a decimal digit of another script
+
+
 def _ascii_digits(text: str) -> str:
-    """Any script's decimal digits as ASCII ones: the patterns' ``\\d`` takes them all, and ISBNs
-    and ISSNs are written in ASCII."""
-    if text.isascii():
+    """The text with any script's decimal digits (Arabic-Indic, fullwidth...) as ASCII ones, so
+    the patterns find an ISBN or ISSN written in them and give it back in ASCII."""
+    if text.isascii() or not _OTHER_DIGIT.search(text):
         return text
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
@@ -62,13 +65,13 @@ def isbn10_to_13(isbn10: str) -> str:
 
 def parse_isbn(text: str) -> IsbnResult | None:
     """The first ISBN in a text such as "978-601-7151-37-4 (в пер.) : 500 тг"; None if none is there."""
-    match = _ISBN_CANDIDATE.search(text)
+    match = _ISBN_CANDIDATE.search(_ascii_digits(text))
     if not match:
         return None
     digits = match.group(0).replace("-", "").replace(" ", "")
     if not digits.isalnum():  # another kind of space between the digits
         digits = _SEPARATOR.sub("", digits)
-    digits = _ascii_digits(digits).upper()
+    digits = digits.upper()
     if len(digits) == 13:
         valid = digits.isdigit() and _isbn13_check(digits[:12]) == digits[12]
         return IsbnResult(digits, None, valid, text)
@@ -81,10 +84,10 @@ def parse_isbn(text: str) -> IsbnResult | None:
 
 def parse_issn(text: str) -> tuple[str, bool] | None:
     """("1234-5679", valid) for the first ISSN in a text, else None."""
-    match = _ISSN.search(text)
+    match = _ISSN.search(_ascii_digits(text))
     if not match:
         return None
-    digits = _ascii_digits(match.group(1) + match.group(2)).upper()
+    digits = (match.group(1) + match.group(2)).upper()
     total = sum((8 - i) * int(c) for i, c in enumerate(digits[:7]))
     check = (11 - total % 11) % 11
     valid = digits[7] == ("X" if check == 10 else str(check))
