@@ -65,7 +65,7 @@ class SplitContext:
     @cached_property
     def namespaces(self) -> dict[str, str]:
         """The prefixes in scope around a record ("" for the default namespace) and their namespaces."""
-        return {m.group(1) or "": _unattr(m.group(2)) for m in _XMLNS.finditer(self.wrapper)}
+        return {prefix: _unattr(uri) for prefix, uri in _declared_namespaces(self.wrapper).items()}
 
 
 @dataclass
@@ -194,9 +194,7 @@ class _Scanner:
     def start_tag(self, match: re.Match[str]) -> tuple[str, bool]:
         """(qualified name, is record) for a start tag, pushing its namespace scope."""
         qname, attrs, empty = match.group(2), match.group(3), match.group(4)
-        scope = {m.group(1) or "": m.group(2) if m.group(2) is not None else m.group(3)
-                 for m in _XMLNS.finditer(attrs)}
-        self.scopes.append(scope)
+        self.scopes.append(_declared_namespaces(attrs))
         prefix, _, local = qname.rpartition(":")
         ns = self.namespace(prefix)
         if self.root is None:
@@ -263,6 +261,12 @@ class _Scanner:
             merged.update(scope)
         attrs = "".join(f' xmlns{":" + p if p else ""}="{_attr(u)}"' for p, u in merged.items())
         return f"<{_WRAP}{attrs}>"
+
+
+def _declared_namespaces(attrs: str) -> dict[str, str]:
+    """The ``xmlns`` declarations among a tag's attributes: prefix ("" for the default) to
+    namespace, as written (entities not expanded)."""
+    return {m.group(1) or "": m.group(2) if m.group(2) is not None else m.group(3) for m in _XMLNS.finditer(attrs)}
 
 
 def _attr(value: str) -> str:
