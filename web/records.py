@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from crosswalks.formats import FORMATS
 
@@ -22,6 +22,7 @@ def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyp
     oai = {prefix: f"{base}/oai?" + urlencode({"verb": "GetRecord", "identifier": view.oai_identifier,
                                                "metadataPrefix": prefix})
            for prefix in FORMATS}
+    path = quote(view.local_id, safe=":/")  # a local id may hold '%' and '?'
     return {
         "id": view.local_id,
         "oai_identifier": view.oai_identifier,
@@ -31,6 +32,6 @@ def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyp
         "actions": list(ACTIONS.get(view.access, ())),
         "partners": list(view.partner_ids),
         "record": view.canonical.to_dict(),
-        "links": {"self": f"{base}/api/records/{view.local_id}", "page": f"{base}/record/{view.local_id}",
+        "links": {"self": f"{base}/api/records/{path}", "page": f"{base}/record/{path}",
                   "oai": oai},
     }

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
+from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from crosswalks.model import Agent, CanonicalRecord, Identifier, SourceInfo, Title
 from crosswalks.readers import read_file
 from repository.models import HubRecord, Partner, RecordRendering, SourceRecord
-from repository.store import IncomingRecord, canonical_json, legal_text
+from repository.store import IncomingRecord, canonical_json, legal_text, local_id_for
 from tests.oai_helpers import SHARED, add_records, make_record
 
 
@@ -123,3 +127,33 @@ def test_two_writers_creating_the_same_partner_at_once(store) -> None:  # type: 
     assert outcome == ["stored"]
     with store.session() as session:
         assert session.get(Partner, "race").name_en == "Second"
+
+
+#: The oai-identifier scheme's local-identifier characters (OAI-PMH 2.0 guidelines).
+OAI_LOCAL_ID = re.compile(r"[a-zA-Z0-9\-_.!~*'();/?:@&=+$,%]+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(key=st.text(min_size=1, max_size=15))  # short enough to stay readable escaped
+def test_a_local_id_is_the_partner_and_its_key_escaped_as_the_oai_identifier_scheme_allows(key: str) -> None:
+    local_id = local_id_for("nabrk", key)
+    assert OAI_LOCAL_ID.fullmatch(local_id), local_id
+    partner, _, escaped = local_id.partition(":")
+    assert partner == "nabrk" and unquote(escaped) == key  # one id per key, and the key readable from it
+
+
+def test_a_plain_key_stays_readable_and_keeps_the_partners_order() -> None:
+    keys = [f"oai:nabrk.kz:{n:08d}" for n in (1, 2, 10, 300)]
+    ids = [local_id_for("nabrk", key) for key in keys]
+    assert ids[0] == "nabrk:oai:nabrk.kz:00000001"
+    assert ids == sorted(ids)
+
+
+def test_a_key_too_long_to_read_gets_a_hash_that_no_readable_id_can_equal() -> None:
+    long_key = "oai:nabrk.kz:" + "ж" * 100  # 1,200 characters once escaped
+    local_id = local_id_for("nabrk", long_key)
+    assert re.fullmatch(r"nabrk\.[0-9a-f]{16}", local_id)
+    assert ":" not in local_id and local_id_for("nabrk", long_key) == local_id
+    assert local_id_for("nabrk", long_key + "x") != local_id
+    assert len(local_id_for("nabrk", "k" * 194)) == 200  # the longest readable id fills the column
+    assert "." in local_id_for("nabrk", "k" * 195) and ":" not in local_id_for("nabrk", "k" * 195)

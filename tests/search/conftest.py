@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from repository.store import HubRecordView
+from repository.store import HubRecordView, local_id_for
 from search.document import build_document
 from search.embedded import EmbeddedEngine
 from search.engine import SearchEngine
@@ -23,8 +23,9 @@ def corpus_views() -> list[HubRecordView]:
     """The corpus as the store would hand it to the indexer."""
     views = []
     for number, (key, (partner, access, canonical)) in enumerate(CORPUS.items(), start=1):
+        local_id = local_id_for(partner, key)
         views.append(HubRecordView(
-            id=number, local_id=f"{partner}.{key}", oai_identifier=f"oai:kazneb.kz:{key}", datestamp=0,
+            id=number, local_id=local_id, oai_identifier=f"oai:kazneb.kz:{local_id}", datestamp=0,
             deleted=False, access=access, partner_ids=[partner], canonical=copy.deepcopy(canonical)))
     return views
 

@@ -23,6 +23,10 @@ def record(title: str, *, creators: tuple[str, ...] = (), year: int | None = Non
     )
 
 
+#: A source key with what a local id must escape or keep ('/', '?', '%', '#', a space,
+#: Cyrillic), so that links, lookups and the search engines all meet such an id.
+RU_2 = "oai:nabrk.kz:Война/2?v=1&n=50% #a"
+
 #: source key → (partner, access, canonical record)
 CORPUS: dict[str, tuple[str, str, CanonicalRecord]] = {
     "kk-cyr-1": ("nabrk", "open", record(
@@ -40,7 +44,7 @@ CORPUS: dict[str, tuple[str, str, CanonicalRecord]] = {
         "Библиотека и общество", creators=("Иванов, Иван Петрович",), year=1995, lang="rus",
         kind="journal", subjects=("Библиотечное дело",), isbn="5-02-013850-9",
         description="Сборник статей о библиотеках Казахстана.")),
-    "ru-2": ("nabrk", "read-only", record(
+    RU_2: ("nabrk", "read-only", record(
         "Война и мир", creators=("Толстой, Лев Николаевич",), year=1869, lang="rus",
         subjects=("Роман",))),
     "ru-3": ("kaznu", "open", record(

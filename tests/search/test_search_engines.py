@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from crosswalks.model import Subject
+from repository.store import local_id_for
 from search.document import build_document
 from search.engine import BadRequest, SearchEngine, SearchRequest
 from tests.search.conftest import corpus_views
+from tests.search.corpus import CORPUS, RU_2
 
 
 def ids(engine: SearchEngine, q: str, **kwargs) -> set[str]:  # type: ignore[no-untyped-def]
@@ -15,8 +17,7 @@ def ids(engine: SearchEngine, q: str, **kwargs) -> set[str]:  # type: ignore[no-
 
 
 def keys(*names: str) -> set[str]:
-    partner = {v.local_id.split(".", 1)[1]: v.local_id for v in corpus_views()}
-    return {partner[name] for name in names}
+    return {local_id_for(CORPUS[name][0], name) for name in names}
 
 
 def test_kazakh_cyrillic_query_finds_latin_records_and_the_reverse(corpus_engine: SearchEngine) -> None:
@@ -36,7 +37,7 @@ def test_english_stemming_and_case_folding(corpus_engine: SearchEngine) -> None:
 
 
 def test_phrase_keeps_word_order(corpus_engine: SearchEngine) -> None:
-    assert ids(corpus_engine, '"война и мир"') == keys("ru-2")
+    assert ids(corpus_engine, '"война и мир"') == keys(RU_2)
     assert ids(corpus_engine, '"мир и война"') == set()
 
 
@@ -48,9 +49,9 @@ def test_boolean_operators(corpus_engine: SearchEngine) -> None:
 
 
 def test_fields(corpus_engine: SearchEngine) -> None:
-    assert ids(corpus_engine, "author:толстой") == keys("ru-2")
+    assert ids(corpus_engine, "author:толстой") == keys(RU_2)
     assert ids(corpus_engine, "title:роман") == set()
-    assert ids(corpus_engine, "subject:роман") == keys("kk-cyr-2", "kk-lat-2", "ru-2")
+    assert ids(corpus_engine, "subject:роман") == keys("kk-cyr-2", "kk-lat-2", RU_2)
     assert ids(corpus_engine, "author:(әуезов мұхтар)") == keys("kk-cyr-1", "kk-cyr-2", "kk-lat-2")
 
 
@@ -75,7 +76,7 @@ def test_everything_and_total(corpus_engine: SearchEngine) -> None:
 
 def test_filters_combine_as_and_between_facets_or_within(corpus_engine: SearchEngine) -> None:
     got = ids(corpus_engine, "*", filters={"language": ["rus", "eng"], "access": ["read-only"]})
-    assert got == keys("ru-2", "en-2")
+    assert got == keys(RU_2, "en-2")
     assert ids(corpus_engine, "*", filters={"partner": ["kaznu"], "kind": ["journal"]}) == set()
 
 
@@ -107,7 +108,7 @@ def test_a_facet_leaves_out_its_own_filter(corpus_engine: SearchEngine) -> None:
 def test_each_filtered_facet_counts_with_the_other_filters(corpus_engine: SearchEngine) -> None:
     page = corpus_engine.search(SearchRequest(q="*", size=100, filters={"language": ["rus", "eng"],
                                                                         "access": ["read-only"]}))
-    assert {hit["id"] for hit in page.hits} == keys("ru-2", "en-2") and page.total == 2
+    assert {hit["id"] for hit in page.hits} == keys(RU_2, "en-2") and page.total == 2
     facets = facet_counts(page)
     assert facets["language"] == {"kaz": 1, "rus": 1, "eng": 1}  # read-only records, any language
     assert facets["access"] == {"open": 4, "read-only": 2}  # Russian or English records, any access

@@ -15,7 +15,7 @@ from search.embedded import EmbeddedEngine
 from search.engine import SearchEngine, SearchRequest
 from search.factory import engine_from_settings
 from tests.search.conftest import fresh_engine
-from tests.search.corpus import CORPUS, load_corpus
+from tests.search.corpus import CORPUS, RU_2, load_corpus
 
 
 def titles(engine: SearchEngine, q: str) -> set[str]:
@@ -42,7 +42,7 @@ def test_deletion_and_access_change_reach_the_index(store: Store, engine: Search
     load_corpus(store)
     indexer.sync(store, engine)
     with store.session() as session:
-        assert store.delete_record(session, "nabrk", "ru-2") == "deleted"
+        assert store.delete_record(session, "nabrk", RU_2) == "deleted"
         local_id = next(h["id"] for h in engine.search(SearchRequest(q="steppe ecology")).hits)
         store.set_access(session, local_id, "preview-24")
     report = indexer.sync(store, engine)
