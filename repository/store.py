@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, sele
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord, prune_empty
-from repository import models
+from repository import models, pagecache
 from repository import sets as oai_sets
 from repository.models import (
     HubRecord,
@@ -87,12 +87,15 @@ def now_seconds() -> int:
     return int(time.time())
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+def make_engine(url: str, cache_trim_mb: int = 256) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys, and its writers
+    let the OS drop the file's cached pages every ``cache_trim_mb`` of growth (0: never; see
+    :mod:`repository.pagecache`)."""
     from sqlalchemy import create_engine
 
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_text)
+        _trim_cache_behind_writers(engine, cache_trim_mb)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -119,6 +122,18 @@ def make_engine(url: str) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+
+
+def _trim_cache_behind_writers(engine: Engine, every_mb: int) -> None:
+    path = engine.url.database
+    if every_mb <= 0 or not path or path == ":memory:" or not pagecache.supported():
+        return
+    trim = pagecache.CacheTrimmer(path, every=every_mb * pagecache.MB, keep=every_mb * pagecache.MB // 4)
+
+    @event.listens_for(engine, "commit")
+    def _after_write(conn) -> None:  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(WRITE_OPTION):  # readers never trim: they may serve
+            trim()
 
 
 def _json_text(value: Any) -> str:
@@ -157,7 +172,8 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
-        return cls(make_engine(settings.database_url), settings["hub.namespace"], settings["hub.base_url"])
+        engine = make_engine(settings.database_url, settings.get("database.sqlite_cache_trim_mb", 256))
+        return cls(engine, settings["hub.namespace"], settings["hub.base_url"])
 
     @contextmanager
     def session(self) -> Iterator[Session]:

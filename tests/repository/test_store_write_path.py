@@ -157,3 +157,20 @@ def test_a_key_too_long_to_read_gets_a_hash_that_no_readable_id_can_equal() -> N
     assert local_id_for("nabrk", long_key + "x") != local_id
     assert len(local_id_for("nabrk", "k" * 194)) == 200  # the longest readable id fills the column
     assert "." in local_id_for("nabrk", "k" * 195) and ":" not in local_id_for("nabrk", "k" * 195)
+
+
+def test_a_record_published_under_a_hashed_id_keeps_it(store) -> None:  # type: ignore[no-untyped-def]
+    """Hub records stored before ids became readable are found by their source key, not by id."""
+    add_records(store, "p1", range(1))
+    with store.session() as session:
+        hub = session.scalars(select(HubRecord)).one()
+        hub.local_id = "p1.23a5ac28c29e4362"  # as an older version named it
+    with store.session() as session:
+        status = store.write_record(session, IncomingRecord(
+            partner_id="p1", source_key="oai:p1:0", record=make_record(0, publishers=["Жазушы"]),
+            raw="<raw>0</raw>", metadata_prefix="oai_dc"))
+        assert status == "updated"
+        assert session.scalars(select(HubRecord.local_id)).all() == ["p1.23a5ac28c29e4362"]
+        headers = session.scalars(select(RecordRendering.header_xml)).all()
+    assert len(headers) == 3
+    assert all(b"<identifier>oai:kazneb.kz:p1.23a5ac28c29e4362</identifier>" in bytes(h) for h in headers)
