@@ -142,10 +142,10 @@ class OaiSet(Base):
 
 
 class RecordChange(Base):
-    """Change log: one row per write to a hub record, read by the search indexer."""
+    """Change log: one row per write to a hub record, read by the search indexer (by ``seq`` only)."""
 
     __tablename__ = "record_changes"
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"))
     changed_at: Mapped[int] = mapped_column(BigInteger)
