@@ -36,6 +36,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database.url", "sqlite:///kazneb.db", "SQLAlchemy URL of the store (KAZNEB_DATABASE_URL overrides)."),
     Setting("database.sqlite_cache_trim_mb", 256, "SQLite: each time a writer has grown the file by this "
             "many MB, the OS may drop the file's cached pages behind it (0: never)."),
+    Setting("database.sqlite_foreign_keys", False, "SQLite: enforce foreign keys on every write (costs about 6 % "
+            "of a harvest; off, `kazneb check` finds any dangling reference). PostgreSQL always enforces them."),
     Setting("oai.page_size", 100, "Records per ListRecords page."),
     Setting("oai.identifiers_page_size", 500, "Headers per ListIdentifiers page."),
     Setting("oai.sets_page_size", 200, "Sets per ListSets page."),

@@ -1,4 +1,4 @@
-"""Commands of the store and provider: init, import, serve, stats, demo."""
+"""Commands of the store and provider: init, import, serve, stats, check, demo."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from kazneb.config import Settings
 from kazneb.follow import update_search_index
 from repository.db import migrate
 from repository.importer import import_files
+from repository.integrity import dangling_references
 from repository.models import HubRecord, Partner, SourceRecord
 from repository.store import Store, StoreError
 
@@ -124,8 +125,21 @@ def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> No
         click.get_current_context().invoke(serve_command, host=host, port=port)
 
 
+@click.command("check")
+@pass_settings
+def check_command(settings: Settings) -> None:
+    """Check that every stored reference points at a row that exists; exit 1 if one does not."""
+    store = Store.from_settings(settings)
+    problems = dangling_references(store.engine)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("every reference points at an existing row")
+
+
 def register(group: click.Group) -> None:
-    for command in (init_command, import_command, serve_command, stats_command, demo_command):
+    for command in (init_command, import_command, serve_command, stats_command, check_command, demo_command):
         group.add_command(command)
 
 

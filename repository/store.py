@@ -87,10 +87,11 @@ def now_seconds() -> int:
     return int(time.time())
 
 
-def make_engine(url: str, cache_trim_mb: int = 256) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys, and its writers
-    let the OS drop the file's cached pages every ``cache_trim_mb`` of growth (0: never; see
-    :mod:`repository.pagecache`)."""
+def make_engine(url: str, cache_trim_mb: int = 256, sqlite_foreign_keys: bool = False) -> Engine:
+    """An engine for ``url``.  SQLite gets WAL and a busy timeout; its writers let the OS drop
+    the file's cached pages every ``cache_trim_mb`` of growth (0: never; see
+    :mod:`repository.pagecache`), and it enforces foreign keys only when asked (see
+    :mod:`repository.integrity` for why, and for the check that runs instead)."""
     from sqlalchemy import create_engine
 
     if url.startswith("sqlite"):
@@ -107,7 +108,7 @@ def make_engine(url: str, cache_trim_mb: int = 256) -> Engine:
             cursor.execute("PRAGMA page_size=32768")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if sqlite_foreign_keys else 'OFF'}")
             cursor.execute("PRAGMA mmap_size=1073741824")  # list pages are read, not copied
             cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
@@ -172,7 +173,8 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
-        engine = make_engine(settings.database_url, settings.get("database.sqlite_cache_trim_mb", 256))
+        engine = make_engine(settings.database_url, settings.get("database.sqlite_cache_trim_mb", 256),
+                             bool(settings.get("database.sqlite_foreign_keys", False)))
         return cls(engine, settings["hub.namespace"], settings["hub.base_url"])
 
     @contextmanager

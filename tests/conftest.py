@@ -70,6 +70,11 @@ def store(settings: Settings):  # type: ignore[no-untyped-def]
     store.clock = lambda: int(time.time()) - 2
     migrate(store.engine)
     yield store
+    # SQLite does not enforce foreign keys (repository/integrity.py): every test that wrote
+    # through the store is checked for rows whose parent is missing.
+    from repository.integrity import dangling_references
+
+    assert dangling_references(store.engine) == []
     store.engine.dispose()
 
 

@@ -151,3 +151,27 @@ def test_kazneb_serve_on_another_port_names_that_port_to_harvesters(tmp_path: Pa
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_check_finds_rows_whose_parent_is_missing(sqlite_url: str) -> None:
+    assert run(sqlite_url, "demo", "--no-serve").exit_code == 0
+    clean = run(sqlite_url, "check")
+    assert clean.exit_code == 0 and "every reference points at an existing row" in clean.output
+    store = Store.from_settings(load_settings(overrides={"database.url": sqlite_url}))
+    with store.engine.begin() as conn:  # what enforcement would have refused: SQLite's is off
+        conn.exec_driver_sql("INSERT INTO record_changes (record_id, changed_at) VALUES (999999, 0)")
+        conn.exec_driver_sql("INSERT INTO record_sets (set_spec, datestamp, record_id) VALUES ('lang:kaz', 0, 888888)")
+    broken = CliRunner().invoke(main, ["check"], env={"KAZNEB_DATABASE_URL": sqlite_url})
+    assert broken.exit_code == 1
+    assert "record_changes.record_id -> hub_records.id: 1 row(s) name a missing row (999999)" in broken.stderr
+    assert "record_sets.record_id -> hub_records.id: 1 row(s) name a missing row (888888)" in broken.stderr
+
+
+def test_sqlite_enforces_foreign_keys_when_the_setting_asks(sqlite_url: str) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    assert run(sqlite_url, "init").exit_code == 0
+    store = Store.from_settings(load_settings(overrides={"database.url": sqlite_url,
+                                                         "database.sqlite_foreign_keys": True}))
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), store.engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO record_changes (record_id, changed_at) VALUES (999999, 0)")
