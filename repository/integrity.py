@@ -5,7 +5,7 @@ PostgreSQL enforces the foreign keys on every write.  SQLite does only when aske
 of a harvest's CPU time at 300,000 records (bench/RESULTS.md, "Session 6").  The store writes
 parents first in the same transaction, so the hub leaves SQLite's enforcement off by default
 (``database.sqlite_foreign_keys``) and checks afterwards instead: here, in ``kazneb check``,
-and after every test that writes to a store.
+and in the tests (after each test on the suite's store fixture, and after crash and resume).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from harvester.models import HarvestRun
 from harvester.run import harvest_partner
 from harvester.testing import dc_item
 from repository.db import migrate
+from repository.integrity import dangling_references
 from repository.models import HubRecord, SourceRecord
 from repository.store import Store
 from tests.conftest import make_settings
@@ -88,6 +89,7 @@ def test_killed_harvest_resumes_to_the_same_store(db_url, tmp_path, scripted):
     assert kills >= 1
     assert snapshot(store) == snapshot(reference)
     assert len(snapshot(store)) == 120
+    assert dangling_references(store.engine) == []  # no half-written record left by a kill
     with store.session() as session:
         runs = session.scalars(select(HarvestRun)).all()
         assert [r.status for r in runs] == ["succeeded"]

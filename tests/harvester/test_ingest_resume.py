@@ -26,6 +26,7 @@ from harvester.ingest import ingest_path
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import PartnerConfig, save_partner
 from repository.db import migrate
+from repository.integrity import dangling_references
 from repository.models import HubRecord, RecordChange, SourceRecord
 from repository.store import Store
 from tests.conftest import ROOT, make_settings
@@ -154,6 +155,7 @@ def test_killed_ingest_resumes_to_the_same_store(db_url, tmp_path):
     assert got["records"] == want["records"], f"seed {seed}"
     assert got["quarantine"] == want["quarantine"], f"seed {seed}"
     assert got["writes"] == want["writes"], f"seed {seed}"  # nothing stored twice
+    assert dangling_references(store.engine) == []  # no half-written record left by a kill
     assert len(got["records"]) == (1000 - 2) + 400 + (300 - 1 + 5) + 300 and len(got["quarantine"]) == 3
     assert sum(key.startswith("#") for key in got["records"]) == 5
     final = datestamps(store)
