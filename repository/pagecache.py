@@ -28,7 +28,7 @@ class CacheTrimmer:
         self.path = path
         self.every = every
         self.keep = keep
-        self.trimmed_at = _size(path)  # growth counts from the writer's first connection
+        self.trimmed_at = _size(path)  # growth counts from when the trimmer was made
 
     def __call__(self) -> bool:
         """Drop the pages if the file grew by ``every`` since the last time; True if it did."""

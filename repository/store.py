@@ -132,7 +132,7 @@ def _trim_cache_behind_writers(engine: Engine, every_mb: int) -> None:
     trim = pagecache.CacheTrimmer(path, every=every_mb * pagecache.MB, keep=every_mb * pagecache.MB // 4)
 
     @event.listens_for(engine, "commit")
-    def _after_write(conn) -> None:  # type: ignore[no-untyped-def]
+    def _trim_on_commit(conn) -> None:  # type: ignore[no-untyped-def]
         if conn.get_execution_options().get(WRITE_OPTION):  # readers never trim: they may serve
             trim()
 
