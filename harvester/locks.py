@@ -74,7 +74,8 @@ def heartbeat(session, partner_id: str, owner: str) -> None:  # type: ignore[no-
     """Refresh the lock inside the caller's transaction (each page commit)."""
     session.execute(update(HarvestLock).where(HarvestLock.partner_id == partner_id,
                                               HarvestLock.owner == owner)
-                    .values(heartbeat_at=int(time.time())))
+                    .values(heartbeat_at=int(time.time()))
+                    .execution_options(synchronize_session=False))  # no lock object is loaded to sync
 
 
 def release(store, partner_id: str, owner: str) -> None:  # type: ignore[no-untyped-def]

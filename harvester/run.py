@@ -134,6 +134,11 @@ def _has_records(session: Session, partner_id: str) -> bool:
         SourceRecord.partner_id == partner_id, SourceRecord.deleted.is_(False)).limit(1)) is not None
 
 
+def _has_pending_deletions(session: Session, run_id: int) -> bool:
+    """Whether the run has found any deletion so far (the first row, read from the key's index)."""
+    return session.scalar(select(PendingDeletion.run_id).where(PendingDeletion.run_id == run_id).limit(1)) is not None
+
+
 def _live_records(session: Session, partner_id: str) -> int:
     return session.scalar(select(func.count()).select_from(SourceRecord).where(
         SourceRecord.partner_id == partner_id, SourceRecord.deleted.is_(False))) or 0
@@ -258,7 +263,7 @@ class ListHarvest:
     def _record_deletions(self, session: Session, run: HarvestRun, last_event: dict[str, bool]) -> None:
         deleted = [{"run_id": run.id, "source_key": k} for k, is_deleted in last_event.items() if is_deleted]
         revived = [k for k, is_deleted in last_event.items() if not is_deleted]
-        if revived:
+        if revived and _has_pending_deletions(session, run.id):  # most runs have none to revive
             session.execute(delete(PendingDeletion).where(PendingDeletion.run_id == run.id,
                                                           PendingDeletion.source_key.in_(revived)))
         insert_ignore(session, PendingDeletion, deleted)

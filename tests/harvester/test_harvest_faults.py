@@ -234,6 +234,25 @@ def test_duplicates_across_pages_are_stored_once(store, scripted):
     assert run.new == 6 and run.unchanged == 1
 
 
+def test_a_deletion_listed_before_the_record_again_leaves_it_live(store, scripted):
+    """In one run the partner lists oai:p:1 as deleted on page 1 and live again on page 2 (its
+    datestamp moved during the harvest): the later event wins; only oai:p:4 is really deleted."""
+    partner = scripted(titled(), page_size=3, deleted_record="persistent")
+    config = register(store, partner.url)
+    harvest(store, config)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    items = {it.identifier: it for it in partner.items}
+    for it in items.values():
+        it.datestamp = now
+    partner.items = [Item("oai:p:1", now, deleted=True), Item("oai:p:4", now, deleted=True), items["oai:p:0"],
+                     items["oai:p:2"], items["oai:p:1"], items["oai:p:3"]]
+    run = harvest(store, config)
+    assert run.kind == "incremental" and run.deleted == 1
+    after = stored(store)
+    assert after["oai:p:4"].deleted and not after["oai:p:1"].deleted
+    assert live(store) == expected([it for key, it in items.items() if key != "oai:p:4"])
+
+
 def test_wrong_granularity_falls_back_to_days(store, scripted):
     partner = scripted(titled(), page_size=3)
     partner.accepted_granularity = DAYS  # Identify claims seconds, the server only takes days
