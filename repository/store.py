@@ -173,8 +173,8 @@ class Store:
 
     @classmethod
     def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
-        engine = make_engine(settings.database_url, settings.get("database.sqlite_cache_trim_mb", 256),
-                             bool(settings.get("database.sqlite_foreign_keys", False)))
+        engine = make_engine(settings.database_url, settings["database.sqlite_cache_trim_mb"],
+                             bool(settings["database.sqlite_foreign_keys"]))
         return cls(engine, settings["hub.namespace"], settings["hub.base_url"])
 
     @contextmanager
@@ -712,8 +712,7 @@ def legal_text(value: Any) -> Any:
 #: Characters the oai-identifier scheme lets a local identifier hold as they are, besides
 #: letters, digits and ``-_.~``; ``%`` is left out because it escapes all the others.
 _LOCAL_ID_SAFE = "!*'();/?:@&=+$,"
-#: The length of ``hub_records.local_id``.
-_LOCAL_ID_MAX = 200
+_LOCAL_ID_MAX: int = HubRecord.__table__.c.local_id.type.length  # type: ignore[attr-defined]
 
 
 def local_id_for(partner_id: str, source_key: str) -> str:
