@@ -24,7 +24,8 @@ import orjson
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from crosswalks.model import ACCESS_LEVELS, CanonicalRecord, prune_empty
+from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
+from crosswalks.model_json import compact_json
 from repository import models, pagecache
 from repository import sets as oai_sets
 from repository.models import (
@@ -642,16 +643,14 @@ def canonical_json(record: CanonicalRecord) -> str:
 
 
 def canonical_json_bytes(record: CanonicalRecord) -> bytes:
-    """:func:`canonical_json` in UTF-8, as orjson writes it.
+    """:func:`canonical_json` in UTF-8, as :func:`~crosswalks.model_json.compact_json` writes it.
 
-    orjson writes the dataclasses directly, ten times faster than building dicts and
-    the standard encoder (this is on every write).  JSON escapes control characters
-    (as ``\\uXXXX``) and orjson refuses lone surrogates, so text with no backslash is
-    legal XML but for the two non-characters U+FFFE and U+FFFF; only the rare rest is
-    cleaned through ``to_dict``.
+    JSON escapes control characters (as ``\\uXXXX``) and orjson refuses lone surrogates,
+    so text with no backslash is legal XML but for the two non-characters U+FFFE and
+    U+FFFF; only the rare rest is cleaned through ``to_dict``.
     """
     try:
-        data = orjson.dumps(record, option=orjson.OPT_PASSTHROUGH_DATACLASS, default=_present_fields)
+        data = compact_json(record)
     except orjson.JSONEncodeError:
         data = b"\\"
     if b"\\" in data or _NON_CHARACTERS[0] in data or _NON_CHARACTERS[1] in data:
@@ -660,31 +659,6 @@ def canonical_json_bytes(record: CanonicalRecord) -> bytes:
 
 
 _NON_CHARACTERS = ("\ufffe".encode("utf-8"), "\uffff".encode("utf-8"))
-
-
-def _present_fields(value: Any) -> dict[str, Any]:
-    """A dataclass's fields without the empty ones (None, "", [], {}), as ``to_dict`` leaves them out."""
-    if not hasattr(value, "__dataclass_fields__"):
-        raise TypeError(f"cannot store a {type(value).__name__} in a canonical record")
-    # most fields are None: that test first (0 and False are values, kept)
-    present = {k: v for k, v in value.__dict__.items() if v is not None and (v or v is False or v == 0)}
-    source = present.get("source")  # the one nested part that is not in a list: left out when empty
-    if source is not None and not _present_fields(source):
-        del present["source"]
-    extra = present.get("marc_extra")
-    if extra is not None and _has_empty(extra):  # plain MARC-in-JSON dicts, pruned the same way
-        present["marc_extra"] = prune_empty(extra)
-    return present
-
-
-def _has_empty(value: list) -> bool:
-    """Whether plain JSON data holds an empty value under a key (what prune_empty removes).
-
-    Read off orjson's text: a quote inside a JSON string is escaped, so ``:""`` or
-    ``:null`` there can only be a key's value.  Cheaper than walking the dicts.
-    """
-    text = orjson.dumps(value)
-    return b':""' in text or b":null" in text or b":[]" in text or b":{}" in text
 
 
 def _dumps(value: Any) -> str:

@@ -3,7 +3,8 @@
 The test compiles the modules pyproject.toml lists into a copy of the crosswalks
 package, then reads every shared sample and a few hundred generated MARCXML and
 Dublin Core records in two processes, one on each build, and compares the canonical
-JSON and the three renderings record by record.
+JSON (as ``to_dict`` gives it and as the store writes it) and the three renderings
+record by record.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 
 from tests.crosswalks.conftest import ROOT, SAMPLES
 
-#: Run in a child process: prints {"compiled": [...], "records": {key: [json, oai_dc, marcxml, mods]}}.
+#: Run in a child process: prints {"compiled": [...], "records": {key: [json, stored json, oai_dc, marcxml, mods]}}.
 PROBE = r"""
 import importlib, json, random, sys
 from pathlib import Path
@@ -28,6 +29,7 @@ from lxml import etree
 from crosswalks.files import read_file
 from crosswalks.formats import FORMATS
 from crosswalks.metadata import read_marcxml, read_oai_dc
+from crosswalks.model_json import compact_json
 from bench.crosswalk_bench import synthetic_record
 from bench.harvest_bench import GeneratedItems
 
@@ -36,8 +38,14 @@ compiled = [m for m in modules if importlib.import_module(m).__file__.endswith("
 
 def rendered(record):
     record.access = record.access or "preview-24"
-    return [json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True)] + [
+    return [json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True), stored_json(record)] + [
         f.render(record) for f in FORMATS.values()]
+
+def stored_json(record):
+    try:
+        return compact_json(record).decode()
+    except Exception as exc:  # what orjson refuses (lone surrogates) must be refused by both builds
+        return type(exc).__name__
 
 out = {}
 for path in sorted(p for p in samples.rglob("*") if p.suffix in (".xml", ".dat", ".mrc")):
