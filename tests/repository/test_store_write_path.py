@@ -16,6 +16,7 @@ from sqlalchemy import select
 from crosswalks.model import Agent, CanonicalRecord, Identifier, SourceInfo, Title
 from crosswalks.readers import read_file
 from repository.models import HubRecord, Partner, RecordRendering, SourceRecord
+from repository.oai.xml import legal_xml
 from repository.store import IncomingRecord, canonical_json, legal_text, local_id_for
 from tests.oai_helpers import SHARED, add_records, make_record
 
@@ -66,6 +67,17 @@ def test_canonical_json_refuses_what_is_not_a_record_value() -> None:
     odd.titles.append(object())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="object"):
         canonical_json(odd)
+
+
+_XML_CHAR = re.compile("[\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(st.characters(codec=None, exclude_categories=[]), max_size=40)
+       | st.sampled_from(["Абай жолы", "Абай\tжолы\n", "\u00a0\u200bАбай", "\ufffe", "a\ud800b", "\x00\x1f"]))
+def test_legal_xml_keeps_exactly_the_characters_xml_allows(text: str) -> None:
+    """The printable fast path and the pattern agree: every XML Char kept, every other dropped."""
+    assert legal_xml(text) == "".join(c for c in text if _XML_CHAR.fullmatch(c))
 
 
 def test_header_is_derived_from_the_stored_record(store) -> None:  # type: ignore[no-untyped-def]
