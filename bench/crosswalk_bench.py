@@ -28,7 +28,7 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import build_kind  # noqa: E402
+from bench import build_kind, pin_to_core  # noqa: E402
 from crosswalks.files import read_file  # noqa: E402
 from crosswalks.formats import FORMATS  # noqa: E402
 from crosswalks.metadata import read_marcxml  # noqa: E402
@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--memory", type=int, default=0, help="records in the streamed memory run (0: skip)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
-    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    pin_to_core(0)
     print(f"python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}, "
           f"{os.cpu_count()} cpus, load {os.getloadavg()[0]:.2f}, crosswalks {build_kind()}")
     if not args.memory:

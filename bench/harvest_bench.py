@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import build_kind  # noqa: E402
+from bench import build_kind, pin_to_core  # noqa: E402
 from harvester.testing import Item, ScriptedPartner, dc_item  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -62,15 +62,8 @@ class BenchPartner(ScriptedPartner):
         return self.items
 
 
-def pin(which: int) -> None:
-    """Keep this process on one core: the harvester (and sickle) on the first, the partner on the
-    last, so that each client's rate is one core's and the partner never takes its core."""
-    cores = sorted(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cores[which]})
-
-
 def serve(size: int, page_size: int, ready) -> None:  # type: ignore[no-untyped-def]
-    pin(-1)
+    pin_to_core(-1)  # the partner on the last core, the clients on the first
     partner = BenchPartner(page_size=page_size)
     partner.items = GeneratedItems(size)  # type: ignore[assignment]
     partner.start()
@@ -87,7 +80,7 @@ def harvest(url: str, db: str, out) -> None:  # type: ignore[no-untyped-def]
     from repository.db import migrate
     from repository.store import Store
 
-    pin(0)
+    pin_to_core(0)
     store = Store.from_settings(load_settings(ROOT / "config" / "kazneb.toml",
                                               overrides={"database.url": f"sqlite:///{db}"}))
     migrate(store.engine)
@@ -105,7 +98,7 @@ def harvest(url: str, db: str, out) -> None:  # type: ignore[no-untyped-def]
 def sickle_only(url: str, out) -> None:  # type: ignore[no-untyped-def]
     from sickle import Sickle
 
-    pin(0)
+    pin_to_core(0)
     start, cpu = time.perf_counter(), time.process_time()
     count = sum(1 for _ in Sickle(url).ListRecords(metadataPrefix="oai_dc"))
     out.put({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "records": count,
