@@ -6,8 +6,9 @@
 
 The partner is :class:`harvester.testing.ScriptedPartner` serving generated oai_dc records
 from its own process.  The harvest (into a fresh SQLite store) and, for comparison, sickle
-iterating the same list without storing anything, each run in a child process of their own
-so that records/s and peak memory (max RSS) are each one's alone.
+iterating the same list without storing anything, before and after the harvest, each run in
+a child process of their own so that records/s and peak memory (max RSS) are each one's alone.
+Sickle on both sides shows whether the machine's speed changed during the harvest.
 """
 
 from __future__ import annotations
@@ -131,11 +132,13 @@ def main() -> None:
     server = mp.Process(target=serve, args=(args.size, args.page_size, ready), daemon=True)
     server.start()
     url = ready.get()
+    before = in_child(sickle_only, url)  # sickle on both sides: this shared machine's speed drifts
     with tempfile.TemporaryDirectory() as scratch:
         ours = in_child(harvest, url, os.path.join(scratch, "bench.db"))
-    theirs = in_child(sickle_only, url)
+    after = in_child(sickle_only, url)
     server.terminate()
-    rows = [("kazneb harvest (crosswalk + store, SQLite)", ours), ("sickle, iterate only", theirs)]
+    rows = [("sickle, iterate only, before", before), ("kazneb harvest (crosswalk + store, SQLite)", ours),
+            ("sickle, iterate only, after", after)]
     lines = [f"{args.size:,} records, pages of {args.page_size}, {platform.processor() or platform.machine()}, "
              f"{os.cpu_count()} cores, Python {platform.python_version()}, "
              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.1f}, "
@@ -145,11 +148,19 @@ def main() -> None:
     for name, r in rows:
         lines.append(f"| {name} | {r['records']:,} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} "
                      f"| {r['cpu']:.1f} | {r['records'] / r['cpu']:,.0f} | {r['peak_mb']:.0f} |")
+    lines += ["", f"Harvest to sickle, records per CPU second: {ratio_to_peer(ours, before, after):.2f} "
+              "(against the mean of sickle's two runs)."]
     print("\n".join(lines))
     if ours["status"] != "succeeded" or ours["records"] != args.size:
         sys.exit(f"harvest incomplete: {ours}")
     if args.write:
         write_results(lines)
+
+
+def ratio_to_peer(ours: dict, *peer_runs: dict) -> float:
+    """The harvest's records per CPU second over the peer's (the mean of its runs)."""
+    rate = ours["records"] / ours["cpu"]
+    return rate / (sum(r["records"] / r["cpu"] for r in peer_runs) / len(peer_runs))
 
 
 def write_results(lines: list[str]) -> None:
