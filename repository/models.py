@@ -21,7 +21,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    Computed,
     ForeignKey,
     Index,
     Integer,
@@ -32,13 +31,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
-
-#: ``<header>...</header>`` of ``<record><header>...</header>...``: bytes 9 to the end of
-#: ``</header>`` (1-based), whose length is where ``</header>`` starts.
-HEADER_SQL = {
-    "sqlite": "substr(record_xml, 9, instr(record_xml, CAST('</header>' AS BLOB)))",
-    "postgresql": "substring(record_xml from 9 for position(CAST('\\x3c2f6865616465723e' AS bytea) in record_xml))",
-}
 
 
 class Base(DeclarativeBase):
@@ -109,9 +101,10 @@ class RecordRendering(Base):
     prefix: Mapped[str] = mapped_column(String(64), primary_key=True)
     datestamp: Mapped[int] = mapped_column(BigInteger)
     record_xml: Mapped[bytes] = mapped_column(LargeBinary)  # UTF-8, served as is
-    #: The record's ``<header>`` (ListIdentifiers), cut from ``record_xml`` by the database:
-    #: a virtual column in SQLite, so it takes no room (see the initial migration).
-    header_xml: Mapped[bytes] = mapped_column(LargeBinary, Computed(HEADER_SQL["sqlite"]))
+    #: Bytes of the ``<header>`` element, which starts ``record_xml`` right after ``<record>``:
+    #: ListIdentifiers cuts it out in its query (``repository/oai/query.py``).  Until
+    #: migration 0006 a generated column cut it, and the databases computed it on every insert.
+    header_length: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class RecordSet(Base):

@@ -2,9 +2,9 @@
 
 For each metadata format the provider offers, the whole OAI ``<record>`` (header,
 metadata, provenance) is rendered here and stored, so that serving a page is a range
-scan and a string join.  The bare ``<header>`` (ListIdentifiers) is the record's
-prefix up to ``</header>``: the database derives it (a generated column, see
-``repository/models.py``), so it is not rendered or sent apart.
+scan and a string join.  The bare ``<header>`` (ListIdentifiers) starts the record
+right after ``<record>``: its length is stored beside it and the query cuts it out,
+so it is not rendered or stored apart.
 """
 
 from __future__ import annotations
@@ -33,13 +33,13 @@ class Publisher:
         deleted: bool,
         record: CanonicalRecord | None,
         about_xml: str | None,
-    ) -> Iterator[tuple[str, bytes]]:
-        """(prefix, record XML in UTF-8) for each metadata format."""
+    ) -> Iterator[tuple[str, bytes, int]]:
+        """(prefix, record XML in UTF-8, length of its header in bytes) for each metadata format."""
         header_xml = xml.header(identifier, datestamp, set_specs, deleted).encode("utf-8")
         about = about_xml.encode("utf-8") if about_xml else None
         for prefix, fmt in FORMATS.items():
             metadata = None if deleted or record is None else fmt.render(record)
-            yield prefix, xml.record(header_xml, metadata, about)
+            yield prefix, xml.record(header_xml, metadata, about), len(header_xml)
 
 
 def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,

@@ -479,16 +479,17 @@ class Store:
             all_specs.update(specs)
             partner = partners.get(item.partner_id)
             about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
-            for prefix, record_xml in self.publisher.render(
+            for prefix, record_xml, header_length in self.publisher.render(
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
-                rendering_rows.append((item.hub_id, prefix, stamp, record_xml))
+                rendering_rows.append((item.hub_id, prefix, stamp, record_xml, header_length))
             set_rows += [(spec, item.hub_id, stamp) for spec in specs if spec not in oai_sets.EVERY_RECORD_SETS]
         if old_ids and not stamped:
             conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
                          .values(datestamp=stamp), [{"hid": hid} for hid in old_ids])
         # one format after another: a list of one format then reads neighbouring pages
         rendering_rows.sort(key=lambda row: row[1])
-        _insert_rows(conn, renderings, ("record_id", "prefix", "datestamp", "record_xml"), rendering_rows)
+        _insert_rows(conn, renderings, ("record_id", "prefix", "datestamp", "record_xml", "header_length"),
+                     rendering_rows)
         _insert_rows(conn, record_sets, ("set_spec", "record_id", "datestamp"), set_rows)
         _insert_rows(conn, changes, ("record_id", "changed_at"), [(hid, stamp) for hid in ids])
         self._ensure_sets(conn, all_specs, partners)

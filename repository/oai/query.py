@@ -69,14 +69,18 @@ def count(conn: Connection, state: ListState) -> int:
     return conn.execute(text("SELECT COUNT(*) " + source), _params(state)).scalar_one()
 
 
+#: What a list page reads: whole records, or the ``<header>`` that starts each one (bytes 9 on,
+#: after ``<record>``; ``substr`` counts from 1 in both databases).
+_SELECTED = {"record_xml": "r.record_xml", "header_xml": "substr(r.record_xml, 9, r.header_length)"}
+
+
 def page(conn: Connection, state: ListState, size: int, column: str) -> tuple[list[Item], bool]:
     """Up to ``size`` items after the state's position, and whether more follow.
 
     ``column`` is ``record_xml`` for ListRecords and ``header_xml`` for ListIdentifiers.
     """
-    assert column in ("record_xml", "header_xml")
     source = _FROM_SET + _AFTER_SET if _by_set(state) else _FROM_ALL + _AFTER_ALL
-    sql = f"SELECT r.record_id, r.datestamp, r.{column} " + source + " LIMIT :limit"
+    sql = f"SELECT r.record_id, r.datestamp, {_SELECTED[column]} " + source + " LIMIT :limit"
     rows = conn.execute(text(sql), {**_params(state), "limit": size + 1}).all()
     items = [Item(rid, ds, bytes(xml)) for rid, ds, xml in rows[:size]]
     return items, len(rows) > size

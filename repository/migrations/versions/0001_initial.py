@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from repository.models import HEADER_SQL
+from repository.migrations import HEADER_SQL
 
 revision = "0001_initial"
 down_revision = None
