@@ -388,23 +388,32 @@ def no_whole_file() -> bytes | None:
 OLD_KEYS = {"records.xml#1": 0, "records.xml#2": 1, "records.xml#3": 2, "copy.xml#1": 0}
 
 
-def store_at_migration_0003(db_url, partners):  # type: ignore[no-untyped-def]
-    """A store migrated only to 0003 (before content keys), with these partners saved."""
-    from alembic import command
-
-    from repository.db import alembic_config
+def new_store(db_url, partners):  # type: ignore[no-untyped-def]
+    """A store at the newest schema, with these partners saved."""
+    from repository.db import migrate
     from repository.store import Store
     from tests.conftest import make_settings
 
     store = Store.from_settings(make_settings(db_url))
-    config = alembic_config(db_url)
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0003_file_deliveries")
+    migrate(store.engine)
     with store.session() as session:
         for partner in partners:
             save_partner(store, session, partner)
     return store
+
+
+def back_to_migration_0003(store) -> None:  # type: ignore[no-untyped-def]
+    """Downgrade to 0003 (before content keys), keeping the rows: what the test wrote under the
+    old keys then stands as a store from before 0004.  The rows are written at the newest
+    schema because the store's code writes only that one."""
+    from alembic import command
+
+    from repository.db import alembic_config
+
+    config = alembic_config(store.engine.url.render_as_string(hide_password=False))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0003_file_deliveries")
 
 
 def write_under_old_keys(store, owners, results) -> None:  # type: ignore[no-untyped-def]
@@ -439,7 +448,7 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
 
     partner = PartnerConfig(id="files", access="open")
     harvested = PartnerConfig(id="oai", access="open")  # a harvested partner's identifiers are never re-keyed
-    store = store_at_migration_0003(db_url, [partner, harvested])
+    store = new_store(db_url, [partner, harvested])
     data = untitled_ids(["Бір", "Екі", "Үш"])
     (tmp_path / "records.xml").write_bytes(data)
     (tmp_path / "other.mrc").write_bytes(marc_record(1))
@@ -448,6 +457,7 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
     write_under_old_keys(store, (partner, harvested), results)
     quarantine_under_old_keys(store, tmp_path / "old.zip")
     before, harvested_before = local_ids(store, "files"), local_ids(store, "oai")
+    back_to_migration_0003(store)
 
     migrate(store.engine)
 
