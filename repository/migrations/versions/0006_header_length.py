@@ -13,24 +13,18 @@ record, so it now writes it, and ListIdentifiers cuts the header out in its quer
 import sqlalchemy as sa
 from alembic import op
 
-from repository.migrations import HEADER_SQL
+from repository.migrations import HEADER_END, HEADER_SQL
 
 revision = "0006_header_length"
 down_revision = "0005_changes_by_seq_only"
 branch_labels = None
 depends_on = None
 
-#: Where ``</header>`` starts, counted from 1: the header's length (it starts at byte 9).
-_HEADER_END = {
-    "sqlite": "instr(record_xml, CAST('</header>' AS BLOB))",
-    "postgresql": "position(CAST('\\x3c2f6865616465723e' AS bytea) in record_xml)",
-}
-
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect.name
     op.add_column("record_renderings", sa.Column("header_length", sa.Integer, nullable=False, server_default="0"))
-    op.execute(f"UPDATE record_renderings SET header_length = {_HEADER_END[dialect]}")
+    op.execute(f"UPDATE record_renderings SET header_length = {HEADER_END[dialect]}")
     op.drop_column("record_renderings", "header_xml")
 
 
