@@ -47,6 +47,18 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'kazneb.db'}"
 
 
+def migrate_to(engine, revision: str, *, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Upgrade (or downgrade) ``engine``'s database to ``revision``, for the migration tests."""
+    from alembic import command
+
+    from repository.db import alembic_config
+
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
 def make_settings(db_url: str, **overrides: object) -> Settings:
     values = {"database.url": db_url, "oai.page_size": 10, "oai.identifiers_page_size": 15,
               "oai.sets_page_size": 5}

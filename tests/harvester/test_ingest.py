@@ -406,14 +406,9 @@ def back_to_migration_0003(store) -> None:  # type: ignore[no-untyped-def]
     """Downgrade to 0003 (before content keys), keeping the rows: what the test wrote under the
     old keys then stands as a store from before 0004.  The rows are written at the newest
     schema because the store's code writes only that one."""
-    from alembic import command
+    from tests.conftest import migrate_to
 
-    from repository.db import alembic_config
-
-    config = alembic_config(store.engine.url.render_as_string(hide_password=False))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0003_file_deliveries")
+    migrate_to(store.engine, "0003_file_deliveries", down=True)
 
 
 def write_under_old_keys(store, owners, results) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 
 import harvester.models  # noqa: F401 - registers the harvester's tables on the shared metadata
 from repository.models import Base
+from tests.conftest import migrate_to
 
 
 def test_migrated_schema_matches_the_models(store) -> None:  # type: ignore[no-untyped-def]
@@ -26,17 +27,6 @@ def test_the_change_log_has_no_index_on_record_id(store) -> None:  # type: ignor
     assert [i["column_names"] for i in indexes] == []
 
 
-def _to(engine, revision: str, *, down: bool = False) -> None:  # type: ignore[no-untyped-def]
-    from alembic import command
-
-    from repository.db import alembic_config
-
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def test_renderings_stored_before_0006_keep_their_headers_after_it(db_url: str) -> None:
     """0006 swaps the generated ``header_xml`` for a stored length: the rows already there get
     theirs from where ``</header>`` is, ListIdentifiers' query cuts the same header, and a
@@ -48,7 +38,7 @@ def test_renderings_stored_before_0006_keep_their_headers_after_it(db_url: str) 
               "<datestamp>2026-11-27T00:00:00Z</datestamp></header>")
     record = f"<record>{header}<metadata><x>&lt;/header&gt; ә</x></metadata></record>".encode()
     try:
-        _to(engine, "0005_changes_by_seq_only")
+        migrate_to(engine, "0005_changes_by_seq_only")
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO partners (id, default_access, enabled, settings)"
                               " VALUES ('p', 'open', true, '{}')"))
@@ -56,12 +46,12 @@ def test_renderings_stored_before_0006_keep_their_headers_after_it(db_url: str) 
                               " canonical, content_hash) VALUES (1, 'p:1', 0, false, 'open', 'p', '{}', 'h')"))
             conn.execute(text("INSERT INTO record_renderings (record_id, prefix, datestamp, record_xml)"
                               " VALUES (1, 'oai_dc', 0, :xml)"), {"xml": record})
-        _to(engine, "heads")
+        migrate_to(engine, "heads")
         with engine.connect() as conn:
             length, cut = conn.execute(text("SELECT header_length, substr(record_xml, 9, header_length)"
                                             " FROM record_renderings")).one()
         assert length == len(header.encode()) and bytes(cut) == header.encode()
-        _to(engine, "0005_changes_by_seq_only", down=True)
+        migrate_to(engine, "0005_changes_by_seq_only", down=True)
         with engine.connect() as conn:
             assert bytes(conn.execute(text("SELECT header_xml FROM record_renderings")).scalar_one()) == header.encode()
     finally:
