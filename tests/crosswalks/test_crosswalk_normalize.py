@@ -120,3 +120,24 @@ def test_isbd_punctuation_trimmed_and_nfc(text, clean):
 def test_brackets_of_supplied_data():
     assert strip_brackets("[Алматы]") == "Алматы"
     assert strip_brackets("[s.l.] [s.n.]") == "[s.l.] [s.n.]"
+
+
+_ISO_LIKE = st.builds(lambda y, m, d, rest: f"{y}-{m}-{d}{rest}", st.text("0123456789٣²", min_size=4, max_size=4),
+                      st.text("0123456789", min_size=2, max_size=2), st.text("0123456789a", min_size=2, max_size=2),
+                      st.sampled_from(["", "T10:00:00Z", "T1", "Z"]))
+
+
+@given(st.one_of(_ISO_LIKE, st.text(max_size=24), st.none()))
+def test_date_entered_is_the_datestamps_digits(datestamp):
+    """008/00-05 is yymmdd from the source datestamp's digits (000000 with fewer than eight),
+    whether or not the datestamp takes the writer's shortcut for plain ISO dates."""
+    import re
+
+    from crosswalks.marc.from_canonical import canonical_to_marc
+    from crosswalks.model import CanonicalRecord, Title
+
+    record = CanonicalRecord(titles=[Title("Абай жолы", "main")])
+    record.source.datestamp = datestamp
+    digits = re.sub(r"\D", "", datestamp or "")
+    fixed = next(f.value for f in canonical_to_marc(record).fields if f.tag == "008")
+    assert fixed[:6] == (digits[2:8] if len(digits) >= 8 else "000000")
