@@ -491,8 +491,8 @@ def _indicator(value: str) -> str:
 def _entered(datestamp: str | None) -> str:
     """008/00-05, date entered (yymmdd), from the source's datestamp; 000000 without one."""
     text = datestamp or ""
-    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdecimal() \
-            and text[5:7].isdecimal() and text[8:10].isdecimal():  # the usual ISO date: no regex
+    if (len(text) >= 10 and text[4] == "-" and text[7] == "-"  # the usual ISO date: sliced, no regex
+            and text[:4].isdecimal() and text[5:7].isdecimal() and text[8:10].isdecimal()):
         return text[2:4] + text[5:7] + text[8:10]
     digits = _NON_DIGITS.sub("", text)
     return digits[2:8] if len(digits) >= 8 else "000000"

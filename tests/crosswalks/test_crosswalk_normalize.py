@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crosswalks.marc.from_canonical import canonical_to_marc
+from crosswalks.model import CanonicalRecord, Title
 from crosswalks.normalize.dates import _year_range_by_patterns, range_text, year_range
 from crosswalks.normalize.isbn import isbn10_to_13, parse_isbn, parse_issn
 from crosswalks.normalize.languages import language_code, language_codes
@@ -131,11 +135,6 @@ _ISO_LIKE = st.builds(lambda y, m, d, rest: f"{y}-{m}-{d}{rest}", st.text("01234
 def test_date_entered_is_the_datestamps_digits(datestamp):
     """008/00-05 is yymmdd from the source datestamp's digits (000000 with fewer than eight),
     whether or not the datestamp takes the writer's shortcut for plain ISO dates."""
-    import re
-
-    from crosswalks.marc.from_canonical import canonical_to_marc
-    from crosswalks.model import CanonicalRecord, Title
-
     record = CanonicalRecord(titles=[Title("Абай жолы", "main")])
     record.source.datestamp = datestamp
     digits = re.sub(r"\D", "", datestamp or "")
