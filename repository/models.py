@@ -28,9 +28,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
+
+#: Where a stored rendering's ``<header>`` starts, counted from 1 as SQL's ``substr`` does:
+#: right after ``<record>`` (see :func:`repository.oai.xml.record`).
+HEADER_START = len(b"<record>") + 1
 
 
 class Base(DeclarativeBase):
@@ -105,6 +110,8 @@ class RecordRendering(Base):
     #: ListIdentifiers cuts it out in its query (``repository/oai/query.py``).  Until
     #: migration 0006 a generated column cut it, and the databases computed it on every insert.
     header_length: Mapped[int] = mapped_column(Integer, server_default="0")
+    #: That ``<header>``, cut out by the database (loaded only when asked for).
+    header_xml: Mapped[bytes] = column_property(func.substr(record_xml, HEADER_START, header_length), deferred=True)
 
 
 class RecordSet(Base):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from repository.models import HEADER_START
 from repository.oai.tokens import ListState
 from repository.sets import EVERY_RECORD_SETS
 
@@ -69,9 +70,9 @@ def count(conn: Connection, state: ListState) -> int:
     return conn.execute(text("SELECT COUNT(*) " + source), _params(state)).scalar_one()
 
 
-#: What a list page reads: whole records, or the ``<header>`` that starts each one (bytes 9 on,
-#: after ``<record>``; ``substr`` counts from 1 in both databases).
-_SELECTED = {"record_xml": "r.record_xml", "header_xml": "substr(r.record_xml, 9, r.header_length)"}
+#: What a list page reads: whole records, or the ``<header>`` that starts each one (as
+#: ``RecordRendering.header_xml`` cuts it).
+_SELECTED = {"record_xml": "r.record_xml", "header_xml": f"substr(r.record_xml, {HEADER_START}, r.header_length)"}
 
 
 def page(conn: Connection, state: ListState, size: int, column: str) -> tuple[list[Item], bool]:
