@@ -116,6 +116,61 @@ def test_access_change_then_same_harvest_is_unchanged(store) -> None:  # type: i
     assert status == "unchanged"
 
 
+def _write_batch(store, partner_id: str, numbers: range) -> None:  # type: ignore[no-untyped-def]
+    """Records ``numbers`` written in one ``write_records`` call, as a harvested page is."""
+    with store.session() as session:
+        store.upsert_partner(session, partner_id, names={"en": partner_id.upper()})
+        statuses = store.write_records(session, [IncomingRecord(
+            partner_id=partner_id, source_key=f"oai:{partner_id}:{i}", record=make_record(i), raw=f"<raw>{i}</raw>",
+            source_datestamp="2026-01-01T00:00:00Z", metadata_prefix="oai_dc") for i in numbers])
+    assert statuses == ["new"] * len(numbers)
+
+
+def _assert_every_row_belongs_to_its_hub_record(store, count: int) -> None:  # type: ignore[no-untyped-def]
+    with store.session() as session:
+        hubs = {hub.id: hub for hub in session.scalars(select(HubRecord))}
+        sources = session.scalars(select(SourceRecord)).all()
+        renderings = session.scalars(select(RecordRendering)).all()
+    assert len(sources) == count and len(renderings) == 3 * count
+    for source in sources:
+        hub = hubs[source.hub_record_id]
+        assert hub.local_id == local_id_for(source.partner_id, source.source_key)
+        assert hub.canonical["identifiers"][0]["value"] == "local-" + source.source_key.rsplit(":", 1)[1]
+    for rendering in renderings:
+        identifier = store.oai_identifier(hubs[rendering.record_id].local_id).encode()
+        assert bytes(rendering.record_xml).startswith(b"<record><header><identifier>" + identifier + b"<")
+
+
+def test_a_batch_of_new_records_gets_each_its_own_hub_id(store) -> None:  # type: ignore[no-untyped-def]
+    """Sources and renderings of a batch point at the hub record of their own key, and the
+    canonical JSON is stored as text (SQLite takes it as UTF-8 bytes, cast to text)."""
+    _write_batch(store, "p1", range(0, 7))
+    _write_batch(store, "p2", range(0, 5))
+    _assert_every_row_belongs_to_its_hub_record(store, 12)
+    if store.engine.dialect.name == "sqlite":
+        with store.engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT typeof(canonical) FROM hub_records").scalars().all()
+        assert kinds == ["text"]
+
+
+def test_hub_ids_are_looked_up_when_sqlite_does_not_number_a_batch_in_order(sqlite_url: str) -> None:
+    """Once the largest id is taken, SQLite picks new ids at random: the store then looks them up."""
+    from repository.db import migrate
+    from repository.store import Store, make_engine
+
+    store = Store(make_engine(sqlite_url), "kazneb.kz")
+    migrate(store.engine)
+    with store.session() as session:
+        store.upsert_partner(session, "p1")
+        session.connection().exec_driver_sql(
+            "INSERT INTO hub_records (id, local_id, datestamp, deleted, access, partner_id, canonical, content_hash)"
+            " VALUES (9223372036854775807, 'p1:last', 0, 0, 'open', 'p1', '{}', '')")
+    _write_batch(store, "p1", range(0, 20))
+    with store.session() as session:
+        session.connection().exec_driver_sql("DELETE FROM hub_records WHERE local_id = 'p1:last'")
+    _assert_every_row_belongs_to_its_hub_record(store, 20)
+
+
 def test_two_writers_creating_the_same_partner_at_once(store) -> None:  # type: ignore[no-untyped-def]
     """Two schedulers applying partners.toml at once: neither fails, and the later one wins."""
     first_open, outcome = threading.Event(), []
