@@ -154,6 +154,9 @@ class ListHarvest:
     run_id: int
     owner: str
     progress: Progress | None = None
+    #: Whether this run has recorded a deletion: None until asked, after that kept up to date
+    #: here, so a page of records does not ask the database again (True may be stale: harmless).
+    has_deletions: bool | None = None
 
     def execute(self) -> HarvestRun:
         try:
@@ -263,10 +266,14 @@ class ListHarvest:
     def _record_deletions(self, session: Session, run: HarvestRun, last_event: dict[str, bool]) -> None:
         deleted = [{"run_id": run.id, "source_key": k} for k, is_deleted in last_event.items() if is_deleted]
         revived = [k for k, is_deleted in last_event.items() if not is_deleted]
-        if revived and _has_pending_deletions(session, run.id):  # most runs have none to revive
+        if revived and self.has_deletions is None:
+            self.has_deletions = _has_pending_deletions(session, run.id)
+        if revived and self.has_deletions:  # most runs have none to revive
             session.execute(delete(PendingDeletion).where(PendingDeletion.run_id == run.id,
                                                           PendingDeletion.source_key.in_(revived)))
-        insert_ignore(session, PendingDeletion, deleted)
+        if deleted:
+            insert_ignore(session, PendingDeletion, deleted)
+            self.has_deletions = True
         if run.track_seen:
             insert_ignore(session, SeenRecord, [{"run_id": run.id, "source_key": k} for k in last_event])
 

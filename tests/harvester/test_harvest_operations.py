@@ -91,6 +91,26 @@ def test_lock_refuses_a_second_holder_and_takes_over_dead_ones(store):
     assert locks.acquire(store, "p1", owner="me-again:4") == "me-again:4"  # silent for too long
 
 
+def test_a_heartbeat_refreshes_only_its_own_holders_lock(store):
+    """What keeps a long harvest from being taken over: its heartbeat, and nobody else's."""
+    with store.session() as session:
+        store.upsert_partner(session, "p1")
+    owner = locks.acquire(store, "p1")
+    long_ago = int(time.time()) - locks.STALE_AFTER - 1
+    with store.session() as session:
+        session.get(HarvestLock, "p1").heartbeat_at = long_ago
+    with store.session() as session:
+        locks.heartbeat(session, "p1", "far-away:3")
+    with store.session() as session:
+        assert session.get(HarvestLock, "p1").heartbeat_at == long_ago
+    with store.session() as session:
+        locks.heartbeat(session, "p1", owner)
+    with store.session() as session:
+        assert session.get(HarvestLock, "p1").heartbeat_at >= int(time.time()) - 5
+    with pytest.raises(locks.PartnerBusy, match="being harvested"):
+        locks.acquire(store, "p1", owner="far-away:3")
+
+
 def test_a_partner_is_never_harvested_twice_at_once(store, scripted):
     partner = scripted(items(20), page_size=2)
     partner.latency = 0.05
