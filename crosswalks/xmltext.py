@@ -92,6 +92,30 @@ def escape(text: str) -> str:
     return _ESCAPED(text)
 
 
+#: UTF-8 of markup built once and shared by every record (access statements, fixed fields).
+_SHARED_UTF8: Final[dict[str, bytes]] = {}
+
+
+def shared(markup: str) -> str:
+    """``markup``, noted as built once for every record: :func:`utf8_join` then encodes it once."""
+    if len(_SHARED_UTF8) >= 1024:  # a handful in practice; bounded all the same
+        _SHARED_UTF8.clear()
+    _SHARED_UTF8[markup] = markup.encode("utf-8")
+    return markup
+
+
+def utf8_join(parts: list[str]) -> bytes:
+    """``"".join(parts)`` in UTF-8, as the provider stores it, encoded a part at a time.
+
+    Joined first, one Cyrillic letter would make the whole text wide, and every byte of
+    markup would go through the slower wide-text encoder; alone, ASCII parts are copied
+    and the shared markup (mostly Kazakh and Russian statements) is not encoded again.
+    """
+    known = _SHARED_UTF8.get
+    return b"".join([part.encode("utf-8") if part.isascii() else known(part) or part.encode("utf-8")
+                     for part in parts])
+
+
 #: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,
 #: for writers' inner loops; fall back to :func:`escape`).
 known_escape = _ESCAPED.known.get

@@ -38,7 +38,7 @@ class Publisher:
         header_xml = xml.header(identifier, datestamp, set_specs, deleted).encode("utf-8")
         about = about_xml.encode("utf-8") if about_xml else None
         for prefix, fmt in FORMATS.items():
-            metadata = None if deleted or record is None else fmt.render(record)
+            metadata = None if deleted or record is None else fmt.render_utf8(record)
             yield prefix, xml.record(header_xml, metadata, about), len(header_xml)
 
 

@@ -15,7 +15,7 @@ from crosswalks import access
 from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import escape, known_escape
+from crosswalks.xmltext import escape, known_escape, shared, utf8_join
 
 _OPEN: Final = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -69,11 +69,20 @@ def _access_rights(level: str | None) -> str:
     parts = [_element("rights", terms.coar_uri)]
     parts += [_element("rights", terms.statement[lang] + " " + terms.terms_of_use[lang], lang)
               for lang in access.LANGUAGES]
-    return "".join(parts)
+    return shared("".join(parts))
 
 
 def render_oai_dc(record: CanonicalRecord) -> str:
     """The ``oai_dc:dc`` element as a string (no XML declaration)."""
+    return "".join(_parts(record))
+
+
+def render_oai_dc_utf8(record: CanonicalRecord) -> bytes:
+    """:func:`render_oai_dc` in UTF-8, as the provider stores it."""
+    return utf8_join(_parts(record))
+
+
+def _parts(record: CanonicalRecord) -> list[str]:
     out: list[str] = [_OPEN]
     for title in sorted(record.titles, key=lambda t: t.kind != "main"):  # dc readers take the first as main
         out.append(_element("title", title_text(title), XML_LANG.get(title.lang or "")))
@@ -121,4 +130,4 @@ def render_oai_dc(record: CanonicalRecord) -> str:
     for text in record.rights:
         out.append(_element("rights", text))
     out.append("</oai_dc:dc>")
-    return "".join(out)
+    return out

@@ -15,11 +15,12 @@ from typing import Any, Final
 from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
-from crosswalks.marc.marcxml import data_field_xml, field_xml, record_xml
+from crosswalks.marc.marcxml import data_field_xml, field_xml, record_parts
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.marc.unimarc import is_unimarc_entry
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
+from crosswalks.xmltext import shared, utf8_join
 
 _ARTICLES: Final = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
 _AGENT_TAGS: Final = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
@@ -427,7 +428,7 @@ class _XmlWriter(_Writer):
         if markup is None:
             start = len(self.markup)
             super().add_fixed_fields(key, fields, *args)
-            markup = tuple(self.markup[start:])
+            markup = tuple((tag, shared(xml)) for tag, xml in self.markup[start:])
             if len(_FIXED_MARKUP) >= 1024:
                 _FIXED_MARKUP.clear()
             _FIXED_MARKUP[key] = markup
@@ -440,10 +441,11 @@ class _XmlWriter(_Writer):
     def _add_field(self, marc_field: MarcField) -> None:
         self.markup.append((marc_field.tag, field_xml(marc_field)))
 
-    def render(self) -> str:
+    def parts(self) -> list[str]:
+        """The record's markup in parts: joined, the ``marc:record`` element."""
         self._write_fields()
         self.markup.sort(key=_FIRST)  # stable, as build's sort: same field order
-        return record_xml(self._leader(), [xml for _, xml in self.markup])
+        return record_parts(self._leader(), [xml for _, xml in self.markup])
 
 
 _FIRST: Final = operator.itemgetter(0)
@@ -610,4 +612,9 @@ def canonical_to_marc(record: CanonicalRecord) -> MarcRecord:
 
 def canonical_to_marcxml(record: CanonicalRecord) -> str:
     """``render_marcxml(canonical_to_marc(record))``, written straight to markup (faster)."""
-    return _XmlWriter(record).render()
+    return "".join(_XmlWriter(record).parts())
+
+
+def canonical_to_marcxml_utf8(record: CanonicalRecord) -> bytes:
+    """:func:`canonical_to_marcxml` in UTF-8, as the provider stores it."""
+    return utf8_join(_XmlWriter(record).parts())

@@ -120,7 +120,12 @@ def field_xml(marc_field: MarcField) -> str:
 
 def record_xml(leader: str, fields_xml: list[str]) -> str:
     """``<marc:record>`` with namespace and schema location around the fields' markup."""
-    return f"{_RECORD_OPEN}<marc:leader>{escape(leader)}</marc:leader>{''.join(fields_xml)}</marc:record>"
+    return "".join(record_parts(leader, fields_xml))
+
+
+def record_parts(leader: str, fields_xml: list[str]) -> list[str]:
+    """:func:`record_xml` in the parts it joins."""
+    return [f"{_RECORD_OPEN}<marc:leader>{escape(leader)}</marc:leader>", *fields_xml, "</marc:record>"]
 
 
 def render_marcxml(record: MarcRecord) -> str:

@@ -18,7 +18,7 @@ from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title, other_script_pairs
 from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import escape, known_escape
+from crosswalks.xmltext import escape, known_escape, shared, utf8_join
 
 _OPEN: Final = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
@@ -203,16 +203,24 @@ def _access_conditions(level: str | None) -> str:
            for lang in access.LANGUAGES]
     out += [_el("accessCondition", terms.terms_of_use[lang], f' type="use and reproduction" lang="{lang}"')
             for lang in access.LANGUAGES]
-    return "".join(out)
+    return shared("".join(out))
 
 
-def _access(record: CanonicalRecord) -> str:
-    rights = "".join(_el("accessCondition", text, ' type="use and reproduction"') for text in record.rights)
-    return _access_conditions(record.access) + rights
+def _rights(record: CanonicalRecord) -> str:
+    return "".join(_el("accessCondition", text, ' type="use and reproduction"') for text in record.rights)
 
 
 def render_mods(record: CanonicalRecord) -> str:
     """The ``mods:mods`` element (MODS 3.8) as a string, no XML declaration."""
+    return "".join(_parts(record))
+
+
+def render_mods_utf8(record: CanonicalRecord) -> bytes:
+    """:func:`render_mods` in UTF-8, as the provider stores it."""
+    return utf8_join(_parts(record))
+
+
+def _parts(record: CanonicalRecord) -> list[str]:
     out = [_OPEN]
     mains = [t for t in record.titles if t.kind == "main"]
     paired = next((t for t in record.titles if t.other_script_of == "main"), None) \
@@ -265,9 +273,9 @@ def render_mods(record: CanonicalRecord) -> str:
         attrs += ' access="raw object"' + (' usage="primary display"' if obj is record.objects[0] else "")
         url = _el("url", _uri(obj.url), attrs)
         out.append(_wrap("location", url))
-    out.append(_access(record))
+    out += (_access_conditions(record.access), _rights(record))
     info = _el("recordIdentifier", local[0]) if local else ""
     info += _el("recordContentSource", record.source.partner)
     out.append(f"<mods:recordInfo>{info}<mods:recordOrigin>KazNEB Hub</mods:recordOrigin></mods:recordInfo>")
     out.append("</mods:mods>")
-    return "".join(out)
+    return out

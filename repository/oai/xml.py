@@ -66,16 +66,16 @@ def set_specs_xml(set_specs: tuple[str, ...]) -> str:
     return "".join(f"<setSpec>{xml_text(s)}</setSpec>" for s in set_specs)
 
 
-def record(header_xml: bytes, metadata_xml: str | None, about_xml: bytes | None) -> bytes:
+def record(header_xml: bytes, metadata: bytes | None, about_xml: bytes | None) -> bytes:
     """An OAI ``<record>`` as UTF-8; deleted records have a header only.
 
-    The header and the provenance come already encoded: a record's are the same in every
-    format, so each is encoded once, and mostly ASCII they encode fast on their own, where
-    joined to Cyrillic metadata first they would go through the slower wide-text encoder.
+    Every part comes already encoded: a record's header and provenance are the same in
+    every format, so each is encoded once, and mostly ASCII they encode fast on their own,
+    where joined to Cyrillic metadata first they would go through the slower wide-text
+    encoder (the metadata is encoded a part at a time: ``crosswalks.xmltext.utf8_join``).
     """
-    if metadata_xml is None:
+    if metadata is None:
         return b"".join((b"<record>", header_xml, b"</record>"))
-    metadata = metadata_xml.encode("utf-8")
     if about_xml:
         return b"".join((b"<record>", header_xml, b"<metadata>", metadata, b"</metadata><about>", about_xml,
                          b"</about></record>"))
