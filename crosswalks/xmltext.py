@@ -92,15 +92,17 @@ def escape(text: str) -> str:
     return _ESCAPED(text)
 
 
-#: UTF-8 of markup built once and shared by every record (access statements, fixed fields).
-_SHARED_UTF8: Final[dict[str, bytes]] = {}
+#: UTF-8 of markup built once and shared by every record (access statements, fixed fields),
+#: by the markup's identity: looking a part up then costs no hashing of its text.  The entry
+#: holds the markup itself, so its id cannot pass to another string while it is listed.
+_SHARED_UTF8: Final[dict[int, tuple[str, bytes]]] = {}
 
 
 def shared(markup: str) -> str:
     """``markup``, noted as built once for every record: :func:`utf8_join` then encodes it once."""
     if len(_SHARED_UTF8) >= 1024:  # a handful in practice; bounded all the same
         _SHARED_UTF8.clear()
-    _SHARED_UTF8[markup] = markup.encode("utf-8")
+    _SHARED_UTF8[id(markup)] = (markup, markup.encode("utf-8"))
     return markup
 
 
@@ -111,9 +113,11 @@ def utf8_join(parts: list[str]) -> bytes:
     markup would go through the slower wide-text encoder; alone, ASCII parts are copied
     and the shared markup (mostly Kazakh and Russian statements) is not encoded again.
     """
-    known = _SHARED_UTF8.get
-    return b"".join([part.encode("utf-8") if part.isascii() else known(part) or part.encode("utf-8")
-                     for part in parts])
+    out: list[bytes] = []
+    for part in parts:
+        known = None if part.isascii() else _SHARED_UTF8.get(id(part))
+        out.append(known[1] if known is not None and known[0] is part else part.encode("utf-8"))
+    return b"".join(out)
 
 
 #: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,

@@ -16,6 +16,7 @@ from lxml import etree
 from sqlalchemy.orm import Session
 
 from crosswalks.model import CanonicalRecord
+from crosswalks.readers import namespace_of, read_metadata
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
@@ -41,8 +42,6 @@ class Outcomes:
 
 def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> CanonicalRecord:
     """The canonical record of a harvested record (raises on any reader failure)."""
-    from crosswalks.readers import namespace_of, read_metadata
-
     if record.metadata is None:
         raise ValueError("record has no <metadata> element")
     # the payload's own namespace wins: partners do send other formats than the one asked for
