@@ -20,7 +20,7 @@ from crosswalks.readers import namespace_of, read_metadata
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
-from repository.store import IncomingRecord, Store, StoreError
+from repository.store import IncomingRecord, SerializedXml, Store, StoreError
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
 
@@ -61,7 +61,7 @@ def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, p
         canonical = crosswalk(record, namespace, partner.id)
         return IncomingRecord(
             partner_id=partner.id, source_key=record.identifier, record=canonical,
-            raw=etree.tostring(record.metadata, encoding="unicode"), source_datestamp=record.datestamp,
+            raw=SerializedXml(etree.tostring(record.metadata, encoding="unicode")), source_datestamp=record.datestamp,
             metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
             access=partner.access_for(record.sets, list(canonical.rights)))
     except Exception as exc:  # noqa: BLE001 - any reader failure quarantines this record only

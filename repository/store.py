@@ -153,6 +153,11 @@ class JsonText(str):
     """A JSON document already serialised; engines from :func:`make_engine` store it as is."""
 
 
+class SerializedXml(str):
+    """XML text an XML serialiser wrote (lxml's ``tostring``): it holds no character XML
+    forbids, so the store keeps it as it is instead of checking every character again."""
+
+
 WRITE_OPTION = "kazneb_write_transaction"
 
 
@@ -587,9 +592,16 @@ def _source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: in
     return {"sid": known.source_id, "partner_id": incoming.partner_id, "source_key": incoming.source_key,
             "source_datestamp": incoming.source_datestamp, "metadata_prefix": incoming.metadata_prefix,
             "metadata_namespace": incoming.metadata_namespace, "source_sets": list(incoming.source_sets),
-            "raw": xml.legal_xml(incoming.raw) if incoming.raw is not None else None,
+            "raw": _legal_raw(incoming.raw),
             "content_hash": p.digest, "harvested_at": stamp, "deleted": False,
             "hub_record_id": known.hub_id}
+
+
+def _legal_raw(raw: str | None) -> str | None:
+    """The raw record as stored: without characters XML forbids (a serialiser's output has none)."""
+    if raw is None or isinstance(raw, SerializedXml):
+        return raw
+    return xml.legal_xml(raw)
 
 
 #: Columns of a new hub record and of a new source record, in the order of the rows below.

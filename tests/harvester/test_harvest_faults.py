@@ -14,6 +14,7 @@ from harvester.dates import DAYS
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.run import apply_deletions, harvest_partner
 from harvester.testing import Item, dc_item
+from repository.models import SourceRecord
 from tests.harvester.conftest import live, register, stored
 
 N = 10
@@ -167,6 +168,10 @@ def test_control_characters_are_stripped(store, scripted):
     run = harvest(store, register(store, partner.url))
     assert live(store) == {"oai:p:0": "Title 0", "oai:p:1": "Title 1", "oai:p:2": "Title 2", "oai:p:3": "Title 3"}
     assert "repaired" in run.errors
+    with store.session() as session:  # the raw records kept are clean too (read back from the repaired XML)
+        raws = dict(session.execute(select(SourceRecord.source_key, SourceRecord.raw)).all())
+    assert ">Title 1<" in raws["oai:p:1"] and ">Title 2<" in raws["oai:p:2"]
+    assert all(raw.isprintable() for raw in raws.values())
 
 
 def test_invalid_utf8_in_one_record_is_replaced_and_the_rest_intact(store, scripted):

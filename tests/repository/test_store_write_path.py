@@ -171,6 +171,19 @@ def test_hub_ids_are_looked_up_when_sqlite_does_not_number_a_batch_in_order(sqli
     _assert_every_row_belongs_to_its_hub_record(store, 20)
 
 
+def test_raw_text_loses_what_xml_forbids_and_a_serialisers_xml_is_kept_as_is(store) -> None:  # type: ignore[no-untyped-def]
+    from repository.store import SerializedXml
+
+    raws = {"typed": "\x01<raw>\n\tтекст\x0b</raw>\ud800", "serialised": SerializedXml("<raw>\n\tтекст</raw>")}
+    with store.session() as session:
+        store.upsert_partner(session, "p1")
+        for key, raw in raws.items():
+            store.write_record(session, IncomingRecord(partner_id="p1", source_key=key, record=make_record(1), raw=raw))
+    with store.session() as session:
+        kept = dict(session.execute(select(SourceRecord.source_key, SourceRecord.raw)).all())
+    assert kept == {"typed": "<raw>\n\tтекст</raw>", "serialised": "<raw>\n\tтекст</raw>"}
+
+
 def test_two_writers_creating_the_same_partner_at_once(store) -> None:  # type: ignore[no-untyped-def]
     """Two schedulers applying partners.toml at once: neither fails, and the later one wins."""
     first_open, outcome = threading.Event(), []
