@@ -29,7 +29,7 @@ def present_fields(value: Any) -> dict[str, Any]:
     if not hasattr(value, "__dataclass_fields__"):
         raise TypeError(f"cannot store a {type(value).__name__} in a canonical record")
     fields: dict[str, Any] = value.__dict__
-    present = {k: v for k, v in fields.items() if v is not None and (v or v is False or v == 0)}
+    present = {k: v for k, v in fields.items() if v or (v is not None and isinstance(v, (int, float)))}
     source = present.get("source")  # the one nested part that is not in a list: left out when empty
     if source is not None and not present_fields(source):
         del present["source"]

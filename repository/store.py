@@ -330,7 +330,8 @@ class Store:
         if partner is None:
             raise StoreError(f"record {incoming.source_key!r}: unknown partner {incoming.partner_id!r}")
         access = incoming.access or partner.default_access
-        check_access(access, f"record {incoming.source_key!r}")
+        if access not in ACCESS_LEVELS:  # checked here first: the message is built only when needed
+            check_access(access, f"record {incoming.source_key!r}")
         incoming.record.access = access
         canonical = canonical_json_bytes(incoming.record)
         digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
