@@ -79,12 +79,13 @@ class _DcReader:
 
     def read(self, element: etree._Element) -> CanonicalRecord:
         for child in element:
-            handler = _HANDLERS.get(child.tag)  # comments have a function as tag: never a key
+            tag = child.tag
+            handler = _HANDLERS.get(tag)  # comments have a function as tag: never a key
             if handler is None:
                 continue
             value = squeeze(element_text(child))
-            if value:
-                handler(self, value, child.get(_XML_LANG))
+            if value:  # only some elements' language is kept: lxml's get costs more than the rest
+                handler(self, value, child.get(_XML_LANG) if tag in _LANGUAGE_KEPT else None)
         self._finish()
         return self.rec
 
@@ -169,6 +170,8 @@ DC_ELEMENTS: Final = ("title", "creator", "subject", "description", "publisher",
                "format", "identifier", "source", "language", "relation", "coverage", "rights")
 #: The reader's method for each element by its namespaced tag (other elements are ignored).
 _HANDLERS: Final = {f"{{{DC_NS}}}{name}": getattr(_DcReader, f"_{name}") for name in DC_ELEMENTS}
+#: The elements whose ``xml:lang`` the reader keeps (the methods that use their ``lang``).
+_LANGUAGE_KEPT: Final = frozenset(f"{{{DC_NS}}}{name}" for name in ("title", "subject", "description"))
 
 
 def _hub_statement_level(value: str) -> str | None:

@@ -89,3 +89,29 @@ def test_render_strips_illegal_xml_characters(payload_schema):
     for metadata_format in FORMATS.values():
         element = assert_valid(payload_schema, metadata_format.render(record))
         assert "Bad  title  with controls" in "".join(element.itertext())
+
+
+@pytest.mark.parametrize("name", ["title", "creator", "subject", "description", "publisher", "contributor", "date",
+                                  "type", "format", "identifier", "source", "language", "relation", "coverage",
+                                  "rights"])
+def test_dc_reader_reads_xml_lang_of_exactly_the_elements_whose_language_it_keeps(name):
+    """The reader asks lxml for ``xml:lang`` only for the elements whose method uses it."""
+    from crosswalks.dc import DC_NS
+    from crosswalks.dc.reader import _HANDLERS, _LANGUAGE_KEPT, _DcReader
+
+    tag = f"{{{DC_NS}}}{name}"
+
+    def read(lang: str | None) -> dict:
+        reader = _DcReader()
+        _HANDLERS[tag](reader, "Абай жолы 1942", lang)
+        return reader.rec.to_dict()
+
+    assert (read("kk") != read(None)) == (tag in _LANGUAGE_KEPT)
+
+    def read_element(lang: str | None) -> dict:
+        attribute = f' xml:lang="{lang}"' if lang else ""
+        return read_metadata(etree.fromstring(
+            f'<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="{DC_NS}">'
+            f"<dc:{name}{attribute}>Абай жолы 1942</dc:{name}></oai_dc:dc>")).to_dict()
+
+    assert (read_element("kk") != read_element(None)) == (tag in _LANGUAGE_KEPT)
