@@ -116,7 +116,7 @@ def utf8_join(parts: list[str]) -> bytes:
     out: list[bytes] = []
     for part in parts:
         known = None if part.isascii() else _SHARED_UTF8.get(id(part))
-        out.append(known[1] if known is not None and known[0] is part else part.encode("utf-8"))
+        out.append(known[1] if known is not None and known[0] is part else part.encode())  # UTF-8: no name to look up
     return b"".join(out)
 
 
