@@ -39,7 +39,7 @@ compiled = [m for m in modules if importlib.import_module(m).__file__.endswith("
 def rendered(record):
     record.access = record.access or "preview-24"
     return [json.dumps(record.to_dict(), ensure_ascii=False, sort_keys=True), stored_json(record)] + [
-        f.render(record) for f in FORMATS.values()]
+        f.render(record) for f in FORMATS.values()] + [f.render_utf8(record).decode() for f in FORMATS.values()]
 
 def stored_json(record):
     try:
