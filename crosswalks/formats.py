@@ -1,7 +1,7 @@
 """The metadata formats the hub publishes: prefix, namespace, schema and renderer of each.
 
 The OAI provider lists :data:`FORMATS` in ListMetadataFormats and pre-renders every
-record with each ``render`` at write time.
+record with each ``render_utf8`` at write time.
 """
 
 from __future__ import annotations
@@ -10,35 +10,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crosswalks.dc import OAI_DC_NS, OAI_DC_SCHEMA
-from crosswalks.dc.writer import render_oai_dc, render_oai_dc_utf8
-from crosswalks.marc.from_canonical import canonical_to_marcxml, canonical_to_marcxml_utf8
+from crosswalks.dc.writer import oai_dc_parts
+from crosswalks.marc.from_canonical import marcxml_parts
 from crosswalks.marc.marcxml import MARC_NS, MARC_SCHEMA
 from crosswalks.model import CanonicalRecord
 from crosswalks.mods import MODS_NS, MODS_SCHEMA
-from crosswalks.mods.writer import render_mods, render_mods_utf8
+from crosswalks.mods.writer import mods_parts
+from crosswalks.xmltext import utf8_join
 
 
 @dataclass(frozen=True)
 class MetadataFormat:
-    """One OAI-PMH metadata format; ``render`` returns the payload root element as a string,
-    ``render_utf8`` the same in UTF-8 (what the provider stores, made without a wide string)."""
+    """One OAI-PMH metadata format, written by ``parts``: the payload root element's markup in
+    pieces, which ``render`` joins into a string and ``render_utf8`` into the UTF-8 the
+    provider stores (a piece at a time, so no wide string is made: see ``utf8_join``)."""
 
     prefix: str
     namespace: str
     schema: str
-    render: Callable[[CanonicalRecord], str]
-    render_utf8: Callable[[CanonicalRecord], bytes]
+    parts: Callable[[CanonicalRecord], list[str]]
 
+    def render(self, record: CanonicalRecord) -> str:
+        return "".join(self.parts(record))
 
-def render_marc21(record: CanonicalRecord) -> str:
-    """``marc:record`` (MARC21slim) for a canonical record."""
-    return canonical_to_marcxml(record)
+    def render_utf8(self, record: CanonicalRecord) -> bytes:
+        return utf8_join(self.parts(record))
 
 
 FORMATS: dict[str, MetadataFormat] = {
-    "oai_dc": MetadataFormat("oai_dc", OAI_DC_NS, OAI_DC_SCHEMA, render_oai_dc, render_oai_dc_utf8),
-    "marcxml": MetadataFormat("marcxml", MARC_NS, MARC_SCHEMA, render_marc21, canonical_to_marcxml_utf8),
-    "mods": MetadataFormat("mods", MODS_NS, MODS_SCHEMA, render_mods, render_mods_utf8),
+    "oai_dc": MetadataFormat("oai_dc", OAI_DC_NS, OAI_DC_SCHEMA, oai_dc_parts),
+    "marcxml": MetadataFormat("marcxml", MARC_NS, MARC_SCHEMA, marcxml_parts),
+    "mods": MetadataFormat("mods", MODS_NS, MODS_SCHEMA, mods_parts),
 }
 
 

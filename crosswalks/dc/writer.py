@@ -15,7 +15,7 @@ from crosswalks import access
 from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import escape, known_escape, shared, utf8_join
+from crosswalks.xmltext import escape, known_escape, shared
 
 _OPEN: Final = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -74,15 +74,11 @@ def _access_rights(level: str | None) -> str:
 
 def render_oai_dc(record: CanonicalRecord) -> str:
     """The ``oai_dc:dc`` element as a string (no XML declaration)."""
-    return "".join(_parts(record))
+    return "".join(oai_dc_parts(record))
 
 
-def render_oai_dc_utf8(record: CanonicalRecord) -> bytes:
-    """:func:`render_oai_dc` in UTF-8, as the provider stores it."""
-    return utf8_join(_parts(record))
-
-
-def _parts(record: CanonicalRecord) -> list[str]:
+def oai_dc_parts(record: CanonicalRecord) -> list[str]:
+    """:func:`render_oai_dc` in the parts it joins (see ``MetadataFormat.render_utf8``)."""
     out: list[str] = [_OPEN]
     for title in sorted(record.titles, key=lambda t: t.kind != "main"):  # dc readers take the first as main
         out.append(_element("title", title_text(title), XML_LANG.get(title.lang or "")))

@@ -20,7 +20,7 @@ from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.marc.unimarc import is_unimarc_entry
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import shared, utf8_join
+from crosswalks.xmltext import shared
 
 _ARTICLES: Final = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
 _AGENT_TAGS: Final = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
@@ -612,9 +612,9 @@ def canonical_to_marc(record: CanonicalRecord) -> MarcRecord:
 
 def canonical_to_marcxml(record: CanonicalRecord) -> str:
     """``render_marcxml(canonical_to_marc(record))``, written straight to markup (faster)."""
-    return "".join(_XmlWriter(record).parts())
+    return "".join(marcxml_parts(record))
 
 
-def canonical_to_marcxml_utf8(record: CanonicalRecord) -> bytes:
-    """:func:`canonical_to_marcxml` in UTF-8, as the provider stores it."""
-    return utf8_join(_XmlWriter(record).parts())
+def marcxml_parts(record: CanonicalRecord) -> list[str]:
+    """:func:`canonical_to_marcxml` in the parts it joins (see ``MetadataFormat.render_utf8``)."""
+    return _XmlWriter(record).parts()

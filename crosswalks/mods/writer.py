@@ -18,7 +18,7 @@ from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title, other_script_pairs
 from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import escape, known_escape, shared, utf8_join
+from crosswalks.xmltext import escape, known_escape, shared
 
 _OPEN: Final = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
          f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
@@ -212,15 +212,11 @@ def _rights(record: CanonicalRecord) -> str:
 
 def render_mods(record: CanonicalRecord) -> str:
     """The ``mods:mods`` element (MODS 3.8) as a string, no XML declaration."""
-    return "".join(_parts(record))
+    return "".join(mods_parts(record))
 
 
-def render_mods_utf8(record: CanonicalRecord) -> bytes:
-    """:func:`render_mods` in UTF-8, as the provider stores it."""
-    return utf8_join(_parts(record))
-
-
-def _parts(record: CanonicalRecord) -> list[str]:
+def mods_parts(record: CanonicalRecord) -> list[str]:
+    """:func:`render_mods` in the parts it joins (see ``MetadataFormat.render_utf8``)."""
     out = [_OPEN]
     mains = [t for t in record.titles if t.kind == "main"]
     paired = next((t for t in record.titles if t.other_script_of == "main"), None) \
