@@ -211,7 +211,7 @@ class Store:
     ) -> Partner:
         """Create or update a partner; its set ``partner:<id>`` is named after it."""
         check_partner_id(partner_id)
-        check_access(default_access, f"partner {partner_id}")
+        check_access(default_access, "partner {}", partner_id)
         partner = session.get(Partner, partner_id) or self._new_partner_row(session, partner_id, default_access)
         names = names or {}
         partner.name_kk = names.get("kk", partner.name_kk)
@@ -302,7 +302,7 @@ class Store:
 
     def set_access(self, session: Session, local_id: str, access: str) -> bool:
         """Change a hub record's access level (a new datestamp); False if unchanged."""
-        check_access(access, f"record {local_id!r}")
+        check_access(access, "record {!r}", local_id)
         hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id)).one_or_none()
         if hub is None:
             raise StoreError(f"no hub record {local_id!r}")
@@ -330,8 +330,7 @@ class Store:
         if partner is None:
             raise StoreError(f"record {incoming.source_key!r}: unknown partner {incoming.partner_id!r}")
         access = incoming.access or partner.default_access
-        if access not in ACCESS_LEVELS:  # checked here first: the message is built only when needed
-            check_access(access, f"record {incoming.source_key!r}")
+        check_access(access, "record {!r}", incoming.source_key)
         incoming.record.access = access
         canonical = canonical_json_bytes(incoming.record)
         digest = content_hash(canonical, sorted(incoming.source_sets), deleted=False)
@@ -749,9 +748,11 @@ def local_id_for(partner_id: str, source_key: str) -> str:
     return f"{partner_id}.{digest}"
 
 
-def check_access(level: str, where: str) -> None:
+def check_access(level: str, where: str, *names: str) -> None:
+    """Refuse an unknown access level, naming ``where.format(*names)``: formatted only then,
+    as every record written is checked."""
     if level not in ACCESS_LEVELS:
-        raise StoreError(f"{where}: access level {level!r} is not one of {', '.join(ACCESS_LEVELS)}")
+        raise StoreError(f"{where.format(*names)}: access level {level!r} is not one of {', '.join(ACCESS_LEVELS)}")
 
 
 def check_partner_id(partner_id: str) -> None:
