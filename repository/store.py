@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 import orjson
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
@@ -38,6 +38,7 @@ from repository.models import (
 )
 from repository.oai import xml
 from repository.publishing import Publisher, provenance_of
+from repository.visibility import CommitFence
 
 
 class tables:  # noqa: N801 - a namespace of Core tables for the bulk write path
@@ -165,9 +166,12 @@ class Store:
     """Partner records in, published hub records out."""
 
     def __init__(self, engine: Engine, namespace: str, base_url: str = "",
-                 clock: Callable[[], int] = now_seconds) -> None:
+                 clock: Callable[[], int] | None = None) -> None:
         self.engine = engine
-        #: Source of datestamps (whole seconds, UTC); tests may run it behind real time.
+        #: Orders commits and tells readers what "now" is (see :mod:`repository.visibility`).
+        self.fence = CommitFence(engine)
+        #: Source of datestamps (whole seconds, UTC) instead of the fence's clock: tests may run
+        #: it behind real time, which gives up the guarantee incremental harvesters rely on.
         self.clock = clock
         self.namespace = namespace
         self.publisher = Publisher(namespace)
@@ -185,10 +189,66 @@ class Store:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session, session.begin():
-            session.connection(execution_options={WRITE_OPTION: True})
+        """One write transaction: committed on success, rolled back on any error.
+
+        On SQLite it takes the write lock at once; reads belong in :meth:`reading`.  What it
+        published is sealed at commit (:meth:`_commit`).
+        """
+        with self._sessions() as session:
+            session.begin()
+            try:
+                session.connection(execution_options={WRITE_OPTION: True})
+                yield session
+                self._commit(session)
+            except BaseException:
+                session.info.pop(_BATCH, None)
+                session.rollback()
+                raise
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction that never waits for a writer.
+
+        SQLite: a deferred transaction (a snapshot taken at the first read, no lock).
+        PostgreSQL: REPEATABLE READ, READ ONLY, so that every query sees one snapshot (a
+        list's size and its first page agree).
+        """
+        with self.read_connection() as conn, self._sessions(bind=conn) as session:
             yield session
+
+    def read_connection(self) -> Connection:
+        """A connection whose transactions are read-only snapshots (see :meth:`reading`)."""
+        conn = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        return conn
+
+    def _commit(self, session: Session) -> None:
+        """Commit, sealing what the transaction published behind the commit fence.
+
+        Under the fence the clock is read again: if the second moved on since the batch was
+        rendered, its rows are re-stamped to it.  The change-log entries are written there too,
+        so their sequence numbers follow commit order.
+        """
+        batch: _Batch | None = session.info.pop(_BATCH, None)
+        if batch is None:
+            session.commit()
+            return
+        conn = session.connection()
+        with self.fence.sealing(conn, self.clock) as now:
+            if now != batch.stamp:
+                restamp(conn, list(batch.hub_ids), batch.stamp, now)
+            _insert_rows(conn, tables.record_changes, ("record_id", "changed_at"),
+                         [(hid, now) for hid in batch.hub_ids])
+            session.commit()
+
+    def _batch(self, session: Session) -> _Batch:
+        """This transaction's batch, begun with the stamp its records get unless sealed later."""
+        batch = session.info.get(_BATCH)
+        if batch is None:
+            stamp = self.clock() if self.clock else self.fence.writer_clock(session.connection())
+            batch = session.info[_BATCH] = _Batch(stamp)
+        return batch
 
     def oai_identifier(self, local_id: str) -> str:
         return f"oai:{self.namespace}:{local_id}"
@@ -264,7 +324,7 @@ class Store:
             statuses.append("new" if known is None else "updated")
             changed[key] = item
         if changed:
-            self._write_changed(conn, list(changed.values()), existing, partners)
+            self._write_changed(session, list(changed.values()), existing, partners)
         return statuses
 
     def delete_record(self, session: Session, partner_id: str, source_key: str) -> str:
@@ -275,7 +335,8 @@ class Store:
         """Tombstone several of a partner's records; an outcome for each key."""
         conn = session.connection()
         existing = self._existing_sources(conn, [(partner_id, k) for k in source_keys])
-        stamp = self.clock()
+        batch = self._batch(session)
+        stamp = batch.stamp
         digest = content_hash("null", [], deleted=True)
         statuses, doomed = [], {}
         for key in source_keys:
@@ -297,7 +358,7 @@ class Store:
                      [{"hid": k.hub_id} for k in doomed.values()])
         partner = self._partners(conn, {partner_id}).get(partner_id)
         items = [_Publication(k.hub_id, k.local_id, partner_id, True, "", None, None) for k in doomed.values()]
-        self._publish(conn, items, partner and {partner_id: partner}, stamp)
+        self._publish(conn, batch, items, partner and {partner_id: partner})
         return statuses
 
     def set_access(self, session: Session, local_id: str, access: str) -> bool:
@@ -322,7 +383,7 @@ class Store:
                                  source.harvested_at)
         item = _Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, access,
                             CanonicalRecord.from_dict(canonical), provenance)
-        self._publish(conn, [item], partners, self.clock())
+        self._publish(conn, self._batch(session), [item], partners)
         return True
 
     def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner]) -> _Prepared:
@@ -362,9 +423,11 @@ class Store:
                     found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted))
         return found
 
-    def _write_changed(self, conn: Connection, items: list[_Prepared],
+    def _write_changed(self, session: Session, items: list[_Prepared],
                        existing: dict[tuple[str, str], _Known], partners: dict[str, Partner]) -> None:
-        stamp = self.clock()
+        conn = session.connection()
+        batch = self._batch(session)
+        stamp = batch.stamp
         sources, hubs = tables.source_records, tables.hub_records
         fresh = [p for p in items if (p.incoming.partner_id, p.incoming.source_key) not in existing]
         if fresh:
@@ -397,7 +460,7 @@ class Store:
                                      p.incoming.metadata_namespace, stamp)
             publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
                                               p.access, p.incoming.record, provenance))
-        self._publish(conn, publications, partners, stamp, fresh={_known(p, existing).hub_id for p in fresh},
+        self._publish(conn, batch, publications, partners, fresh={_known(p, existing).hub_id for p in fresh},
                       stamped=True)
 
     def _insert_hubs(self, conn: Connection, rows: list[tuple]) -> dict[str, int]:
@@ -431,7 +494,7 @@ class Store:
     # -- reads for other parts ---------------------------------------------------------
     def changes_since(self, after_seq: int, limit: int = 1000) -> list[tuple[int, int]]:
         """(seq, hub record id) pairs logged after ``after_seq``, oldest first."""
-        with self._sessions() as session:
+        with self.reading() as session:
             rows = session.execute(
                 select(RecordChange.seq, RecordChange.record_id)
                 .where(RecordChange.seq > after_seq)
@@ -442,14 +505,14 @@ class Store:
 
     def load_hub_records(self, ids: Sequence[int]) -> list[HubRecordView]:
         """The hub records with these ids (any order; missing ids are left out)."""
-        with self._sessions() as session:
+        with self.reading() as session:
             hubs = session.scalars(select(HubRecord).where(HubRecord.id.in_(list(ids)))).all()
             return [self._view(session, hub) for hub in hubs]
 
     def find_hub_record(self, identifier: str) -> HubRecordView | None:
         """A hub record by local id or OAI identifier."""
         local_id = self.local_id_of(identifier) or identifier
-        with self._sessions() as session:
+        with self.reading() as session:
             hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id)).one_or_none()
             return self._view(session, hub) if hub else None
 
@@ -471,16 +534,19 @@ class Store:
         )
 
     # -- publishing ----------------------------------------------------------------------
-    def _publish(self, conn: Connection, items: list[_Publication], partners: dict[str, Partner] | None,
-                 stamp: int, fresh: set[int] = frozenset(), stamped: bool = False) -> None:  # type: ignore[assignment]
-        """New datestamp, renderings, sets and a change-log entry for each item.
+    def _publish(self, conn: Connection, batch: _Batch, items: list[_Publication],
+                 partners: dict[str, Partner] | None, fresh: set[int] = frozenset(),  # type: ignore[assignment]
+                 stamped: bool = False) -> None:
+        """New datestamp, renderings and sets for each item, and its place in the batch.
 
-        ``fresh`` are hub records inserted in this very batch: they have no old
-        renderings or set rows to delete.  ``stamped``: the caller already gave every
-        hub record the datestamp ``stamp``.
+        The batch's commit writes the change-log entries (see :meth:`_commit`).  ``fresh``
+        are hub records inserted in this very transaction: they have no old renderings or
+        set rows to delete.  ``stamped``: the caller already gave every hub record the
+        batch's datestamp.
         """
         partners = partners or {}
-        renderings, record_sets, changes = tables.record_renderings, tables.record_sets, tables.record_changes
+        stamp = batch.stamp
+        renderings, record_sets = tables.record_renderings, tables.record_sets
         ids = [item.hub_id for item in items]
         old_ids = [hid for hid in ids if hid not in fresh]
         kept_sets: dict[int, list[str]] = {}
@@ -513,7 +579,7 @@ class Store:
         _insert_rows(conn, renderings, ("record_id", "prefix", "datestamp", "record_xml", "header_length"),
                      rendering_rows)
         _insert_rows(conn, record_sets, ("set_spec", "record_id", "datestamp"), set_rows)
-        _insert_rows(conn, changes, ("record_id", "changed_at"), [(hid, stamp) for hid in ids])
+        batch.hub_ids.update(dict.fromkeys(ids))
         self._ensure_sets(conn, all_specs, partners)
 
     def _ensure_sets(self, conn: Connection, specs: Iterable[str], partners: dict[str, Partner]) -> None:
@@ -540,6 +606,42 @@ class Store:
             existing.names, existing.name = names, oai_sets.set_name(names)
         session.flush()
         self._known_sets.add(spec)
+
+
+_BATCH = "kazneb_batch"
+
+
+@dataclass
+class _Batch:
+    """What one write transaction published, sealed at its commit (:meth:`Store._commit`)."""
+
+    stamp: int
+    hub_ids: dict[int, None] = field(default_factory=dict)  # an ordered set
+
+
+def restamp(conn: Connection, hub_ids: list[int], old: int, new: int) -> None:
+    """Move these hub records from datestamp ``old`` to ``new``: rows and stored headers.
+
+    The ``<header>`` comes first in a stored rendering, so the first ``<datestamp>`` element
+    is its own (a provenance container further on may hold the same text).
+    """
+    old_xml = f"<datestamp>{xml.utc_datestamp(old)}</datestamp>".encode()
+    new_xml = f"<datestamp>{xml.utc_datestamp(new)}</datestamp>".encode()
+    if conn.dialect.name == "postgresql":
+        patched = "overlay(record_xml placing :new_xml from position(:old_xml in record_xml) for length(:old_xml))"
+    else:
+        at = "instr(record_xml, :old_xml)"
+        patched = (f"CAST(substr(record_xml, 1, {at} - 1) || :new_xml || substr(record_xml, {at} + length(:old_xml))"
+                   " AS BLOB)")
+    params = {"old": old, "new": new, "old_xml": old_xml, "new_xml": new_xml}
+    for chunk in _chunks(hub_ids, 500):
+        marks = ", ".join(str(int(hid)) for hid in chunk)
+        conn.execute(text(f"UPDATE hub_records SET datestamp = :new WHERE id IN ({marks}) AND datestamp = :old"),
+                     params)
+        conn.execute(text(f"UPDATE record_sets SET datestamp = :new WHERE record_id IN ({marks})"
+                          " AND datestamp = :old"), params)
+        conn.execute(text(f"UPDATE record_renderings SET datestamp = :new, record_xml = {patched}"
+                          f" WHERE record_id IN ({marks}) AND datestamp = :old"), params)
 
 
 @dataclass

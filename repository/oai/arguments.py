@@ -30,6 +30,9 @@ class Request:
 
     verb: str
     args: dict[str, str]
+    #: The response's moment (epoch seconds) from the store's commit fence: every record
+    #: stamped before it is visible (see :mod:`repository.visibility`); 0 until it is set.
+    now: int = 0
 
     def get(self, name: str) -> str | None:
         return self.args.get(name)

@@ -168,10 +168,11 @@ def _list_state(conn: Connection, repo: Repository, request: Request, verb: str)
         if query.count_sets(conn) == 0:
             raise NoSetHierarchy("this repository has no sets yet")
         raise NoRecordsMatch(f"there is no set {set_spec!r}")
-    # The list ends before the current second: a record stamped in this second (even one sent
-    # earlier in this list and changed since) waits for the next harvest, which starts at this
-    # response's responseDate, so it comes at most once here and is never lost.
-    last_complete_second = int(time.time()) - 1
+    # The list ends before the response's second: a record stamped in this second (even one
+    # sent earlier in this list and changed since) waits for the next harvest, which starts at
+    # this response's responseDate.  Every record stamped before it has committed (the commit
+    # fence), and every later commit is stamped at or after it: nothing is lost.
+    last_complete_second = (request.now or int(time.time())) - 1
     start = parse_datestamp(request.args["from"], end_of_day=False)[0] if "from" in request.args else 0
     until = parse_datestamp(request.args["until"], end_of_day=True)[0] if "until" in request.args else None
     bound = last_complete_second if until is None else min(until, last_complete_second)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, request
 
+from repository import installation
 from repository.oai import xml
 from repository.oai.arguments import parse_request
 from repository.oai.errors import BadArgument, BadVerb, OAIError, OAIErrors
@@ -21,14 +22,18 @@ oai_blueprint = Blueprint("oai", __name__)
 def endpoint() -> Response:
     pairs = _request_pairs()
     store = current_app.extensions["kazneb_store"]
+    settings = current_app.config["KAZNEB_SETTINGS"]
     repo = current_app.extensions.get("kazneb_oai")
     if repo is None:  # built once per app: settings do not change while it serves
-        repo = current_app.extensions["kazneb_oai"] = repository_from(current_app.config["KAZNEB_SETTINGS"])
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        repo = current_app.extensions["kazneb_oai"] = repository_from(settings)
+    moment = store.fence.reader_now()  # every record stamped before it is visible now
+    now = xml.utc_datestamp(moment)
     try:
-        oai_request = parse_request(pairs)
+        oai_request = replace(parse_request(pairs), now=moment)
         handler = VERB_HANDLERS[oai_request.verb]
-        with store.engine.connect() as conn:
+        with store.read_connection() as conn, conn.begin():
+            # read on every request: after `kazneb secret rotate` every worker signs with the new one
+            repo = replace(repo, tokens=TokenCodec(installation.secret_in(conn, settings["hub.secret_key"])))
             body = handler(conn, repo, oai_request)
             first = next(body)  # runs the queries; data errors surface here
         chunks: Iterable[bytes] = _chain(first, body)
@@ -98,6 +103,7 @@ def _compress(chunks: Iterator[bytes], encoding: str) -> Iterator[bytes]:
 
 
 def repository_from(settings) -> Repository:  # type: ignore[no-untyped-def]
+    """The provider's settings; the token secret is filled in per request (see ``endpoint``)."""
     return Repository(
         name=settings["hub.name"],
         base_url=settings.oai_base_url,
