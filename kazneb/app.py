@@ -12,7 +12,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings()
     app = Flask(__name__)
     app.config["KAZNEB_SETTINGS"] = settings
-    app.config["SECRET_KEY"] = settings["hub.secret_key"]
     from repository.store import Store
 
     app.extensions["kazneb_store"] = Store.from_settings(settings)

@@ -1,8 +1,9 @@
 """Settings: one documented table, read from a TOML file and the environment.
 
 The default file is ``config/kazneb.toml``; ``--config PATH`` on the command line or
-``KAZNEB_CONFIG`` selects another, and ``KAZNEB_DATABASE_URL`` overrides the database
-URL (so one file serves SQLite on a laptop and PostgreSQL in production).
+``KAZNEB_CONFIG`` selects another, ``KAZNEB_DATABASE_URL`` overrides the database
+URL (so one file serves SQLite on a laptop and PostgreSQL in production), and
+``KAZNEB_SECRET_KEY`` the secret that signs resumption tokens.
 Any section not listed in :data:`SETTINGS` is still loaded and can be read with
 :meth:`Settings.section`.
 """
@@ -32,7 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("hub.namespace", "kazneb.kz", "Namespace of OAI identifiers: oai:<namespace>:<local-id>."),
     Setting("hub.base_url", "http://127.0.0.1:8080", "Public URL of the hub; the OAI base URL is <base_url>/oai."),
     Setting("hub.admin_email", "oai@kazneb.kz", "adminEmail in Identify."),
-    Setting("hub.secret_key", "change-me-kazneb-hub", "Signs resumption tokens; the same on every worker."),
+    Setting("hub.secret_key", "", "Signs resumption tokens (KAZNEB_SECRET_KEY overrides). Empty: the random "
+            "secret `kazneb init` stores in the database, shared by every worker; `kazneb secret rotate` renews it."),
     Setting("database.url", "sqlite:///kazneb.db", "SQLAlchemy URL of the store (KAZNEB_DATABASE_URL overrides)."),
     Setting("database.sqlite_cache_trim_mb", 256, "SQLite: each time a writer has grown the file by this "
             "many MB, the OS may drop the file's cached pages behind it (0: never)."),
@@ -44,8 +46,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("harvest.partners_file", "partners.toml", "Partner registry file, relative to the config file."),
     Setting("search.url", "", "Elasticsearch/OpenSearch URL; empty selects the embedded engine."),
     Setting("search.index", "kazneb", "Name (alias) of the search index."),
-    Setting("search.path", "kazneb-index", "Folder of the embedded search index (when search.url is empty)."),
+    Setting("search.path", "", "Folder of the embedded search index (when search.url is empty). Empty: beside "
+            "the SQLite database (kazneb.db keeps kazneb-index); required on PostgreSQL."),
     Setting("search.engine", "auto", "Server kind at search.url: auto, opensearch or elasticsearch."),
+    Setting("search.follow_seconds", 1.0, "Seconds between a writing or serving command's catch-ups of the index "
+            "with the store (harvest, ingest, import, scheduler, serve, demo); 0: only at the command's end."),
 )
 
 
@@ -96,6 +101,8 @@ def load_settings(path: str | os.PathLike | None = None, overrides: dict[str, An
                 values[f"{section}.{name}"] = value
     if os.environ.get("KAZNEB_DATABASE_URL"):
         values["database.url"] = os.environ["KAZNEB_DATABASE_URL"]
+    if os.environ.get("KAZNEB_SECRET_KEY"):
+        values["hub.secret_key"] = os.environ["KAZNEB_SECRET_KEY"]
     values.update(overrides or {})
     _check(values, chosen)
     return Settings(values=values, raw=raw, path=chosen)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from crosswalks.model import ACCESS_LEVELS
 from kazneb.config import Settings
-from kazneb.follow import update_search_index
+from kazneb.follow import following, update_search_index
 from repository.db import migrate
 from repository.importer import import_files
 from repository.integrity import dangling_references
@@ -44,7 +44,8 @@ def import_command(settings: Settings, partner_id: str, access: str | None, file
             raise click.ClickException(
                 f"unknown partner {partner_id!r}: add it first with `kazneb partner add --id {partner_id} ...`"
             )
-    summary = import_files(store, partner_id, files, access, report=lambda m: click.echo(m, err=True))
+    with following(settings, store, click.echo):
+        summary = import_files(store, partner_id, files, access, report=lambda m: click.echo(m, err=True))
     counts = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
     click.echo(f"imported {len(files)} file(s) for {partner_id}: {counts}")
     update_search_index(settings, store, click.echo)
@@ -65,7 +66,9 @@ def serve_command(settings: Settings, host: str, port: int) -> None:
     migrate(app.extensions["kazneb_store"].engine)
     click.echo(f"OAI-PMH base URL: http://{host}:{port}/oai  (point your harvester here)")
     click.echo(f"search page: http://{host}:{port}/   search API: http://{host}:{port}/api/search?q=...")
-    app.run(host=host, port=port, threaded=True)
+    store = app.extensions["kazneb_store"]
+    with following(settings, store, click.echo):  # the dev server's process keeps search in step
+        app.run(host=host, port=port, threaded=True)
 
 
 def advertised_at(settings: Settings, port: int) -> Settings:
@@ -89,7 +92,7 @@ def advertised_at(settings: Settings, port: int) -> Settings:
 def stats_command(settings: Settings) -> None:
     """Print record counts by partner, access level, source format and deleted flag."""
     store = Store.from_settings(settings)
-    with store.session() as session:
+    with store.reading() as session:
         for title, column, model in (
             ("partner", HubRecord.partner_id, HubRecord),
             ("access", HubRecord.access, HubRecord),
@@ -138,8 +141,30 @@ def check_command(settings: Settings) -> None:
     click.echo("every reference points at an existing row")
 
 
+@click.group("secret")
+def secret_group() -> None:
+    """The secret that signs resumption tokens (kept in the database)."""
+
+
+@secret_group.command("rotate")
+@pass_settings
+def secret_rotate_command(settings: Settings) -> None:
+    """Replace the store's secret: every worker signs with the new one from its next request,
+    and tokens handed out before fail with badResumptionToken (harvesters restart their list)."""
+    from repository.installation import rotate_secret
+
+    store = Store.from_settings(settings)
+    migrate(store.engine)
+    rotate_secret(store.engine)
+    click.echo("the store's secret was replaced; resumption tokens signed before now are refused")
+    if settings["hub.secret_key"]:
+        click.echo("note: hub.secret_key (or KAZNEB_SECRET_KEY) is set and is used instead of the store's secret; "
+                   "change it there", err=True)
+
+
 def register(group: click.Group) -> None:
-    for command in (init_command, import_command, serve_command, stats_command, check_command, demo_command):
+    for command in (init_command, import_command, serve_command, stats_command, check_command, demo_command,
+                    secret_group):
         group.add_command(command)
 
 

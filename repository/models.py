@@ -149,3 +149,12 @@ class RecordChange(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"))
     changed_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class Installation(Base):
+    """What makes this store itself: its random id and the secret that signs resumption tokens."""
+
+    __tablename__ = "installation"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
