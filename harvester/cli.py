@@ -23,7 +23,7 @@ from harvester.progress import Reporter, summary_line
 from harvester.records import Outcomes, store_record
 from harvester.xmlclean import clean_text, safe_parser
 from kazneb.config import Settings
-from kazneb.follow import update_search_index
+from kazneb.follow import following, update_search_index
 from repository.db import migrate
 from repository.models import Partner
 from repository.store import Store
@@ -160,8 +160,6 @@ def harvest_group() -> None:
 @pass_settings
 def harvest_run(settings: Settings, partner_ids: tuple[str, ...], everyone: bool, full: bool) -> None:
     """Harvest the named partners (or --all) now."""
-    from harvester.run import harvest_partner
-
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if not partner_ids and not everyone:
         raise click.UsageError("name partners or give --all")
@@ -170,21 +168,28 @@ def harvest_run(settings: Settings, partner_ids: tuple[str, ...], everyone: bool
         partners = ([p for p in all_partners(session) if p.enabled and p.base_url] if everyone
                     else [_partner(session, pid) for pid in partner_ids])
     failed = False
-    for partner in partners:
-        reporter = Reporter()
-        try:
-            runs = harvest_partner(store, partner, full=full, progress=reporter)
-        except HarvestError as exc:
-            reporter.finish()
-            click.echo(f"{partner.id}: {exc}", err=True)
-            failed = True
-            continue
-        reporter.finish()
-        for run in runs:
-            click.echo(summary_line(run))
-            failed = failed or run.status != "succeeded"
+    with following(settings, store, click.echo):
+        for partner in partners:
+            failed = not _harvest_one(store, partner, full) or failed
     update_search_index(settings, store, click.echo)
     sys.exit(1 if failed else 0)
+
+
+def _harvest_one(store, partner, full: bool) -> bool:  # type: ignore[no-untyped-def]
+    """Harvest one partner, printing its runs; False if any run did not succeed."""
+    from harvester.run import harvest_partner
+
+    reporter = Reporter()
+    try:
+        runs = harvest_partner(store, partner, full=full, progress=reporter)
+    except HarvestError as exc:
+        reporter.finish()
+        click.echo(f"{partner.id}: {exc}", err=True)
+        return False
+    reporter.finish()
+    for run in runs:
+        click.echo(summary_line(run))
+    return all(run.status == "succeeded" for run in runs)
 
 
 @harvest_group.command("status")
@@ -280,7 +285,8 @@ def ingest_command(settings: Settings, partner_id: str, batch_size: int, path: P
     with store.session() as session:
         partner = _partner(session, partner_id)
     try:
-        run = ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True), batch_size=batch_size)
+        with following(settings, store, click.echo):
+            run = ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True), batch_size=batch_size)
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary_line(run) + (f", resumed {run.resumed} time(s)" if run.resumed else ""))
@@ -305,11 +311,12 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     store = open_store(settings)
     after_pass = lambda: update_search_index(settings, store, logging.getLogger("kazneb.scheduler").info)  # noqa: E731
-    if once:
-        click.echo(f"harvested: {', '.join(run_due(store)) or 'nothing due'}")
-        after_pass()
-    else:
-        run_forever(store, interval, after_pass)
+    with following(settings, store, logging.getLogger("kazneb.scheduler").info):
+        if once:
+            click.echo(f"harvested: {', '.join(run_due(store)) or 'nothing due'}")
+            after_pass()
+        else:
+            run_forever(store, interval, after_pass)
 
 
 # -- quarantine --------------------------------------------------------------------

@@ -27,7 +27,7 @@ def index_group() -> None:
 @click.pass_obj
 def create_command(settings, force: bool) -> None:  # type: ignore[no-untyped-def]
     """Create an empty index from the current mapping and point the alias at it."""
-    engine = engine_from_settings(settings)
+    engine = engine_from_settings(settings, _store(settings))
     live = engine.describe().get("index")
     if live and not force:
         raise click.ClickException(f"index {live} exists; use `kazneb index rebuild` or --force")
@@ -38,7 +38,8 @@ def create_command(settings, force: bool) -> None:  # type: ignore[no-untyped-de
 @click.pass_obj
 def rebuild_command(settings) -> None:  # type: ignore[no-untyped-def]
     """Rebuild the whole index from the store beside the live one, then swap it in."""
-    store, engine = _store(settings), engine_from_settings(settings)
+    store = _store(settings)
+    engine = engine_from_settings(settings, store)
     total = indexer.pending_changes(store, 0)
     try:
         with click.progressbar(length=total, label="indexing", show_pos=True) as bar:
@@ -55,7 +56,8 @@ def rebuild_command(settings) -> None:  # type: ignore[no-untyped-def]
 @click.pass_obj
 def sync_command(settings, follow: bool, interval: float) -> None:  # type: ignore[no-untyped-def]
     """Apply the store's changes since the index's position."""
-    store, engine = _store(settings), engine_from_settings(settings)
+    store = _store(settings)
+    engine = engine_from_settings(settings, store)
     while True:
         try:
             report = indexer.sync(store, engine)
@@ -72,7 +74,8 @@ def sync_command(settings, follow: bool, interval: float) -> None:  # type: igno
 @click.pass_obj
 def status_command(settings) -> None:  # type: ignore[no-untyped-def]
     """Compare the index with the store: documents, published records, change-log position."""
-    store, engine = _store(settings), engine_from_settings(settings)
+    store = _store(settings)
+    engine = engine_from_settings(settings, store)
     try:
         described, count, position = engine.describe(), engine.count(), engine.position()
     except SearchError as exc:

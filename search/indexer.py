@@ -59,9 +59,10 @@ def sync_settings(settings, store=None) -> SyncReport:  # type: ignore[no-untype
     from repository.store import Store
     from search.factory import engine_from_settings
 
-    engine = engine_from_settings(settings)
+    store = store or Store.from_settings(settings)
+    engine = engine_from_settings(settings, store)
     try:
-        return sync(store or Store.from_settings(settings), engine)
+        return sync(store, engine)
     finally:
         getattr(engine, "close", lambda: None)()
 
@@ -78,7 +79,7 @@ def pending_changes(store, after: int) -> int:  # type: ignore[no-untyped-def]
     """How many change-log entries come after ``after``."""
     from repository.models import RecordChange
 
-    with store.session() as session:
+    with store.reading() as session:
         return session.scalar(select(func.count()).select_from(RecordChange).where(RecordChange.seq > after))
 
 
@@ -86,12 +87,12 @@ def published_count(store) -> int:  # type: ignore[no-untyped-def]
     """Hub records that are not deleted: what the index should hold."""
     from repository.models import HubRecord
 
-    with store.session() as session:
+    with store.reading() as session:
         return session.scalar(select(func.count()).select_from(HubRecord).where(HubRecord.deleted.is_(False)))
 
 
 def last_seq(store) -> int:  # type: ignore[no-untyped-def]
     from repository.models import RecordChange
 
-    with store.session() as session:
+    with store.reading() as session:
         return session.scalar(select(func.max(RecordChange.seq))) or 0

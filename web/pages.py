@@ -96,7 +96,7 @@ def _holdings(partner_ids: list[str]) -> list[dict[str, str]]:
 
     language = str(get_locale() or "kk")
     holdings = []
-    with store().session() as session:
+    with store().reading() as session:
         for partner_id in partner_ids:
             partner = session.get(Partner, partner_id)
             names = {"kk": partner.name_kk, "ru": partner.name_ru, "en": partner.name_en} if partner else {}

@@ -18,7 +18,8 @@ def search_engine() -> SearchEngine:
     if "kazneb_search" not in extensions:
         with _lock:
             if "kazneb_search" not in extensions:
-                extensions["kazneb_search"] = engine_from_settings(current_app.config["KAZNEB_SETTINGS"])
+                extensions["kazneb_search"] = engine_from_settings(current_app.config["KAZNEB_SETTINGS"],
+                                                                  store())
     return extensions["kazneb_search"]
 
 
