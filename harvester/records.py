@@ -54,16 +54,28 @@ def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> Canon
     return canonical
 
 
+def crosswalked(partner: PartnerConfig, record: HarvestedRecord, prefix: str, namespace: str) -> IncomingRecord:
+    """The record crosswalked and ready for the store (raises on any reader failure).
+
+    Needs no database: a harvest runs it before it opens the page's write transaction."""
+    canonical = crosswalk(record, namespace, partner.id)
+    return IncomingRecord(
+        partner_id=partner.id, source_key=record.identifier, record=canonical,
+        raw=SerializedXml(etree.tostring(record.metadata, encoding="unicode")), source_datestamp=record.datestamp,
+        metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
+        access=partner.access_for(record.sets, list(canonical.rights)))
+
+
 def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, prefix: str, namespace: str,
-            run_id: int | None, outcomes: Outcomes) -> IncomingRecord | None:
-    """The record crosswalked and ready for the store, or None after quarantining it."""
+            run_id: int | None, outcomes: Outcomes, crosswalk_failure: Exception | None = None
+            ) -> IncomingRecord | None:
+    """The record crosswalked and ready for the store, or None after quarantining it.
+
+    ``crosswalk_failure``: the crosswalk already ran (outside the transaction) and raised this."""
     try:
-        canonical = crosswalk(record, namespace, partner.id)
-        return IncomingRecord(
-            partner_id=partner.id, source_key=record.identifier, record=canonical,
-            raw=SerializedXml(etree.tostring(record.metadata, encoding="unicode")), source_datestamp=record.datestamp,
-            metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
-            access=partner.access_for(record.sets, list(canonical.rights)))
+        if crosswalk_failure is not None:
+            raise crosswalk_failure
+        return crosswalked(partner, record, prefix, namespace)
     except Exception as exc:  # noqa: BLE001 - any reader failure quarantines this record only
         _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
         return None

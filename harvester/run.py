@@ -27,9 +27,9 @@ from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
 from harvester.pages import ListGuard, ListPage, fetch_page
 from harvester.partners import PartnerConfig
-from harvester.records import Outcomes, identifier_in, prepare, quarantine, write_all
+from harvester.records import Outcomes, crosswalked, identifier_in, prepare, quarantine, write_all
 from repository.models import SourceRecord
-from repository.store import Store
+from repository.store import IncomingRecord, Store
 
 __all__ = ["apply_deletions", "harvest_partner", "open_run", "reject_deletions", "ListHarvest", "RunHeld"]
 log = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ class ListHarvest:
             if reason:
                 self._note(run, "guard", reason)
                 break
-            run = self._store_page(page)
+            run = self._store_page(page, run)
             reason = guard.stop_after_storing(page)
             if reason:
                 self._note(run, "guard", reason)
@@ -231,19 +231,34 @@ class ListHarvest:
             row.token, row.restarts = None, run.restarts
             row.from_date, row.granularity = run.from_date, run.granularity
 
-    def _store_page(self, page: ListPage) -> HarvestRun:
+    def _crosswalk_page(self, page: ListPage, run: HarvestRun) -> dict[int, IncomingRecord | Exception]:
+        """Each live record's crosswalk (or its failure), before the write transaction opens:
+        on SQLite that keeps the write lock for the writing alone."""
+        done: dict[int, IncomingRecord | Exception] = {}
+        for n, record in enumerate(page.records):
+            if not record.deleted:
+                try:
+                    done[n] = crosswalked(self.partner, record, run.metadata_prefix, run.metadata_namespace)
+                except Exception as exc:  # noqa: BLE001 - quarantined in the transaction, with the record
+                    done[n] = exc
+        return done
+
+    def _store_page(self, page: ListPage, walking: HarvestRun) -> HarvestRun:
         """The page's records and the run's checkpoint, in one transaction."""
         outcomes = Outcomes()
+        crosswalks = self._crosswalk_page(page, walking)
         with self.store.session() as session:
             run = session.get(HarvestRun, self.run_id)
             last_event: dict[str, bool] = {}
             incomings, by_key = [], {}
-            for record in page.records:
+            for n, record in enumerate(page.records):
                 if record.deleted:
                     last_event[record.identifier] = True
                     continue
-                incoming = prepare(session, self.partner, record, run.metadata_prefix, run.metadata_namespace,
-                                   run.id, outcomes)
+                done = crosswalks[n]
+                incoming = done if isinstance(done, IncomingRecord) else prepare(
+                    session, self.partner, record, run.metadata_prefix, run.metadata_namespace, run.id, outcomes,
+                    crosswalk_failure=done)
                 if incoming is not None:
                     incomings.append(incoming)
                     by_key[record.identifier] = record
