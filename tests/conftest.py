@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from harvester.testing import ScriptedPartner
 from kazneb.config import Settings, load_settings
 from tests.services import postgres
 from tests.services.live_server import live_server
@@ -88,6 +89,21 @@ def store(settings: Settings):  # type: ignore[no-untyped-def]
 
     assert dangling_references(store.engine) == []
     store.engine.dispose()
+
+
+@pytest.fixture
+def scripted() -> Iterator[Callable[..., ScriptedPartner]]:
+    """Start scripted OAI-PMH partners on 127.0.0.1; all are stopped after the test."""
+    started: list[ScriptedPartner] = []
+
+    def start(*args, **kwargs) -> ScriptedPartner:  # type: ignore[no-untyped-def]
+        partner = ScriptedPartner(*args, **kwargs).start()
+        started.append(partner)
+        return partner
+
+    yield start
+    for partner in started:
+        partner.stop()
 
 
 @pytest.fixture

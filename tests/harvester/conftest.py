@@ -1,31 +1,14 @@
-"""Fixtures of the harvester tests: scripted partners on 127.0.0.1 and store inspection."""
+"""Fixtures of the harvester tests: partners registered in the store, and store inspection
+(the scripted partners themselves are `scripted` in tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import pytest
 from sqlalchemy import select
 
 from harvester.partners import PartnerConfig, save_partner
-from harvester.testing import ScriptedPartner
 from repository.models import HubRecord, SourceRecord
-
-
-@pytest.fixture
-def scripted() -> Iterator[Callable[..., ScriptedPartner]]:
-    """Start scripted partners; all are stopped after the test."""
-    started: list[ScriptedPartner] = []
-
-    def start(*args, **kwargs) -> ScriptedPartner:  # type: ignore[no-untyped-def]
-        partner = ScriptedPartner(*args, **kwargs).start()
-        started.append(partner)
-        return partner
-
-    yield start
-    for partner in started:
-        partner.stop()
 
 
 def register(store, url: str, partner_id: str = "p1", **options) -> PartnerConfig:  # type: ignore[no-untyped-def]
