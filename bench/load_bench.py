@@ -188,16 +188,25 @@ def count_records(store, partner_id: str) -> int:  # type: ignore[no-untyped-def
 
 
 def harvest_window(store, db_url: str, config: Path, partner_id: str, seconds: float) -> dict:  # type: ignore[no-untyped-def]
-    """``kazneb harvest PARTNER`` for ``seconds`` (or until it ends); its rate in records/s."""
+    """``kazneb harvest PARTNER`` for ``seconds`` (or until it ends); its rate in records/s.
+
+    The rate counts records committed until the last one was (the command's final index sync
+    and start-up are not the harvest's)."""
     process = kazneb(db_url, config, "harvest", partner_id)
     start = time.perf_counter()
+    stored, last_growth = 0, start
     while process.poll() is None and time.perf_counter() - start < seconds:
-        time.sleep(0.2)
-    elapsed = time.perf_counter() - start
+        time.sleep(0.25)
+        now_stored = count_records(store, partner_id)
+        if now_stored > stored:
+            stored, last_growth = now_stored, time.perf_counter()
     if process.poll() is None:
         process.send_signal(signal.SIGKILL)
     process.wait()
-    stored = count_records(store, partner_id)
+    final = count_records(store, partner_id)
+    if final > stored:  # committed after the last look: count them at the latest moment they could have been
+        stored, last_growth = final, time.perf_counter()
+    elapsed = max(last_growth - start, 1e-3)
     return {"records": stored, "seconds": elapsed, "rate": stored / elapsed}
 
 
@@ -240,12 +249,14 @@ def one_database(kind: str, db_url: str, folder: Path, args) -> dict:  # type: i
     config = write_config(folder, search={"path": str(folder / "index")})
     store = Store.from_settings(load_settings(config, overrides={"database.url": db_url}))
     migrate(store.engine)
-    ready = mp.Queue()
-    partner = mp.Process(target=serve_partner, args=(max(args.store, args.harvest), ready), daemon=True)
-    partner.start()
-    partner_url = ready.get()
+    partners, urls = [], {}
+    for pid, size in (("seed", args.store), ("loaded", args.harvest), ("solo", args.harvest)):
+        ready = mp.Queue()
+        partners.append(mp.Process(target=serve_partner, args=(size, ready), daemon=True))
+        partners[-1].start()
+        urls[pid] = ready.get()
     with store.session() as session:
-        for pid in ("seed", "loaded", "solo"):
+        for pid, partner_url in urls.items():
             save_partner(store, session, PartnerConfig(id=pid, base_url=partner_url, rate_limit=0, timeout=120))
     seed = harvest_window(store, db_url, config, "seed", 3600)
     print(f"{kind}: store of {seed['records']} records in {seed['seconds']:.0f} s", flush=True)
@@ -263,7 +274,8 @@ def one_database(kind: str, db_url: str, folder: Path, args) -> dict:  # type: i
         result["lost"] = lost_by_pollers(url, store, result["loaded"]["pollers"])
         print(f"{kind}: loaded window done", flush=True)
     result["solo_harvest"] = harvest_window(store, db_url, config, "solo", args.seconds)
-    partner.terminate()
+    for partner in partners:
+        partner.terminate()
     return result
 
 
