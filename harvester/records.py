@@ -20,6 +20,7 @@ from crosswalks.readers import namespace_of, read_metadata
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
+from repository.levels import apply_own_levels
 from repository.store import IncomingRecord, SerializedXml, Store, StoreError
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
@@ -71,7 +72,10 @@ def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, p
 
 def write_all(store: Store, session: Session, incomings: list[IncomingRecord],
               records: dict[str, HarvestedRecord], run_id: int | None, outcomes: Outcomes) -> set[str]:
-    """Write a page's records in one go (one by one when the store refuses one); keys stored."""
+    """Write a page's records in one go (one by one when the store refuses one); keys stored.
+
+    A record given a level of its own keeps it (``repository.levels``)."""
+    apply_own_levels(session, incomings)
     try:
         statuses = store.write_records(session, incomings)
     except StoreError:
