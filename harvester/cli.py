@@ -499,8 +499,9 @@ def quarantine_retry(settings: Settings, entry_ids: tuple[int, ...], partner_id:
 def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None = None) -> Outcomes:
     """Read and store quarantined records again (OAI records and records of delivered files).
 
-    An entry whose record now stores is ``resolved``; one whose retry failed again with a
-    new entry is ``superseded`` by it; one that still cannot be read stays ``open``."""
+    An entry whose record now stores is ``resolved``; one whose record fails again stays
+    ``open`` (updated in place, same id); a whole file's entry whose records now read but some
+    fail is ``superseded`` by their own entries; one that still cannot be read stays ``open``."""
     outcomes = Outcomes()
     query = select(QuarantinedRecord).where(QuarantinedRecord.status == "open").order_by(QuarantinedRecord.id)
     if entry_ids:
@@ -513,9 +514,11 @@ def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None
         for entry in session.scalars(query).all():
             partner = load_partner(session, entry.partner_id)
             retry = _retry_file if entry.file_format else _retry_oai
+            entry.status = "retrying"  # quarantined again, the entry itself is updated and open again
+            session.flush()
             stored = retry(store, session, partner, entry, outcomes)
-            if stored is not None:
-                entry.status = stored
+            if entry.status == "retrying":
+                entry.status = stored or "open"
     return outcomes
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester import locks
@@ -38,7 +38,7 @@ from harvester.delivery import (
     sniff_format,
     xml_encoding,
 )
-from harvester.models import HarvestRun, QuarantinedRecord
+from harvester.models import HarvestRun
 from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
 from repository.levels import apply_own_levels, remember_own_level
@@ -306,14 +306,10 @@ def _write(store: Store, session: Session, partner_id: str, run_id: int | None, 
 
 def _quarantine(session: Session, partner_id: str, run_id: int | None, source: FileSource, result: Any,
                 message: str, outcomes: Outcomes, report: Report) -> None:
-    """A new entry; an open one for the same record with the same bytes (an earlier ingest of the
-    same delivery) is superseded by it, so a delivery ingested twice is not quarantined twice."""
+    """The record's one open entry (``<file>#<position>`` when it has no identifier), created
+    or updated in place: a delivery ingested twice is not quarantined twice."""
     raw = source.raw_of(result.position)
     key = result.identifier or source.where(result.position)
-    if raw is not None:
-        session.execute(update(QuarantinedRecord).where(
-            QuarantinedRecord.partner_id == partner_id, QuarantinedRecord.source_key == key[:1000],
-            QuarantinedRecord.status == "open", QuarantinedRecord.raw_bytes == raw.data).values(status="superseded"))
     quarantine(session, partner_id, run_id, key, message,
                result.raw or None, file={
                    "raw_bytes": raw.data if raw else None, "file_format": source.format,

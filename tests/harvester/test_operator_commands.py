@@ -195,3 +195,28 @@ def test_a_file_only_partner_needs_no_url_and_is_not_harvested(kazneb, store, tm
     assert harvested.exit_code == 1 and "delivers files only" in harvested.output
     assert "kazneb ingest --partner disk" in harvested.output
     assert "disk" not in kazneb("scheduler", "--once").output.splitlines()[-1]
+
+
+# -- quarantine ----------------------------------------------------------------------------
+def test_a_record_quarantined_again_keeps_its_one_open_entry(store, scripted):
+    from harvester.cli import retry_quarantined
+    from harvester.models import QuarantinedRecord
+    from harvester.run import harvest_partner
+
+    partner = scripted(books(5), page_size=2)
+    for item in partner.items[1:3]:
+        item.metadata = item.metadata.replace("</dc:title>", "</dc:titel>")
+    config = register(store, partner.url, partner_id="fp")
+
+    def open_entries() -> list[tuple[int, str, str]]:
+        with store.session() as session:
+            return list(session.execute(select(QuarantinedRecord.id, QuarantinedRecord.source_key,
+                                               QuarantinedRecord.status).order_by(QuarantinedRecord.id)).all())
+
+    harvest_partner(store, config)
+    first = open_entries()
+    assert [(key, status) for _, key, status in first] == [("oai:fp:1", "open"), ("oai:fp:2", "open")]
+    for _ in range(2):
+        harvest_partner(store, config, full=True)
+    assert retry_quarantined(store, [], partner_id="fp").counts["still unreadable"] == 2
+    assert open_entries() == first
