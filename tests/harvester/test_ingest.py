@@ -443,7 +443,7 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
     from repository.db import migrate
 
     partner = PartnerConfig(id="files", access="open")
-    harvested = PartnerConfig(id="oai", access="open")  # a harvested partner's identifiers are never re-keyed
+    harvested = PartnerConfig(id="oai", access="open")  # no file delivery: 0004 leaves it, 0008 does not
     store = new_store(db_url, [partner, harvested])
     data = untitled_ids(["Бір", "Екі", "Үш"])
     (tmp_path / "records.xml").write_bytes(data)
@@ -459,10 +459,18 @@ def test_records_stored_under_the_old_keys_are_re_keyed_by_migration_0004(db_url
 
     new = [content_key(r.raw) for r in results]
     rows = local_ids(store, "files")
-    assert local_ids(store, "oai") == harvested_before and set(harvested_before) == set(OLD_KEYS)
     assert rows == {"m00001": before["m00001"], new[0]: before["records.xml#1"],
                     new[1]: before["records.xml#2"], new[2]: before["records.xml#3"],
                     "copy.xml#1": before["copy.xml#1"]}  # the same record twice: the second keeps its key
+    # 0008 then re-keys the other partner's records the same way (written without a source datestamp,
+    # as `kazneb import` wrote them), and makes each second copy a tombstone (see tests/repository)
+    assert local_ids(store, "oai") == {new[0]: harvested_before["records.xml#1"],
+                                       new[1]: harvested_before["records.xml#2"],
+                                       new[2]: harvested_before["records.xml#3"],
+                                       "copy.xml#1": harvested_before["copy.xml#1"]}
+    with store.session() as session:
+        copies = session.scalars(select(SourceRecord.deleted).where(SourceRecord.source_key == "copy.xml#1")).all()
+    assert copies == [True, True]
 
     again = ingest_path(store, partner, tmp_path / "records.xml", **QUIET)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
