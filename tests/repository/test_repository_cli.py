@@ -92,6 +92,23 @@ def test_demo_loads_three_languages_two_partners_three_levels(db_url: str) -> No
     assert {"kaz", "rus", "eng"} <= languages
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_demo_never_reaches_the_internet_nor_re_enables_a_partner(db_url: str) -> None:
+    from repository.models import Partner
+
+    assert run(db_url, "demo", "--no-serve").exit_code == 0
+    assert run(db_url, "partner", "disable", "kaznu").exit_code == 0
+    again = run(db_url, "demo", "--no-serve")
+    assert again.exit_code == 0, again.output
+    store = Store.from_settings(load_settings(overrides={"database.url": db_url}))
+    with store.session() as session:
+        partners = {p.id: (p.base_url or "", p.enabled) for p in session.scalars(select(Partner))}
+    assert partners["kaznu"] == ("", False) and partners["nabrk"] == ("", True)  # files only
+    assert run(db_url, "scheduler", "--once").output.endswith("scheduler pass: nothing due\n")
+    harvest = run(db_url, "harvest", "--all")
+    assert harvest.exit_code == 0 and "run " not in harvest.output
+
+
 def test_every_setting_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [s.key for s in SETTINGS if f"`{s.key}`" not in readme]
