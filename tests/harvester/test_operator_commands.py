@@ -220,3 +220,47 @@ def test_a_record_quarantined_again_keeps_its_one_open_entry(store, scripted):
         harvest_partner(store, config, full=True)
     assert retry_quarantined(store, [], partner_id="fp").counts["still unreadable"] == 2
     assert open_entries() == first
+
+
+# -- kazneb crosswalk ----------------------------------------------------------------------
+def test_crosswalk_renders_what_the_hub_publishes_with_a_partners_rules(kazneb, store, tmp_path):
+    from lxml import etree
+
+    from harvester.partners import AccessRule, PartnerConfig, save_partner
+    from repository.models import RecordRendering
+    from tests.harvester.delivery_files import dc_collection, dc_record
+
+    with store.session() as session:
+        save_partner(store, session, PartnerConfig(id="fp", access="open", access_rules=[
+            AccessRule(access="read-only", rights="restricted")]))
+    path = tmp_path / "books.xml"
+    path.write_bytes(dc_collection([dc_record(1), dc_record(2, rights="Restricted by the donor"),
+                                    "<oai_dc:dc><dc:title>No identifier</dc:title></oai_dc:dc>"]))
+    shown = kazneb("crosswalk", "--partner", "fp", "--to", "oai_dc", str(path))
+    assert shown.exit_code == 0, shown.output
+    assert "record 3: warning: no identifier" in shown.output
+    assert kazneb("ingest", "--partner", "fp", str(path)).exit_code == 0
+    with store.session() as session:
+        published = [bytes(x) for x in session.scalars(select(RecordRendering.record_xml).where(
+            RecordRendering.prefix == "oai_dc").order_by(RecordRendering.record_id))]
+
+    def c14n(element) -> bytes:  # type: ignore[no-untyped-def]
+        return etree.tostring(element, method="c14n")
+
+    hub = [c14n(etree.fromstring(x).find("{*}metadata")[0]) for x in published]
+    start = shown.output.index("<?xml")
+    output = shown.output[start:shown.output.index("</collection>", start) + len("</collection>")]
+    converted = [c14n(e) for e in etree.fromstring(output.encode())]
+    assert converted == hub and len(hub) == 3
+    assert b"Restricted access" in hub[1] and b"Open access" in hub[0]
+
+
+def test_crosswalk_with_a_level_needs_no_store(tmp_path, monkeypatch):
+    from tests.harvester.delivery_files import dc_collection, dc_record
+
+    monkeypatch.setenv("KAZNEB_DATABASE_URL", f"sqlite:///{tmp_path / 'absent' / 'no.db'}")
+    path = tmp_path / "books.xml"
+    path.write_bytes(dc_collection([dc_record(1)]))
+    result = CliRunner().invoke(main, ["crosswalk", "--access", "read-only", "--to", "oai_dc", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Restricted access: may only be read online" in result.output
