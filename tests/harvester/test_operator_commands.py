@@ -264,3 +264,20 @@ def test_crosswalk_with_a_level_needs_no_store(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["crosswalk", "--access", "read-only", "--to", "oai_dc", str(path)])
     assert result.exit_code == 0, result.output
     assert "Restricted access: may only be read online" in result.output
+
+
+def test_quarantine_retry_reaches_search(kazneb, store, scripted, tmp_path, db_url):
+    from harvester.models import QuarantinedRecord
+
+    partner = scripted(books(2), page_size=2)
+    partner.items[1].metadata = partner.items[1].metadata.replace("</dc:title>", "</dc:titel>")
+    register(store, partner.url, partner_id="fp")
+    assert "quarantined 1" in kazneb("harvest", "fp").output
+    assert search_count(tmp_path, db_url) == 1
+    with store.session() as session:  # the crosswalk "fixed": the entry's record now reads
+        entry = session.scalars(select(QuarantinedRecord)).one()
+        entry.raw = entry.raw.replace("</dc:titel>", "</dc:title>")
+        entry_id = entry.id
+    retried = kazneb("quarantine", "retry", str(entry_id))
+    assert "1 new" in retried.output and "search index: 1 indexed" in retried.output, retried.output
+    assert search_count(tmp_path, db_url) == 2
