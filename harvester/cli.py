@@ -15,10 +15,18 @@ from lxml import etree
 from sqlalchemy import select
 
 from crosswalks.model import ACCESS_LEVELS
+from harvester.deletions import held_runs
 from harvester.errors import HarvestError
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.pages import read_record
-from harvester.partners import PartnerConfig, all_partners, load_partner, save_partner, sync_registry
+from harvester.partners import (
+    PartnerConfig,
+    all_partners,
+    load_partner,
+    pending_levels,
+    save_partner,
+    sync_registry,
+)
 from harvester.progress import Reporter, summary_line
 from harvester.records import Outcomes, store_record
 from harvester.xmlclean import clean_text, safe_parser
@@ -33,15 +41,24 @@ SHOWN_BYTES = 65536  # of a whole quarantined file, on the terminal
 
 
 def open_store(settings: Settings) -> Store:
-    """The store, migrated, with partners.toml applied."""
+    """The store, migrated, with partners.toml applied (but for levels: see ``partner sync``)."""
     store = Store.from_settings(settings)
     migrate(store.engine)
-    base = settings.path.parent if settings.path else Path.cwd()
     try:
-        sync_registry(store, base / settings["harvest.partners_file"])
+        sync_registry(store, partners_file(settings))
+        pending = pending_levels(store, partners_file(settings))
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
+    for partner_id in pending:
+        click.echo(f"warning: {partners_file(settings)} changes the access levels of partner {partner_id}; "
+                   "they are not applied until `kazneb partner sync`", err=True)
     return store
+
+
+def partners_file(settings: Settings) -> Path:
+    """partners.toml, relative to the configuration file."""
+    base = settings.path.parent if settings.path else Path.cwd()
+    return base / settings["harvest.partners_file"]
 
 
 def _when(seconds: int | None) -> str:
@@ -59,7 +76,7 @@ def partner_group() -> None:
 @click.option("--name", required=True, help="Name (English, or the only one known).")
 @click.option("--name-kk", help="Name in Kazakh.")
 @click.option("--name-ru", help="Name in Russian.")
-@click.option("--url", required=True, help="OAI-PMH base URL.")
+@click.option("--url", default="", help="OAI-PMH base URL (none: the partner delivers files only).")
 @click.option("--access", type=click.Choice(ACCESS_LEVELS), default="open", show_default=True)
 @click.option("--format", "prefix", help="Metadata prefix (default: marcxml where offered, else oai_dc).")
 @click.option("--set", "sets", multiple=True, help="Set to harvest (repeatable; default: all).")
@@ -71,7 +88,7 @@ def partner_group() -> None:
 def partner_add(settings: Settings, partner_id: str, name: str, name_kk: str | None, name_ru: str | None,
                 url: str, access: str, prefix: str | None, sets: tuple[str, ...], schedule: str, contact: str,
                 rate_limit: float, timeout: float) -> None:
-    """Add a partner (or replace its settings)."""
+    """Add a new partner (an existing one is changed with `kazneb partner set`)."""
     try:
         config = PartnerConfig(id=partner_id, base_url=url, name_en=name, name_kk=name_kk, name_ru=name_ru,
                                access=access, format=prefix, sets=list(sets), schedule=schedule,
@@ -80,8 +97,67 @@ def partner_add(settings: Settings, partner_id: str, name: str, name_kk: str | N
         raise click.BadParameter(str(exc)) from exc
     store = open_store(settings)
     with store.session() as session:
+        if session.get(Partner, partner_id) is not None:
+            raise click.ClickException(f"partner {partner_id} exists; change only what you name with "
+                                       f"`kazneb partner set {partner_id} --schedule ... --access ...`")
         save_partner(store, session, config)
-    click.echo(f"partner {partner_id} saved")
+    click.echo(f"partner {partner_id} added ({access}{', files only' if not url else ''})")
+
+
+#: ``partner set`` options → PartnerConfig fields (names joined into ``names``).
+SETTABLE = {"name": "name_en", "name_kk": "name_kk", "name_ru": "name_ru", "url": "base_url", "access": "access",
+            "prefix": "format", "sets": "sets", "schedule": "schedule", "contact": "contact",
+            "rate_limit": "rate_limit", "timeout": "timeout"}
+
+
+@partner_group.command("set")
+@click.argument("partner_id")
+@click.option("--name", help="Name (English).")
+@click.option("--name-kk", help="Name in Kazakh.")
+@click.option("--name-ru", help="Name in Russian.")
+@click.option("--url", help='OAI-PMH base URL ("" : the partner delivers files only).')
+@click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Default level (republishes its records).")
+@click.option("--format", "prefix", help="Metadata prefix.")
+@click.option("--set", "sets", multiple=True, help="Set to harvest (repeatable; replaces the list).")
+@click.option("--all-sets", is_flag=True, help="Harvest the whole repository again (no sets).")
+@click.option("--schedule", help="Cron expression or interval (6h, 1d).")
+@click.option("--contact", help="Contact e-mail.")
+@click.option("--rate-limit", type=float, help="Requests per second.")
+@click.option("--timeout", type=float, help="Seconds per request.")
+@pass_settings
+def partner_set(settings: Settings, partner_id: str, all_sets: bool, **given: object) -> None:
+    """Change only the settings named; a change of level says what it republished."""
+    from harvester.partner_set import PartnerSetError, set_partner
+
+    changes = {SETTABLE[k]: v for k, v in given.items() if v is not None and v != ()}
+    if all_sets:
+        changes["sets"] = []
+    if "sets" in changes:
+        changes["sets"] = list(changes["sets"])  # type: ignore[call-overload]
+    store = open_store(settings)
+    try:
+        lines = set_partner(store, partners_file(settings), partner_id, changes)
+    except (PartnerSetError, HarvestError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in lines:
+        click.echo(line)
+    update_search_index(settings, store, click.echo)
+
+
+@partner_group.command("sync")
+@pass_settings
+def partner_sync(settings: Settings) -> None:
+    """Apply partners.toml, levels included (each change of level is shown and recorded)."""
+    from harvester.partner_set import sync_levels
+
+    store = open_store(settings)
+    try:
+        lines = sync_levels(store, partners_file(settings))
+    except HarvestError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for line in lines or [f"{partners_file(settings)}: every partner is as the file says"]:
+        click.echo(line)
+    update_search_index(settings, store, click.echo)
 
 
 @partner_group.command("list")
@@ -99,11 +175,17 @@ def partner_list(settings: Settings) -> None:
 @pass_settings
 def partner_show(settings: Settings, partner_id: str) -> None:
     """Every setting of one partner."""
+    from harvester.partner_levels import history
+
     with open_store(settings).session() as session:
         config = _partner(session, partner_id)
+        changes = history(session, partner_id)
     for key, value in {"id": config.id, "url": config.base_url, "names": config.names,
                        "access": config.access, "enabled": config.enabled, **config.options()}.items():
         click.echo(f"{key:18} {json.dumps(value, ensure_ascii=False)}")
+    for change in changes:
+        click.echo(f"{'level change':18} {_when(change['at'])} by {change['by']}: {change['before']['access']} -> "
+                   f"{change['after']['access']}, {change['republished']} record(s) republished")
 
 
 @partner_group.command("disable")
@@ -210,6 +292,9 @@ def harvest_status(settings: Settings) -> None:
                        f"{_when(run.started_at):19} {_when(run.finished_at):19} "
                        f"{run.new:>7} {run.updated:>7} {run.unchanged:>7} "
                        f"{run.deleted:>6} {run.quarantined:>5} {run.requests:>6} {run.retries:>5}")
+        for partner_id, run_id in held_runs(session).items():
+            click.echo(f"{partner_id}: HELD by run {run_id}, not harvested until "
+                       f"`kazneb harvest confirm {run_id}` or `kazneb harvest reject {run_id}`")
 
 
 @harvest_group.command("log")
@@ -239,10 +324,12 @@ def harvest_log(settings: Settings, run_id: int) -> None:
 @click.argument("run_id", type=int)
 @pass_settings
 def harvest_confirm(settings: Settings, run_id: int) -> None:
-    """Apply the deletions of a held run."""
+    """Apply the deletions of a held run (and remove them from search)."""
     from harvester.run import apply_deletions
 
-    click.echo(summary_line(apply_deletions(open_store(settings), _held(settings, run_id))))
+    store = open_store(settings)
+    click.echo(summary_line(apply_deletions(store, _held(store, run_id))))
+    update_search_index(settings, store, click.echo)
 
 
 @harvest_group.command("reject")
@@ -252,11 +339,13 @@ def harvest_reject(settings: Settings, run_id: int) -> None:
     """Discard the deletions of a held run."""
     from harvester.run import reject_deletions
 
-    click.echo(summary_line(reject_deletions(open_store(settings), _held(settings, run_id))))
+    store = open_store(settings)
+    click.echo(summary_line(reject_deletions(store, _held(store, run_id))))
+    update_search_index(settings, store, click.echo)
 
 
-def _held(settings: Settings, run_id: int) -> int:
-    with open_store(settings).session() as session:
+def _held(store: Store, run_id: int) -> int:
+    with store.session() as session:
         run = session.get(HarvestRun, run_id)
         if run is None or run.status != "held":
             raise click.ClickException(f"run {run_id} is not held")
@@ -266,29 +355,44 @@ def _held(settings: Settings, run_id: int) -> int:
 # -- ingest, scheduler -------------------------------------------------------------
 @click.command("ingest")
 @click.option("--partner", "partner_id", required=True, help="Partner whose delivery this is.")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS),
+              help="A level given to these records themselves: it wins over the partner's rules until changed.")
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,
               help="Records per transaction (and per checkpoint).")
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @pass_settings
-def ingest_command(settings: Settings, partner_id: str, batch_size: int, path: Path) -> None:
-    """Ingest a file, folder or zip of MARC 21 / MARCXML / Dublin Core XML.
+def ingest_command(settings: Settings, partner_id: str, access: str | None, batch_size: int,
+                   paths: tuple[Path, ...]) -> None:
+    """Ingest files, folders or zips of MARC 21 / MARCXML / Dublin Core / MODS / saved OAI-PMH responses.
 
-    Run again after a crash, the same delivery resumes where it stopped."""
+    Run again after a crash, the same delivery resumes where it stopped.  Exit status 0 when
+    every record went in, 1 when any was quarantined or refused (or a file could not be read)."""
     from harvester.delivery import list_delivery
-    from harvester.ingest import ingest_path
+    from harvester.ingest import all_went_in, ingest_path
 
-    try:
-        list_delivery(path)  # a missing delivery is a usage error, before the store is touched
-    except HarvestError as exc:
-        raise click.BadParameter(str(exc), param_hint="PATH") from exc
+    for path in paths:
+        try:
+            list_delivery(path)  # a missing delivery is a usage error, before the store is touched
+        except HarvestError as exc:
+            raise click.BadParameter(str(exc), param_hint="PATH") from exc
     store = open_store(settings)
     with store.session() as session:
         partner = _partner(session, partner_id)
+    runs = []
     try:
         with following(settings, store, click.echo):
-            run = ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True), batch_size=batch_size)
+            for path in paths:
+                runs.append(ingest_path(store, partner, path, report=lambda m: click.echo(m, err=True),
+                                        batch_size=batch_size, access=access))
+                _report_delivery(runs[-1])
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        update_search_index(settings, store, click.echo)
+    sys.exit(0 if all_went_in(runs) else 1)
+
+
+def _report_delivery(run: HarvestRun) -> None:
     click.echo(summary_line(run) + (f", resumed {run.resumed} time(s)" if run.resumed else ""))
     for kind in ("failed-files", "skipped-files", "changed-files", "no-identifier"):
         found = (run.errors or {}).get(kind, {})
@@ -296,27 +400,34 @@ def ingest_command(settings: Settings, partner_id: str, batch_size: int, path: P
             click.echo(f"  warning: {found['count']} record(s) without an identifier (positions above)")
         for example in found.get("examples", []):
             click.echo(f"  {kind}: {example}")
-    update_search_index(settings, store, click.echo)
-    sys.exit(0 if run.status == "succeeded" else 1)
 
 
 @click.command("scheduler")
-@click.option("--once", is_flag=True, help="One pass over due partners, then exit.")
+@click.option("--once", is_flag=True, help="One pass over due partners, then exit (1 if a harvest failed).")
 @click.option("--interval", type=float, default=60.0, show_default=True, help="Seconds between passes.")
 @pass_settings
 def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
-    """Run due harvests continuously (several schedulers may run; each partner is locked)."""
+    """Run due harvests continuously (several schedulers may run; each partner is locked).
+
+    Prints a line when a harvest starts, one per finished run and one per failure, and a
+    summary of each pass that did something (held partners included)."""
     from harvester.scheduler import run_due, run_forever
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     store = open_store(settings)
-    after_pass = lambda: update_search_index(settings, store, logging.getLogger("kazneb.scheduler").info)  # noqa: E731
-    with following(settings, store, logging.getLogger("kazneb.scheduler").info):
+    with following(settings, store, _say):
         if once:
-            click.echo(f"harvested: {', '.join(run_due(store)) or 'nothing due'}")
-            after_pass()
-        else:
-            run_forever(store, interval, after_pass)
+            report = run_due(store, _say)
+            if report.runs:
+                update_search_index(settings, store, _say)
+            _say(report.summary())
+            sys.exit(0 if report.ok else 1)
+        run_forever(store, interval, lambda: update_search_index(settings, store, _say), _say)
+
+
+def _say(line: str) -> None:
+    """A scheduler line, stamped with the time (UTC) it was said."""
+    click.echo(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} {line}")
 
 
 # -- quarantine --------------------------------------------------------------------
@@ -389,13 +500,15 @@ def quarantine_retry(settings: Settings, entry_ids: tuple[int, ...], partner_id:
     store = open_store(settings)
     outcomes = retry_quarantined(store, list(entry_ids), partner_id)
     click.echo(", ".join(f"{n} {k}" for k, n in sorted(outcomes.counts.items())) or "nothing to retry")
+    update_search_index(settings, store, click.echo)
 
 
 def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None = None) -> Outcomes:
     """Read and store quarantined records again (OAI records and records of delivered files).
 
-    An entry whose record now stores is ``resolved``; one whose retry failed again with a
-    new entry is ``superseded`` by it; one that still cannot be read stays ``open``."""
+    An entry whose record now stores is ``resolved``; one whose record fails again stays
+    ``open`` (updated in place, same id); a whole file's entry whose records now read but some
+    fail is ``superseded`` by their own entries; one that still cannot be read stays ``open``."""
     outcomes = Outcomes()
     query = select(QuarantinedRecord).where(QuarantinedRecord.status == "open").order_by(QuarantinedRecord.id)
     if entry_ids:
@@ -408,9 +521,11 @@ def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None
         for entry in session.scalars(query).all():
             partner = load_partner(session, entry.partner_id)
             retry = _retry_file if entry.file_format else _retry_oai
+            entry.status = "retrying"  # quarantined again, the entry itself is updated and open again
+            session.flush()
             stored = retry(store, session, partner, entry, outcomes)
-            if stored is not None:
-                entry.status = stored
+            if entry.status == "retrying":
+                entry.status = stored or "open"
     return outcomes
 
 

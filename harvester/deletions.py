@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from harvester.models import HarvestRun, PendingDeletion
 from harvester.partners import PartnerConfig
+from repository.models import SourceRecord
 from repository.store import Store
 
 DELETE_BATCH = 500
@@ -26,6 +27,25 @@ def hold_reason(partner: PartnerConfig, run: HarvestRun, pending: int, live: int
         return (f"would delete {pending} of {live} records (more than "
                 f"{partner.mass_delete_share:.0%}); confirm with `kazneb harvest confirm {run.id}`")
     return None
+
+
+def newly_deleted(session: Session, run: HarvestRun) -> int:
+    """How many of the partner's live records the run's pending deletions would remove.
+
+    A partner that keeps deletions persistently lists its old tombstones in every full
+    harvest; they, and deletions of records the hub never had, remove nothing and must
+    not count towards the mass-deletion guard (they once made it say "40 of 18")."""
+    return session.scalar(select(func.count()).select_from(PendingDeletion).join(
+        SourceRecord, (SourceRecord.partner_id == run.partner_id)
+        & (SourceRecord.source_key == PendingDeletion.source_key)).where(
+        PendingDeletion.run_id == run.id, SourceRecord.deleted.is_(False))) or 0
+
+
+def held_runs(session: Session) -> dict[str, int]:
+    """Partner id → its held run (a held partner is not harvested until an operator decides)."""
+    rows = session.execute(select(HarvestRun.partner_id, func.min(HarvestRun.id))
+                           .where(HarvestRun.status == "held").group_by(HarvestRun.partner_id))
+    return dict(rows.all())
 
 
 def apply_deletions(store: Store, run_id: int) -> HarvestRun:

@@ -10,6 +10,7 @@ run again, seeks to that offset instead of reading the records before it a secon
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 import time
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester import locks
@@ -37,9 +38,10 @@ from harvester.delivery import (
     sniff_format,
     xml_encoding,
 )
-from harvester.models import HarvestRun, QuarantinedRecord
+from harvester.models import HarvestRun
 from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
+from repository.levels import apply_own_levels, remember_own_level
 from repository.store import IncomingRecord, Store, StoreError
 
 if TYPE_CHECKING:
@@ -87,8 +89,11 @@ class FileSource:
 
 
 def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report = print,
-                batch_size: int = BATCH) -> HarvestRun:
+                batch_size: int = BATCH, access: str | None = None) -> HarvestRun:
     """Ingest a delivery as ``partner``'s records under its lock; the finished run row.
+
+    ``access`` is a level given to every record of the delivery itself: kept with each
+    record, it wins over the partner's rules until another is given (``repository.levels``).
 
     Raises HarvestError when ``path`` does not exist and PartnerBusy when the partner is
     being harvested or ingested by another process."""
@@ -96,7 +101,7 @@ def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report
     digest = delivery_digest(partner.id, path, files)
     with locks.partner_lock(store, partner.id) as owner:
         run_id, checkpoint = _open_run(store, partner.id, path, digest, report)
-        delivery = _Delivery(store, partner, run_id, owner, report, max(1, batch_size))
+        delivery = _Delivery(store, partner, run_id, owner, report, max(1, batch_size), access)
         start = int(checkpoint.get("file", 0))
         try:
             with tempfile.TemporaryDirectory(prefix="kazneb-ingest-") as scratch:
@@ -109,13 +114,18 @@ def ingest_path(store: Store, partner: PartnerConfig, path: Path, report: Report
         return _finish_run(store, run_id)
 
 
+def all_went_in(runs: Iterable[HarvestRun]) -> bool:
+    """Whether every record of these deliveries was stored: none quarantined or refused, no file unread."""
+    return all(run.status == "succeeded" and not run.quarantined for run in runs)
+
+
 class _Delivery:
     """Reads each file of a delivery and commits it batch by batch with the run's checkpoint."""
 
     def __init__(self, store: Store, partner: PartnerConfig, run_id: int, owner: str, report: Report,
-                 batch_size: int) -> None:
+                 batch_size: int, access: str | None = None) -> None:
         self.store, self.partner, self.run_id, self.owner = store, partner, run_id, owner
-        self.report, self.batch_size = report, batch_size
+        self.report, self.batch_size, self.access = report, batch_size, access
 
     def ingest_file(self, index: int, file: DeliveryFile, scratch: Path, checkpoint: dict) -> None:
         """Every record of one file after the ``checkpoint`` of a crashed run inside it, if any."""
@@ -195,7 +205,8 @@ class _Delivery:
         outcomes = Outcomes()
         with self.store.session() as session:
             if source is not None and batch:
-                store_results(self.store, session, self.partner, self.run_id, source, batch, outcomes, self.report)
+                store_results(self.store, session, self.partner, self.run_id, source, batch, outcomes, self.report,
+                              self.access)
             if event is not None:
                 outcomes.add(*event)
                 self.report(event[1])
@@ -217,27 +228,30 @@ def _unidentified_warning(name: str, positions: list[int]) -> str:
 
 
 def store_results(store: Store, session: Session, partner: PartnerConfig, run_id: int | None, source: FileSource,
-                  results: Iterable, outcomes: Outcomes, report: Report = print) -> list[str]:
+                  results: Iterable, outcomes: Outcomes, report: Report = print,
+                  access: str | None = None) -> list[str]:
     """Store read records with the store's bulk write; a record that cannot be read or stored
-    is quarantined alone.  The outcome of each record, in order."""
+    is quarantined alone.  The outcome of each record, in order.  ``access``: a level given to
+    these records themselves (see ``ingest_path``)."""
+    write = functools.partial(_write, access=access)
     statuses: list[str] = []
     pending: list[tuple[IncomingRecord, Any]] = []
     for result in results:
         if result.error or (result.record is None and not result.deleted):
-            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
             pending = []
             _quarantine(session, partner.id, run_id, source, result, f"{source.name}: {result.describe()}",
                         outcomes, report)
             statuses.append("quarantined")
         elif result.deleted and not result.identifier:
-            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
             pending = []
             _quarantine(session, partner.id, run_id, source, result,
                         f"{source.name}: record {result.position}: a deletion without an identifier deletes "
                         "nothing", outcomes, report)
             statuses.append("quarantined")
         elif result.deleted:  # a deleted record of a saved OAI-PMH response: after what came before
-            statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
             pending = []
             status = store.delete_record(session, partner.id, result.identifier)
             if status == "deleted":
@@ -247,7 +261,7 @@ def store_results(store: Store, session: Session, partner: PartnerConfig, run_id
             if not result.identifier:
                 outcomes.add("no-identifier", f"{source.name}: record {result.position}")
             pending.append((_incoming(partner, source, result), result))
-    statuses.extend(_write(store, session, partner.id, run_id, source, pending, outcomes, report))
+    statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
     return statuses
 
 
@@ -263,10 +277,13 @@ def _incoming(partner: PartnerConfig, source: FileSource, result: Any) -> Incomi
 
 
 def _write(store: Store, session: Session, partner_id: str, run_id: int | None, source: FileSource,
-           pending: list[tuple[IncomingRecord, Any]], outcomes: Outcomes, report: Report) -> list[str]:
-    """One bulk write; when the store refuses a record, one by one so only that record is quarantined."""
+           pending: list[tuple[IncomingRecord, Any]], outcomes: Outcomes, report: Report,
+           access: str | None = None) -> list[str]:
+    """One bulk write; when the store refuses a record, one by one so only that record is quarantined.
+    Each record gets its own level: ``access`` when given (and kept with it), else the one it had."""
     if not pending:
         return []
+    apply_own_levels(session, [incoming for incoming, _ in pending], access)
     try:
         statuses = store.write_records(session, [incoming for incoming, _ in pending])
     except StoreError:  # raised before anything is written
@@ -280,19 +297,19 @@ def _write(store: Store, session: Session, partner_id: str, run_id: int | None, 
     for status in statuses:
         if status != "quarantined":
             outcomes.add(status)
+    if access is not None:
+        remember_own_level(session, partner_id, [incoming.source_key for (incoming, _), status
+                                                 in zip(pending, statuses, strict=True) if status != "quarantined"],
+                           access)
     return statuses
 
 
 def _quarantine(session: Session, partner_id: str, run_id: int | None, source: FileSource, result: Any,
                 message: str, outcomes: Outcomes, report: Report) -> None:
-    """A new entry; an open one for the same record with the same bytes (an earlier ingest of the
-    same delivery) is superseded by it, so a delivery ingested twice is not quarantined twice."""
+    """The record's one open entry (``<file>#<position>`` when it has no identifier), created
+    or updated in place: a delivery ingested twice is not quarantined twice."""
     raw = source.raw_of(result.position)
     key = result.identifier or source.where(result.position)
-    if raw is not None:
-        session.execute(update(QuarantinedRecord).where(
-            QuarantinedRecord.partner_id == partner_id, QuarantinedRecord.source_key == key[:1000],
-            QuarantinedRecord.status == "open", QuarantinedRecord.raw_bytes == raw.data).values(status="superseded"))
     quarantine(session, partner_id, run_id, key, message,
                result.raw or None, file={
                    "raw_bytes": raw.data if raw else None, "file_format": source.format,

@@ -160,26 +160,67 @@ def read_registry(path: Path) -> list[PartnerConfig]:
 
 
 def save_partner(store, session, config: PartnerConfig, origin: str | None = None) -> None:  # type: ignore[no-untyped-def]
-    """Create or update the partner row from ``config``."""
-    options = config.options()
+    """Create or update the partner row from ``config``; the row's own bookkeeping (its
+    partners.toml digest, its history of level changes) is kept."""
+    row = session.get(Partner, config.id)
+    kept = {k: v for k, v in ((row.settings or {}) if row is not None else {}).items() if k.startswith("_")}
+    options = {**config.options(), **kept}
     if origin:
         options["_origin"] = origin
     store.upsert_partner(session, config.id, names=config.names, base_url=config.base_url,
                          default_access=config.access, enabled=config.enabled, settings=options)
 
 
+def levels_of(config: PartnerConfig) -> dict[str, Any]:
+    """The settings that decide a partner's records' levels: its default and its rules."""
+    return {"access": config.access, "access_rules": [dataclasses.asdict(r) for r in config.access_rules]}
+
+
+def with_levels(config: PartnerConfig, levels: dict[str, Any]) -> PartnerConfig:
+    """``config`` with another partner config's levels (see :func:`levels_of`)."""
+    return dataclasses.replace(config, access=levels["access"],
+                               access_rules=[AccessRule(**r) for r in levels["access_rules"]])
+
+
+def entry_digest(config: PartnerConfig) -> str:
+    """A digest of a partners.toml entry, to apply it again only when it changed."""
+    return hashlib.sha256(json.dumps(dataclasses.asdict(config), sort_keys=True).encode()).hexdigest()
+
+
 def sync_registry(store, path: Path) -> list[str]:  # type: ignore[no-untyped-def]
-    """Apply partners.toml entries that are new or changed since last applied; their ids."""
+    """Apply partners.toml entries that are new or changed since last applied; their ids.
+
+    A partner's levels are not among what this applies to a partner already known: a level
+    changed in the file waits for ``kazneb partner sync`` (:func:`pending_levels` names it),
+    so no command's start-up republishes records under another level unasked."""
     applied = []
     for config in read_registry(path):
-        digest = hashlib.sha256(json.dumps(dataclasses.asdict(config), sort_keys=True).encode()).hexdigest()
+        digest = entry_digest(config)
         with store.session() as session:
             row = session.get(Partner, config.id)
             if row is not None and (row.settings or {}).get("_origin") == digest:
                 continue
+            if row is not None:
+                config = with_levels(config, levels_of(PartnerConfig.from_row(row)))
             save_partner(store, session, config, origin=digest)
             applied.append(config.id)
     return applied
+
+
+def pending_levels(store, path: Path) -> dict[str, tuple[dict, dict]]:  # type: ignore[no-untyped-def]
+    """Partner id → (levels in force, levels in partners.toml) where the file says otherwise."""
+    pending = {}
+    with store.session() as session:
+        for config in read_registry(path):
+            row = session.get(Partner, config.id)
+            if row is not None and levels_of(PartnerConfig.from_row(row)) != levels_of(config):
+                pending[config.id] = (levels_of(PartnerConfig.from_row(row)), levels_of(config))
+    return pending
+
+
+def defined_in(path: Path, partner_id: str) -> bool:
+    """Whether partners.toml at ``path`` defines the partner (the file is then its one source)."""
+    return any(config.id == partner_id for config in read_registry(path))
 
 
 def load_partner(session, partner_id: str) -> PartnerConfig:  # type: ignore[no-untyped-def]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crosswalks.model import CanonicalRecord
@@ -20,6 +21,7 @@ from crosswalks.readers import namespace_of, read_metadata
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
+from repository.levels import apply_own_levels
 from repository.store import IncomingRecord, SerializedXml, Store, StoreError
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
@@ -83,7 +85,10 @@ def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, p
 
 def write_all(store: Store, session: Session, incomings: list[IncomingRecord],
               records: dict[str, HarvestedRecord], run_id: int | None, outcomes: Outcomes) -> set[str]:
-    """Write a page's records in one go (one by one when the store refuses one); keys stored."""
+    """Write a page's records in one go (one by one when the store refuses one); keys stored.
+
+    A record given a level of its own keeps it (``repository.levels``)."""
+    apply_own_levels(session, incomings)
     try:
         statuses = store.write_records(session, incomings)
     except StoreError:
@@ -121,18 +126,37 @@ def _quarantined(session: Session, partner_id: str, run_id: int | None, record: 
     return False
 
 
+#: Key of a record whose identifier could not be read: never merged with another entry.
+UNREADABLE = "(unreadable record)"
+#: Statuses of the one current entry of a record (``retrying`` while ``quarantine retry`` reads it).
+CURRENT = ("open", "retrying")
+
+
 def quarantine(session: Session, partner_id: str, run_id: int | None, source_key: str, error: str,
                raw: str | None, prefix: str | None = None, namespace: str | None = None,
-               file: dict[str, Any] | None = None) -> None:
+               file: dict[str, Any] | None = None) -> QuarantinedRecord:
     """Keep a record that could not be read or stored; ``file`` holds a delivered file's
-    record's exact bytes and origin (``raw_bytes`` and the ``file_*`` columns)."""
-    session.add(QuarantinedRecord(
-        partner_id=partner_id, run_id=run_id, source_key=source_key[:1000], error=error, raw=raw,
-        metadata_prefix=prefix, metadata_namespace=namespace, created_at=int(time.time()), status="open",
-        **(file or {})))
+    record's exact bytes and origin (``raw_bytes`` and the ``file_*`` columns).
+
+    A record has at most one open entry: quarantined again (a re-harvest, a second delivery,
+    a failed retry), its entry is updated in place and keeps its id."""
+    values = dict(partner_id=partner_id, run_id=run_id, source_key=source_key[:1000], error=error, raw=raw,
+                  metadata_prefix=prefix, metadata_namespace=namespace, created_at=int(time.time()), status="open",
+                  **(file or {}))
+    entry = None if source_key == UNREADABLE else session.scalars(select(QuarantinedRecord).where(
+        QuarantinedRecord.partner_id == partner_id, QuarantinedRecord.source_key == values["source_key"],
+        QuarantinedRecord.status.in_(CURRENT)).order_by(QuarantinedRecord.id).limit(1)).first()
+    if entry is None:
+        entry = QuarantinedRecord(**values)
+        session.add(entry)
+    else:
+        for name, value in values.items():
+            setattr(entry, name, value)
+    session.flush()
+    return entry
 
 
 def identifier_in(raw: str) -> str:
     """The OAI identifier written in an unreadable record, or a placeholder."""
     found = _IDENTIFIER.search(raw)
-    return found.group(1) if found else "(unreadable record)"
+    return found.group(1) if found else UNREADABLE

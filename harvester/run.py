@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from harvester import locks
 from harvester.client import PartnerClient, PartnerInfo, choose_format
 from harvester.dates import DAYS, incremental_from, normal_granularity
-from harvester.deletions import apply_deletions, hold_reason, insert_ignore, reject_deletions
+from harvester.deletions import apply_deletions, hold_reason, insert_ignore, newly_deleted, reject_deletions
 from harvester.errors import HarvestError, OAIError
 from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
@@ -31,7 +31,7 @@ from harvester.records import Outcomes, crosswalked, identifier_in, prepare, qua
 from repository.models import SourceRecord
 from repository.store import IncomingRecord, Store
 
-__all__ = ["apply_deletions", "harvest_partner", "open_run", "reject_deletions", "ListHarvest", "RunHeld"]
+__all__ = ["apply_deletions", "FilesOnly", "harvest_partner", "open_run", "reject_deletions", "ListHarvest", "RunHeld"]
 log = logging.getLogger(__name__)
 MAX_RESTARTS = 3
 Progress = Callable[[HarvestRun], None]
@@ -39,6 +39,10 @@ Progress = Callable[[HarvestRun], None]
 
 class RunHeld(HarvestError):
     """A partner has a held run; confirm or reject it before harvesting again."""
+
+
+class FilesOnly(HarvestError):
+    """The partner has no OAI-PMH endpoint: its records come as file deliveries."""
 
 
 def client_for(partner: PartnerConfig) -> PartnerClient:
@@ -51,6 +55,9 @@ def client_for(partner: PartnerConfig) -> PartnerClient:
 def harvest_partner(store: Store, partner: PartnerConfig, full: bool = False,
                     progress: Progress | None = None) -> list[HarvestRun]:
     """Harvest every configured set of ``partner`` under its lock; the finished run rows."""
+    if not partner.base_url:
+        raise FilesOnly(f"partner {partner.id!r} delivers files only (it has no OAI-PMH URL): load its "
+                        f"deliveries with `kazneb ingest --partner {partner.id} PATH`")
     with locks.partner_lock(store, partner.id) as owner:
         client = client_for(partner)
         try:
@@ -321,8 +328,7 @@ class ListHarvest:
             run = session.get(HarvestRun, self.run_id)
             if run.track_seen:
                 self._pend_disappeared(session, run)
-            pending = session.scalar(select(func.count()).select_from(PendingDeletion)
-                                     .where(PendingDeletion.run_id == run.id)) or 0
+            pending = newly_deleted(session, run)
             needs_count = pending or (run.kind == "full" and run.seen == 0)
             live = _live_records(session, self.partner.id) if needs_count else 0
             reason = hold_reason(self.partner, run, pending, live)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import click
@@ -13,9 +13,8 @@ from crosswalks.model import ACCESS_LEVELS
 from kazneb.config import Settings
 from kazneb.follow import following, update_search_index
 from repository.db import migrate
-from repository.importer import import_files
 from repository.integrity import dangling_references
-from repository.models import HubRecord, Partner, SourceRecord
+from repository.models import HubRecord, SourceRecord
 from repository.store import Store, StoreError
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -32,25 +31,15 @@ def init_command(settings: Settings) -> None:
 
 @click.command("import")
 @click.option("--partner", "partner_id", required=True, help="Partner whose records these are.")
-@click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Access level (default: the partner's).")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@pass_settings
-def import_command(settings: Settings, partner_id: str, access: str | None, files: tuple[str, ...]) -> None:
-    """Load records from FILES (MARCXML, MARC 21, oai_dc, MODS or saved ListRecords)."""
-    store = Store.from_settings(settings)
-    migrate(store.engine)
-    with store.session() as session:
-        if session.get(Partner, partner_id) is None:
-            raise click.ClickException(
-                f"unknown partner {partner_id!r}: add it first with `kazneb partner add --id {partner_id} ...`"
-            )
-    with following(settings, store, click.echo):
-        summary = import_files(store, partner_id, files, access, report=lambda m: click.echo(m, err=True))
-    counts = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
-    click.echo(f"imported {len(files)} file(s) for {partner_id}: {counts}")
-    update_search_index(settings, store, click.echo)
-    if summary.counts["failed"]:
-        sys.exit(1)
+@click.option("--access", type=click.Choice(ACCESS_LEVELS),
+              help="A level given to these records themselves (default: the partner's rules).")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def import_command(ctx: click.Context, partner_id: str, access: str | None, files: tuple[Path, ...]) -> None:
+    """Load records from FILES: the same as `kazneb ingest` (kept for the scripts that call it)."""
+    from harvester.cli import ingest_command
+
+    ctx.invoke(ingest_command, partner_id=partner_id, access=access, batch_size=500, paths=files)
 
 
 @click.command("serve")

@@ -1,4 +1,4 @@
-"""The store's identity and secret, kept in its database (migration ``0007_installation``).
+"""The store's identity and secret, kept in its database (migration ``0009_installation``).
 
 Every command and every web worker that opens the database reads the same values, so a
 resumption token signed by one worker is accepted by all, and no installation shares a

@@ -90,6 +90,9 @@ class SourceRecord(Base):
     harvested_at: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     hub_record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), index=True)
+    #: A level given to this record itself (``ingest --access``); it wins over the partner's
+    #: rules until changed (see ``repository/levels.py``).  None: the partner decides.
+    own_access: Mapped[str | None] = mapped_column(String(16))
     #: The canonical record (read-only, loaded on first use): its hub record's.
     canonical: Mapped[dict | None] = column_property(
         select(HubRecord.canonical).where(HubRecord.id == hub_record_id).correlate_except(HubRecord)

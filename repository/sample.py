@@ -1,15 +1,20 @@
-"""The sample collection the demo serves: made by the project, two partners, three languages."""
+"""The sample collection the demo serves: made by the project, two partners, three languages.
+
+The sample partners deliver files only (no OAI-PMH URL), so neither the scheduler nor
+``harvest --all`` ever reaches for the internet on their behalf; they are loaded through
+the one file path (``kazneb ingest``), and a partner that already exists is left as the
+operator set it (a disabled one stays disabled).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from repository.importer import import_files
-from repository.store import Store, local_id_for
+from repository.store import Store
 
 HERE = Path(__file__).resolve().parent / "sample_data"
 
-#: partner id -> (names, OAI base URL, default access, sample files, access override)
+#: partner id -> (names, default access, sample files, records given their own level)
 PARTNERS: dict[str, dict] = {
     "nabrk": {
         "names": {
@@ -17,7 +22,6 @@ PARTNERS: dict[str, dict] = {
             "ru": "Национальная академическая библиотека Республики Казахстан",
             "en": "National Academic Library of the Republic of Kazakhstan",
         },
-        "base_url": "https://nabrk.kz/oai",
         "access": "read-only",
         "files": ["nabrk.marcxml.xml"],
         # the partner agreement lets readers copy the first 24 pages of these
@@ -29,7 +33,6 @@ PARTNERS: dict[str, dict] = {
             "ru": "Казахский национальный университет имени аль-Фараби",
             "en": "Al-Farabi Kazakh National University",
         },
-        "base_url": "https://repository.kaznu.kz/oai/request",
         "access": "open",
         "files": ["kaznu.oai_dc.xml"],
     },
@@ -37,16 +40,24 @@ PARTNERS: dict[str, dict] = {
 
 
 def load_sample_collection(store: Store) -> str:
-    """Register the sample partners and import their files; a one-line summary."""
+    """Register the sample partners (unless they exist) and ingest their files; a one-line summary."""
+    from harvester.ingest import ingest_path
+    from harvester.partners import PartnerConfig, load_partner, save_partner
+    from repository.levels import give_level
+    from repository.models import Partner
+
     totals: dict[str, int] = {}
     for partner_id, spec in PARTNERS.items():
         with store.session() as session:
-            store.upsert_partner(session, partner_id, names=spec["names"], base_url=spec["base_url"],
-                                 default_access=spec["access"])
-        summary = import_files(store, partner_id, [HERE / f for f in spec["files"]])
+            if session.get(Partner, partner_id) is None:
+                names = spec["names"]
+                save_partner(store, session, PartnerConfig(id=partner_id, name_kk=names["kk"], name_ru=names["ru"],
+                                                           name_en=names["en"], access=spec["access"]))
+            partner = load_partner(session, partner_id)
+        for name in spec["files"]:
+            run = ingest_path(store, partner, HERE / name, report=lambda message: None)
+            for key in ("new", "updated", "unchanged", "deleted", "quarantined"):
+                totals[key] = totals.get(key, 0) + getattr(run, key)
         with store.session() as session:
-            for source_key in spec.get("preview-24", []):
-                store.set_access(session, local_id_for(partner_id, source_key), "preview-24")
-        for key, value in summary.counts.items():
-            totals[key] = totals.get(key, 0) + value
+            give_level(store, session, partner_id, spec.get("preview-24", []), "preview-24")
     return ", ".join(f"{n} {k}" for k, n in totals.items())

@@ -130,10 +130,33 @@ def prefixes_of(conn: Connection, record_id: int) -> list[str]:
 
 
 def partner_endpoints(conn: Connection) -> list[str]:
-    rows = conn.execute(
-        text("SELECT base_url FROM partners WHERE base_url IS NOT NULL AND base_url != '' ORDER BY id")
-    )
-    return [url for (url,) in rows]
+    """Base URLs for Identify's friends list: enabled partners' public OAI endpoints only.
+
+    A disabled partner is not one the hub vouches for, and a loopback, private or
+    reserved-name address (a test or sample partner) means nothing to a harvester elsewhere."""
+    rows = conn.execute(text("SELECT base_url FROM partners WHERE enabled = :on AND base_url IS NOT NULL "
+                             "AND base_url != '' ORDER BY id"), {"on": True})
+    return [url for (url,) in rows if is_public_endpoint(url)]
+
+
+#: Top-level names reserved by RFC 2606 / RFC 6761 (and mDNS's .local): never a public endpoint.
+_RESERVED_NAMES = ("example", "test", "invalid", "localhost", "local")
+
+
+def is_public_endpoint(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL a harvester elsewhere could reach."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host and host.rsplit(".", 1)[1] not in _RESERVED_NAMES and host != "localhost"
+    return address.is_global
 
 
 def _json(value: object) -> dict:

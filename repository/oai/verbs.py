@@ -52,7 +52,7 @@ Body = Iterator[bytes]  # UTF-8 chunks of the response body
 def identify(conn: Connection, repo: Repository, _request: Request) -> Body:
     earliest = query.earliest_datestamp(conn) or int(time.time())
     sample = f"oai:{repo.namespace}:partner:oai:example.org:1234"
-    friends = [u for u in query.partner_endpoints(conn) if u.startswith(("http://", "https://"))]
+    friends = query.partner_endpoints(conn)
     yield (
         "<Identify>"
         f"<repositoryName>{xml.xml_text(repo.name)}</repositoryName>"

@@ -60,10 +60,23 @@ def test_identify(hub_url, collection):  # type: ignore[no-untyped-def]
     assert identify.findtext(f"{OAI}deletedRecord") == "persistent"
     assert identify.findtext(f"{OAI}granularity") == "YYYY-MM-DDThh:mm:ssZ"
     assert identify.findtext(f"{OAI}baseURL").endswith("/oai")
-    friends = identify.findall(".//{http://www.openarchives.org/OAI/2.0/friends/}baseURL")
-    assert sorted(f.text for f in friends) == ["http://127.0.0.1:9/alpha/oai", "http://127.0.0.1:9/beta/oai"]
+    # alpha and beta answer on 127.0.0.1: not endpoints a harvester elsewhere could use
+    assert identify.find(".//{http://www.openarchives.org/OAI/2.0/friends/}friends") is None
     repo_id = identify.find(".//{http://www.openarchives.org/OAI/2.0/oai-identifier}repositoryIdentifier")
     assert repo_id.text == "kazneb.kz"
+
+
+def test_identify_names_only_enabled_partners_with_public_endpoints(hub_url, store):  # type: ignore[no-untyped-def]
+    endpoints = {"public": ("https://oai.nlrk.kz/oai", True), "off": ("https://oai.off.kz/oai", False),
+                 "loop": ("http://127.0.0.1:8080/oai", True), "lan": ("http://10.0.0.7/oai", True),
+                 "sample": ("https://nabrk.example/oai", True), "local": ("http://localhost/oai", True),
+                 "files": ("", True)}
+    with store.session() as session:
+        for partner_id, (url, enabled) in endpoints.items():
+            store.upsert_partner(session, partner_id, base_url=url, enabled=enabled)
+    identify = oai(hub_url, verb="Identify").find(f"{OAI}Identify")
+    friends = identify.findall(".//{http://www.openarchives.org/OAI/2.0/friends/}baseURL")
+    assert [f.text for f in friends] == ["https://oai.nlrk.kz/oai"]
 
 
 def test_list_records_pages_cover_every_record_once(hub_url, collection):  # type: ignore[no-untyped-def]

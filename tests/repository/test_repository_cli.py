@@ -38,9 +38,9 @@ def test_init_import_stats(db_url: str) -> None:
         store.upsert_partner(session, "kaznu", names={"en": "KazNU"}, default_access="open")
     result = run(db_url, "import", "--partner", "kaznu", "--access", "read-only", str(SAMPLES / "kaznu.oai_dc.xml"))
     assert result.exit_code == 0, result.output
-    assert "4 new" in result.output and "1 skipped" in result.output
+    assert "new 4" in result.output and "quarantined 0" in result.output
     again = run(db_url, "import", "--partner", "kaznu", "--access", "read-only", str(SAMPLES / "kaznu.oai_dc.xml"))
-    assert "0 new" in again.output and "4 unchanged" in again.output
+    assert "new 0" in again.output and "unchanged 4" in again.output
     with store.session() as session:
         keys = set(session.scalars(select(SourceRecord.source_key)))
         assert "oai:repository.kaznu.kz:123456789/2001" in keys
@@ -69,14 +69,14 @@ def test_import_reports_bad_records_and_keeps_the_rest(db_url: str, tmp_path: Pa
                                 env={"KAZNEB_DATABASE_URL": db_url})
     assert result.exit_code == 1
     assert "mixed.xml: record 2" in result.output
-    assert "2 new" in result.output and "1 failed" in result.output
+    assert "new 2" in result.output and "quarantined 1" in result.output
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_import_refuses_unknown_partner(db_url: str) -> None:
     result = run(db_url, "import", "--partner", "nobody", str(SAMPLES / "kaznu.oai_dc.xml"))
     assert result.exit_code != 0
-    assert "unknown partner 'nobody'" in result.output
+    assert "no partner 'nobody'" in result.output
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -90,6 +90,23 @@ def test_demo_loads_three_languages_two_partners_three_levels(db_url: str) -> No
     assert {h.access for h in hubs} == {"open", "read-only", "preview-24"}
     languages = {code for h in hubs for code in h.canonical.get("languages", [])}
     assert {"kaz", "rus", "eng"} <= languages
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_demo_never_reaches_the_internet_nor_re_enables_a_partner(db_url: str) -> None:
+    from repository.models import Partner
+
+    assert run(db_url, "demo", "--no-serve").exit_code == 0
+    assert run(db_url, "partner", "disable", "kaznu").exit_code == 0
+    again = run(db_url, "demo", "--no-serve")
+    assert again.exit_code == 0, again.output
+    store = Store.from_settings(load_settings(overrides={"database.url": db_url}))
+    with store.session() as session:
+        partners = {p.id: (p.base_url or "", p.enabled) for p in session.scalars(select(Partner))}
+    assert partners["kaznu"] == ("", False) and partners["nabrk"] == ("", True)  # files only
+    assert run(db_url, "scheduler", "--once").output.endswith("scheduler pass: nothing due\n")
+    harvest = run(db_url, "harvest", "--all")
+    assert harvest.exit_code == 0 and "run " not in harvest.output
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

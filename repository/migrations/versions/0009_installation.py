@@ -1,7 +1,7 @@
 """Each store gets its own identity and secret, generated when its database is created.
 
-Revision ID: 0007_installation
-Revises: 0006_header_length
+Revision ID: 0009_installation
+Revises: 0008_import_position_keys
 
 Until now every installation signed resumption tokens with the public default secret from
 ``config/kazneb.toml``, so anyone could sign a token.  The store now holds a random secret
@@ -16,8 +16,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_installation"
-down_revision = "0006_header_length"
+revision = "0009_installation"
+down_revision = "0008_import_position_keys"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,72 @@
+"""``kazneb partner set`` and ``kazneb partner sync``: change a partner's settings, only those named.
+
+``partner add`` once replaced every setting with its defaults, so changing a schedule put
+the partner's access back to ``open``.  Here a change names the settings it changes and
+leaves the others as they are; a partner defined in partners.toml is changed in that file
+(the one source of its settings) and applied by ``partner sync``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from harvester.errors import HarvestError
+from harvester.partner_levels import change_levels
+from harvester.partners import (
+    PartnerConfig,
+    defined_in,
+    entry_digest,
+    levels_of,
+    load_partner,
+    read_registry,
+    save_partner,
+    sync_registry,
+)
+
+
+class PartnerSetError(HarvestError):
+    """A change the command refuses (and why)."""
+
+
+def set_partner(store, registry: Path, partner_id: str, changes: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Apply ``changes`` (PartnerConfig field → value) to one partner; what was done, line by line."""
+    if defined_in(registry, partner_id):
+        raise PartnerSetError(f"partner {partner_id} is defined in {registry}: edit it there, then run "
+                              "`kazneb partner sync`")
+    if not changes:
+        raise PartnerSetError("nothing to change: name at least one setting (see `kazneb partner set --help`)")
+    with store.session() as session:
+        before = load_partner(session, partner_id)
+    after = dataclasses.replace(before, **changes)  # validates
+    lines = [f"partner {partner_id}: {name} {_shown(getattr(before, name))} -> {_shown(value)}"
+             for name, value in changes.items() if getattr(before, name) != value and name != "access"]
+    if levels_of(after) != levels_of(before):
+        change = change_levels(store, after)
+        lines.append(change.describe() if change else "")
+    else:
+        with store.session() as session:
+            save_partner(store, session, after)
+    return [line for line in lines if line] or [f"partner {partner_id}: nothing changed"]
+
+
+def _shown(value: Any) -> str:
+    return repr(value) if isinstance(value, str | list) else str(value)
+
+
+def sync_levels(store, registry: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """Apply partners.toml: new and changed entries, then levels the file changed; what was done."""
+    lines = [f"partner {pid}: applied from {registry}" for pid in sync_registry(store, registry)]
+    for config in read_registry(registry):
+        with store.session() as session:
+            current = load_partner(session, config.id)
+        if levels_of(current) != levels_of(config):
+            applied = dataclasses.replace(current, access=config.access, access_rules=config.access_rules)
+            change = change_levels(store, applied, origin=entry_digest(config))
+            if change:
+                lines.append(change.describe())
+    return lines
+
+
+__all__ = ["PartnerConfig", "PartnerSetError", "set_partner", "sync_levels"]
