@@ -33,8 +33,9 @@ def settings_table() -> str:
             return "`true`" if value else "`false`"
         return f"`{value}`"
 
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    def cell(text: str) -> str:  # <namespace> is text, not a tag; | would end the cell
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|") \
+            .replace("\n", " ")
 
     rows = ["| setting | default | meaning |", "|---|---|---|"]
     rows += [f"| `{s.key}` | {default(s.default)} | {cell(s.help)} |" for s in SETTINGS]

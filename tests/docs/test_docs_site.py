@@ -51,6 +51,7 @@ def test_every_setting_is_on_the_settings_page(site: Path) -> None:
     text = page_text(site, "reference/settings")
     missing = [s.key for s in SETTINGS if s.key not in text]
     assert missing == []
+    assert "oai:<namespace>:<local-id>" in text  # help texts are shown as written, not read as HTML
 
 
 def test_every_command_is_on_the_commands_page(site: Path) -> None:
