@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,12 +29,16 @@ README = ROOT / "README.md"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built with ``mkdocs build --strict`` into a temporary folder."""
     out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    result = build(ROOT / "mkdocs.yml", out)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return out
+
+
+def build(config: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config),
+                           "--site-dir", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
 def page_text(site: Path, page: str) -> str:
@@ -45,6 +50,20 @@ def page_text(site: Path, page: str) -> str:
 def test_site_builds_in_strict_mode(site: Path) -> None:
     for page in ("operators/install", "partners/check-a-file", "aggregators/oai", "developers/architecture"):
         assert (site / page / "index.html").is_file(), page
+
+
+@pytest.mark.parametrize("breakage", ["[gone](operators/no-such-page.md)",
+                                      "[gone](operators/install.md#no-such-anchor)"])
+def test_a_broken_link_fails_the_build(tmp_path: Path, breakage: str) -> None:
+    """The strict build is a real check: a copy of the docs with one broken link does not build."""
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    shutil.copytree(ROOT / "scripts", tmp_path / "scripts")
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    with (tmp_path / "docs" / "index.md").open("a", encoding="utf-8") as page:
+        page.write(f"\n{breakage}\n")
+    result = build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert result.returncode != 0
+    assert "index.md" in result.stderr
 
 
 def test_every_setting_is_on_the_settings_page(site: Path) -> None:
