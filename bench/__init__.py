@@ -1,4 +1,4 @@
-"""Benchmarks, run by hand (see README, "Benchmarks")."""
+"""Benchmarks, run by hand (see docs/developers/benchmarks.md; every run in bench/RESULTS.md)."""
 
 import os
 

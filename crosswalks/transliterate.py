@@ -12,8 +12,8 @@ import unicodedata
 from typing import Final
 
 #: Kazakh Cyrillic (lower case) -> 2021 Latin alphabet (lower case), as presented by the
-#: National Commission on 28 January 2021 (31 letters; sources in README.md, "Kazakh Latin
-#: letters"): ң is Ŋ ŋ (U+014A/U+014B), the eng, not Ñ.  Letters after the blank line have
+#: National Commission on 28 January 2021 (31 letters; sources in docs/developers/kazakh-latin.md):
+#: ң is Ŋ ŋ (U+014A/U+014B), the eng, not Ñ.  Letters after the blank line have
 #: no letter of their own in the 2021 alphabet (Russian loanwords, respelled word by word by
 #: the orthography rules); their forms are a project choice, unverifiable as a letter table.
 KAZAKH_LATIN_2021: Final[dict[str, str]] = {

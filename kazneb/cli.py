@@ -21,7 +21,12 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(GC_YOUNG_THRESHOLD, 20, 20)
 
 
-@click.group()
+DOCS_EPILOG = ("Documentation: the docs/ folder of the checkout, for operators, partner librarians, aggregators "
+               "and developers. Read it as a site with: pip install -e '.[docs]' && mkdocs serve "
+               "(then http://127.0.0.1:8000). Help on one command: kazneb COMMAND --help.")
+
+
+@click.group(epilog=DOCS_EPILOG)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="KAZNEB_CONFIG",
               help="Configuration file (default: config/kazneb.toml).")
 @click.pass_context

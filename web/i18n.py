@@ -11,7 +11,7 @@ from flask_babel import Babel, lazy_gettext
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 DEFAULT_LANGUAGE = "kk"
 COOKIE = "kazneb_lang"
-#: Catalogues: ``<lang>/LC_MESSAGES/messages.po`` (edit) and ``.mo`` (compiled; see README-search).
+#: Catalogues: ``<lang>/LC_MESSAGES/messages.po`` (edit) and ``.mo`` (compiled; see docs/developers/web.md).
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 #: Labels for values the index stores as codes.
