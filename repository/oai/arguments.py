@@ -10,6 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import datetime
 
+from repository.oai import syntax
 from repository.oai.errors import BadArgument, BadResumptionToken, BadVerb, OAIError, OAIErrors
 
 #: verb -> (required arguments, optional arguments); resumptionToken is exclusive.
@@ -63,34 +64,40 @@ def parse_request(pairs: list[tuple[str, str]]) -> Request:
             errors += [BadArgument(message), BadResumptionToken(message)]
     else:
         errors += [BadArgument(f"{verb} requires the argument {n!r}") for n in sorted(required - set(args))]
-    errors += _check_dates(args)
+    errors += _check_syntax(args) + _check_dates(args)
     if errors:
         raise OAIErrors(errors)
     return Request(verb, args)
 
 
-DAY = "%Y-%m-%d"
-SECOND = "%Y-%m-%dT%H:%M:%SZ"
+DAY = "YYYY-MM-DD"
+SECOND = "YYYY-MM-DDThh:mm:ssZ"
 
 
 def parse_datestamp(value: str, *, end_of_day: bool) -> tuple[int, str]:
-    """An OAI date argument as epoch seconds and its granularity.
+    """An OAI date argument as epoch seconds and its granularity (DAY or SECOND).
 
     Day granularity is widened to the whole day: ``until=2024-05-01`` includes
-    everything stamped that day, since ``from`` and ``until`` are inclusive.
+    everything stamped that day, since ``from`` and ``until`` are inclusive.  The
+    fields are read by a pattern, not strptime: strptime takes a lower-case ``t``
+    or ``z``, which the schema refuses, and strftime does not pad years before 1000.
     """
-    for fmt in (SECOND, DAY):
-        try:
-            moment = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if len(value) != len(moment.strftime(fmt)):
-            break
-        seconds = calendar.timegm(moment.timetuple())
-        if fmt == DAY and end_of_day:
-            seconds += 86399
-        return seconds, fmt
-    raise BadArgument(f"{value!r} is not a date of the form YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")
+    found = syntax.DATE.fullmatch(value)
+    try:
+        fields = [int(f) for f in found.groups() if f is not None] if found else []
+        moment = datetime(*fields)  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise BadArgument(f"{value[:60]!r} is not a date of the form YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ") from None
+    seconds = calendar.timegm(moment.timetuple())
+    if len(fields) == 3:
+        return seconds + (86399 if end_of_day else 0), DAY
+    return seconds, SECOND
+
+
+def _check_syntax(args: dict[str, str]) -> list[OAIError]:
+    """A value the schema would refuse is badArgument: it must not be echoed in ``<request>``."""
+    return [BadArgument(f"the value of {name!r} has illegal syntax: {value[:60]!r}")
+            for name, value in args.items() if not syntax.legal(name, value)]
 
 
 def _check_dates(args: dict[str, str]) -> list[OAIError]:

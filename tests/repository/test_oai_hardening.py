@@ -1,0 +1,61 @@
+"""Faults found in review (issue 17), over real HTTP: every answer is HTTP 200 and schema-valid.
+
+Illegal argument syntax and malformed dates are badArgument with a bare ``<request>``; legal
+dates before the year 1000 work.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.oai_helpers import OAI, add_records, error_codes
+from tests.repository.test_oai_protocol import oai
+
+ILLEGAL_SYNTAX = [
+    {"verb": "ListRecords", "metadataPrefix": ""},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "partner:"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "%"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "\x01"},
+    {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc", "set": ":partner"},
+    {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "]]>"},
+    {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": ""},
+    {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:kazneb.kz:a b"},
+    {"verb": "ListMetadataFormats", "identifier": "http://host:port/x"},
+    {"verb": "ListRecords", "metadataPrefix": "<x>&\"'"},
+    {"verb": "GetRecord", "metadataPrefix": "oai dc", "identifier": "oai:kazneb.kz:x"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2026-12-06T23:00:00z"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "2026-12-06t23:00:00Z"},
+    {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "\u0662\u0660\u0662\u0664-01-01"},
+]
+
+
+@pytest.fixture
+def records(store) -> list[str]:  # type: ignore[no-untyped-def]
+    return add_records(store, "alpha", range(12))
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("params", ILLEGAL_SYNTAX)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_illegal_syntax_is_bad_argument_and_not_echoed(hub_url, records, params, method):  # type: ignore[no-untyped-def]
+    root = oai(hub_url, method, **params)
+    assert error_codes(root) == ["badArgument"]
+    assert dict(root.find(f"{OAI}request").attrib) == {}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_legal_identifiers_of_other_repositories_are_id_does_not_exist(hub_url, records):  # type: ignore[no-untyped-def]
+    for identifier in ("oai:elsewhere:1", "http://[::1]:80/a?b#c", "urn:isbn:978-601-7", "oai:kazneb.kz:Абай"):
+        root = oai(hub_url, verb="GetRecord", metadataPrefix="oai_dc", identifier=identifier)
+        assert error_codes(root) == ["idDoesNotExist"]
+        assert root.find(f"{OAI}request").get("identifier") == identifier
+
+
+def test_dates_before_the_year_1000_are_legal(hub_url, records):  # type: ignore[no-untyped-def]
+    root = oai(hub_url, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": "0001-01-01"})
+    assert not error_codes(root) and len(root.findall(f".//{OAI}header")) == 12
+    assert root.find(f"{OAI}request").get("from") == "0001-01-01"
+    root = oai(hub_url, verb="ListIdentifiers", metadataPrefix="oai_dc", until="0999-01-01T00:00:00Z")
+    assert error_codes(root) == ["noRecordsMatch"]
+    root = oai(hub_url, verb="ListRecords", metadataPrefix="oai_dc", **{"from": "0010-02-03", "until": "0999-12-31"})
+    assert error_codes(root) == ["noRecordsMatch"]
