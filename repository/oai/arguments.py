@@ -7,6 +7,7 @@ missing or malformed arguments are badArgument (badVerb for the verb itself).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -36,8 +37,23 @@ class Request:
         return self.args.get(name)
 
 
+class Pairs(list[tuple[str, str]]):
+    """A request's (name, value) pairs, and why its body could not be read, if it could not.
+
+    A POST body that is not UTF-8 yields no pairs at all (Werkzeug drops the whole form):
+    the client is told that, rather than that the verb is missing.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = (), unreadable: str | None = None) -> None:
+        super().__init__(pairs)
+        self.unreadable = unreadable
+
+
 def parse_request(pairs: list[tuple[str, str]]) -> Request:
     """Check the request's (name, value) pairs; raise OAIErrors listing every fault."""
+    unreadable = getattr(pairs, "unreadable", None)
+    if unreadable:
+        raise OAIErrors([BadArgument(unreadable)])
     verbs = [v for k, v in pairs if k == "verb"]
     if len(verbs) != 1:
         raise OAIErrors([BadVerb("the verb argument is missing" if not verbs else "the verb argument is repeated")])

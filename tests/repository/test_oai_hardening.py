@@ -1,14 +1,15 @@
 """Faults found in review (issue 17), over real HTTP: every answer is HTTP 200 and schema-valid.
 
 Illegal argument syntax and malformed dates are badArgument with a bare ``<request>``; legal
-dates before the year 1000 work.
+dates before the year 1000 work; a POST body that is not UTF-8 is badArgument saying so.
 """
 
 from __future__ import annotations
 
 import pytest
+import requests
 
-from tests.oai_helpers import OAI, add_records, error_codes
+from tests.oai_helpers import OAI, add_records, assert_valid, error_codes
 from tests.repository.test_oai_protocol import oai
 
 ILLEGAL_SYNTAX = [
@@ -59,3 +60,14 @@ def test_dates_before_the_year_1000_are_legal(hub_url, records):  # type: ignore
     assert error_codes(root) == ["noRecordsMatch"]
     root = oai(hub_url, verb="ListRecords", metadataPrefix="oai_dc", **{"from": "0010-02-03", "until": "0999-12-31"})
     assert error_codes(root) == ["noRecordsMatch"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("body", [b"verb=Identify&x=\xff", b"verb=ListRecords&metadataPrefix=oai_dc&set=\xd0"])
+def test_a_post_body_that_is_not_utf8_is_bad_argument(hub_url, records, body):  # type: ignore[no-untyped-def]
+    answer = requests.post(f"{hub_url}/oai", data=body, timeout=30,
+                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == 200
+    root = assert_valid(answer.content)
+    assert error_codes(root) == ["badArgument"]
+    assert "UTF-8" in root.findtext(f"{OAI}error")
