@@ -9,11 +9,17 @@ after any restart, at the same cost at any depth.  Tokens do not expire.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from repository.oai import syntax
 from repository.oai.errors import BadResumptionToken
+
+#: Datestamps a token may hold: 0001-01-01 (a day before, as a keyset position) to 9999-12-31.
+EARLIEST, LATEST = -62135596800 - 86400, 253402300799
+#: Larger than any id or count, and small enough for SQLite's and PostgreSQL's 64-bit integers.
+LARGEST = 2**62
 
 
 @dataclass(frozen=True)
@@ -41,11 +47,45 @@ class TokenCodec:
         return self._serializer(verb).dumps(list(asdict(state).values()))
 
     def decode(self, verb: str, token: str) -> ListState:
+        """The state a token holds; its signature is checked, then every field in it.
+
+        The signature only says the hub made the token with this secret: anyone who has the
+        secret (an old deployment, a leak) can sign any payload, so a value of the wrong type
+        or range is refused here before it reaches a query or a response.
+        """
         try:
             values = self._serializer(verb).loads(token)
-            return ListState(*values)
+            state = ListState(*values)
         except (BadSignature, TypeError, ValueError, UnicodeError) as exc:
             raise BadResumptionToken(f"the resumption token {token[:60]!r} is not valid for {verb}") from exc
+        fault = _fault(verb, state)
+        if fault:
+            raise BadResumptionToken(f"the resumption token {token[:60]!r} is not valid for {verb}: {fault}")
+        return state
 
     def _serializer(self, verb: str) -> URLSafeSerializer:
         return URLSafeSerializer(self._secret, salt=f"kazneb-oai-{verb}")
+
+
+def _fault(verb: str, state: ListState) -> str | None:
+    """What is wrong with a decoded state, or None when every field has its type and range."""
+    for field in fields(ListState):
+        value = getattr(state, field.name)
+        if not _field_ok(verb, field.name, value):
+            return f"{field.name} is {str(value)[:40]!r}"
+    return None
+
+
+def _field_ok(verb: str, name: str, value: object) -> bool:
+    """Whether one field of a state is legal: ListSets states carry no list arguments."""
+    if name in ("prefix", "set_spec", "start") and verb == "ListSets":
+        return value is None
+    if name in ("prefix", "set_spec", "after_spec"):
+        pattern = syntax.METADATA_PREFIX if name == "prefix" else syntax.SET_SPEC
+        optional = name == "set_spec" and value is None or name == "after_spec" and value == ""
+        return optional or isinstance(value, str) and pattern.fullmatch(value) is not None
+    if type(value) is not int:  # bool is an int too, and never a position
+        return False
+    if name in ("start", "until", "after_datestamp"):
+        return EARLIEST <= value <= LATEST
+    return (1 if name == "total" else 0) <= value <= LARGEST

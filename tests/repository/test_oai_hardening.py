@@ -1,7 +1,8 @@
 """Faults found in review (issue 17), over real HTTP: every answer is HTTP 200 and schema-valid.
 
 Illegal argument syntax and malformed dates are badArgument with a bare ``<request>``; legal
-dates before the year 1000 work; a POST body that is not UTF-8 is badArgument saying so.
+dates before the year 1000 work; a POST body that is not UTF-8 is badArgument saying so; a
+well-signed token whose payload is malformed is badResumptionToken.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from repository.oai.tokens import ListState
 from tests.oai_helpers import OAI, add_records, assert_valid, error_codes
 from tests.repository.test_oai_protocol import oai
 
@@ -71,3 +73,41 @@ def test_a_post_body_that_is_not_utf8_is_bad_argument(hub_url, records, body):  
     root = assert_valid(answer.content)
     assert error_codes(root) == ["badArgument"]
     assert "UTF-8" in root.findtext(f"{OAI}error")
+
+
+def app_codec(hub_app, hub_url):  # type: ignore[no-untyped-def]
+    """The TokenCodec the running app signs with (its own configured secret)."""
+    oai(hub_url, verb="Identify")
+    return hub_app.extensions["kazneb_oai"].tokens
+
+
+GOOD = ["oai_dc", None, 0, 2_000_000_000, 0, 2**62, "", 10, 12]
+FORGED = [
+    ("ListRecords", {5: 2**70}),  # an integer too large for SQLite and PostgreSQL
+    ("ListRecords", {4: -(2**70)}),
+    ("ListRecords", {0: {"a": 1}}),  # a dict where a string belongs
+    ("ListRecords", {0: ["oai_dc"]}),
+    ("ListIdentifiers", {1: {"partner": 1}}),
+    ("ListIdentifiers", {1: "partner:"}),
+    ("ListRecords", {8: -1}),  # completeListSize="-1" fails the schema
+    ("ListRecords", {8: 0}),
+    ("ListRecords", {7: -5}),
+    ("ListRecords", {7: True}),
+    ("ListRecords", {2: None}),
+    ("ListRecords", {3: 1.5}),
+    ("ListSets", {6: {"spec": "x"}}),
+    ("ListSets", {6: "a b"}),
+    ("ListSets", {8: -1}),
+    ("ListSets", {0: "oai_dc"}),
+]
+
+
+@pytest.mark.parametrize(("verb", "changes"), FORGED)
+def test_well_signed_malformed_tokens_are_bad_resumption_token(  # type: ignore[no-untyped-def]
+        hub_app, hub_url, records, verb, changes):
+    codec = app_codec(hub_app, hub_url)
+    good = [None if verb == "ListSets" and i < 3 else v for i, v in enumerate(GOOD)]
+    assert not error_codes(oai(hub_url, verb=verb, resumptionToken=codec.encode(verb, ListState(*good))))
+    forged = ListState(*(changes.get(i, v) for i, v in enumerate(good)))
+    root = oai(hub_url, verb=verb, resumptionToken=codec.encode(verb, forged))
+    assert error_codes(root) == ["badResumptionToken"]
