@@ -46,12 +46,12 @@ def test_illegal_syntax_is_bad_argument_and_not_echoed(hub_url, records, params,
     assert dict(root.find(f"{OAI}request").attrib) == {}
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_legal_identifiers_of_other_repositories_are_id_does_not_exist(hub_url, records):  # type: ignore[no-untyped-def]
     for identifier in ("oai:elsewhere:1", "http://[::1]:80/a?b#c", "urn:isbn:978-601-7", "oai:kazneb.kz:Абай"):
         root = oai(hub_url, verb="GetRecord", metadataPrefix="oai_dc", identifier=identifier)
         assert error_codes(root) == ["idDoesNotExist"]
         assert root.find(f"{OAI}request").get("identifier") == identifier
+        assert error_codes(oai(hub_url, verb="ListMetadataFormats", identifier=identifier)) == ["idDoesNotExist"]
 
 
 def test_dates_before_the_year_1000_are_legal(hub_url, records):  # type: ignore[no-untyped-def]
