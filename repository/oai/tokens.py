@@ -9,6 +9,8 @@ after any restart, at the same cost at any depth.  Tokens do not expire.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -67,25 +69,37 @@ class TokenCodec:
         return URLSafeSerializer(self._secret, salt=f"kazneb-oai-{verb}")
 
 
+def _int_between(low: int, high: int) -> Callable[[object], bool]:
+    return lambda value: type(value) is int and low <= value <= high  # a bool is an int too: not here
+
+
+def _matching(pattern: re.Pattern[str], *also: object) -> Callable[[object], bool]:
+    return lambda value: value in also or isinstance(value, str) and pattern.fullmatch(value) is not None
+
+
+#: field -> the values a list's state may hold in it.
+FIELD_CHECKS: dict[str, Callable[[object], bool]] = {
+    "prefix": _matching(syntax.METADATA_PREFIX),
+    "set_spec": _matching(syntax.SET_SPEC, None),
+    "start": _int_between(EARLIEST, LATEST),
+    "until": _int_between(EARLIEST, LATEST),
+    "after_datestamp": _int_between(EARLIEST, LATEST),
+    "after_id": _int_between(0, LARGEST),
+    "after_spec": _matching(syntax.SET_SPEC, ""),
+    "cursor": _int_between(0, LARGEST),
+    "total": _int_between(1, LARGEST),  # completeListSize is a positiveInteger
+}
+#: Fields a ListSets state leaves empty (None): a list of sets has no list arguments.
+LIST_ARGUMENTS = ("prefix", "set_spec", "start")
+
+
 def _fault(verb: str, state: ListState) -> str | None:
-    """What is wrong with a decoded state, or None when every field has its type and range."""
+    """What is wrong with a decoded state, or None when every field has its type and range.
+
+    A field added to ListState without a check fails here (KeyError) on the first token.
+    """
     for field in fields(ListState):
-        value = getattr(state, field.name)
-        if not _field_ok(verb, field.name, value):
-            return f"{field.name} is {str(value)[:40]!r}"
+        name, value = field.name, getattr(state, field.name)
+        if not (value is None if verb == "ListSets" and name in LIST_ARGUMENTS else FIELD_CHECKS[name](value)):
+            return f"{name} is {str(value)[:40]!r}"
     return None
-
-
-def _field_ok(verb: str, name: str, value: object) -> bool:
-    """Whether one field of a state is legal: ListSets states carry no list arguments."""
-    if name in ("prefix", "set_spec", "start") and verb == "ListSets":
-        return value is None
-    if name in ("prefix", "set_spec", "after_spec"):
-        pattern = syntax.METADATA_PREFIX if name == "prefix" else syntax.SET_SPEC
-        optional = name == "set_spec" and value is None or name == "after_spec" and value == ""
-        return optional or isinstance(value, str) and pattern.fullmatch(value) is not None
-    if type(value) is not int:  # bool is an int too, and never a position
-        return False
-    if name in ("start", "until", "after_datestamp"):
-        return EARLIEST <= value <= LATEST
-    return (1 if name == "total" else 0) <= value <= LARGEST
