@@ -100,12 +100,13 @@ def parse_datestamp(value: str, *, end_of_day: bool) -> tuple[int, str]:
     """
     found = syntax.DATE.fullmatch(value)
     try:
-        fields = [int(f) for f in found.groups() if f is not None] if found else []
-        moment = datetime(*fields)  # type: ignore[misc]
-    except (TypeError, ValueError):
+        if found is None:
+            raise ValueError(value)
+        year, month, day, hour, minute, second = (int(f or 0) for f in found.groups())
+        seconds = calendar.timegm(datetime(year, month, day, hour, minute, second).timetuple())
+    except ValueError:
         raise BadArgument(f"{value[:60]!r} is not a date of the form YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ") from None
-    seconds = calendar.timegm(moment.timetuple())
-    if len(fields) == 3:
+    if found[4] is None:  # no time of day
         return seconds + (86399 if end_of_day else 0), DAY
     return seconds, SECOND
 
