@@ -21,4 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web import init_app as init_web
 
     init_web(app)
+    from kazneb.devserver import utf8_request_line
+
+    app.wsgi_app = utf8_request_line(app.wsgi_app)  # type: ignore[method-assign]
     return app

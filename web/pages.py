@@ -12,6 +12,7 @@ from search.engine import BadRequest, SearchError
 from web import i18n
 from web.params import search_request
 from web.records import ACTIONS, record_json
+from web.redirects import local_target
 from web.services import search_engine, store
 
 pages_blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static",
@@ -51,10 +52,7 @@ def record_page(record_id: str):  # type: ignore[no-untyped-def]
 @pages_blueprint.get("/lang/<code>")
 def switch_language(code: str):  # type: ignore[no-untyped-def]
     """Remember the chosen language in a cookie and go back (no JavaScript needed)."""
-    target = request.args.get("next") or url_for("pages.search_page")
-    if not target.startswith("/") or target.startswith(("//", "/\\")):  # stay on this site
-        target = url_for("pages.search_page")
-    response = redirect(target)
+    response = redirect(local_target(request.args.get("next"), url_for("pages.search_page")))
     if code in i18n.LANGUAGES:
         response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax")
     return response

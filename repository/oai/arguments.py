@@ -7,9 +7,11 @@ missing or malformed arguments are badArgument (badVerb for the verb itself).
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from repository.oai import syntax
 from repository.oai.errors import BadArgument, BadResumptionToken, BadVerb, OAIError, OAIErrors
 
 #: verb -> (required arguments, optional arguments); resumptionToken is exclusive.
@@ -38,8 +40,23 @@ class Request:
         return self.args.get(name)
 
 
+class Pairs(list[tuple[str, str]]):
+    """A request's (name, value) pairs, and why its body could not be read, if it could not.
+
+    A POST body that is not UTF-8 yields no pairs at all (Werkzeug drops the whole form):
+    the client is told that, rather than that the verb is missing.
+    """
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = (), unreadable: str | None = None) -> None:
+        super().__init__(pairs)
+        self.unreadable = unreadable
+
+
 def parse_request(pairs: list[tuple[str, str]]) -> Request:
     """Check the request's (name, value) pairs; raise OAIErrors listing every fault."""
+    unreadable = getattr(pairs, "unreadable", None)
+    if unreadable:
+        raise OAIErrors([BadArgument(unreadable)])
     verbs = [v for k, v in pairs if k == "verb"]
     if len(verbs) != 1:
         raise OAIErrors([BadVerb("the verb argument is missing" if not verbs else "the verb argument is repeated")])
@@ -66,34 +83,41 @@ def parse_request(pairs: list[tuple[str, str]]) -> Request:
             errors += [BadArgument(message), BadResumptionToken(message)]
     else:
         errors += [BadArgument(f"{verb} requires the argument {n!r}") for n in sorted(required - set(args))]
-    errors += _check_dates(args)
+    errors += _check_syntax(args) + _check_dates(args)
     if errors:
         raise OAIErrors(errors)
     return Request(verb, args)
 
 
-DAY = "%Y-%m-%d"
-SECOND = "%Y-%m-%dT%H:%M:%SZ"
+DAY = "YYYY-MM-DD"
+SECOND = "YYYY-MM-DDThh:mm:ssZ"
 
 
 def parse_datestamp(value: str, *, end_of_day: bool) -> tuple[int, str]:
-    """An OAI date argument as epoch seconds and its granularity.
+    """An OAI date argument as epoch seconds and its granularity (DAY or SECOND).
 
     Day granularity is widened to the whole day: ``until=2024-05-01`` includes
-    everything stamped that day, since ``from`` and ``until`` are inclusive.
+    everything stamped that day, since ``from`` and ``until`` are inclusive.  The
+    fields are read by a pattern, not strptime: strptime takes a lower-case ``t``
+    or ``z``, which the schema refuses, and strftime does not pad years before 1000.
     """
-    for fmt in (SECOND, DAY):
-        try:
-            moment = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if len(value) != len(moment.strftime(fmt)):
-            break
-        seconds = calendar.timegm(moment.timetuple())
-        if fmt == DAY and end_of_day:
-            seconds += 86399
-        return seconds, fmt
-    raise BadArgument(f"{value!r} is not a date of the form YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")
+    found = syntax.DATE.fullmatch(value)
+    try:
+        if found is None:
+            raise ValueError(value)
+        year, month, day, hour, minute, second = (int(f or 0) for f in found.groups())
+        seconds = calendar.timegm(datetime(year, month, day, hour, minute, second).timetuple())
+    except ValueError:
+        raise BadArgument(f"{value[:60]!r} is not a date of the form YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ") from None
+    if found[4] is None:  # no time of day
+        return seconds + (86399 if end_of_day else 0), DAY
+    return seconds, SECOND
+
+
+def _check_syntax(args: dict[str, str]) -> list[OAIError]:
+    """A value the schema would refuse is badArgument: it must not be echoed in ``<request>``."""
+    return [BadArgument(f"the value of {name!r} has illegal syntax: {value[:60]!r}")
+            for name, value in args.items() if not syntax.legal(name, value)]
 
 
 def _check_dates(args: dict[str, str]) -> list[OAIError]:

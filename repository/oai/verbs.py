@@ -83,9 +83,7 @@ def list_metadata_formats(conn: Connection, repo: Repository, request: Request) 
     prefixes = list(FORMATS)
     identifier = request.get("identifier")
     if identifier is not None:
-        found = query.record_by_local_id(conn, _local_id(repo, identifier), None)
-        if found is None:
-            raise IdDoesNotExist(f"no record has the identifier {identifier!r}")
+        found = _find_record(conn, repo, identifier, None)
         prefixes = [p for p in query.prefixes_of(conn, found[0]) if p in FORMATS]
     parts = ["<ListMetadataFormats>"]
     for prefix in prefixes:
@@ -102,9 +100,7 @@ def list_metadata_formats(conn: Connection, repo: Repository, request: Request) 
 def get_record(conn: Connection, repo: Repository, request: Request) -> Body:
     prefix = _check_prefix(request.args["metadataPrefix"])
     identifier = request.args["identifier"]
-    found = query.record_by_local_id(conn, _local_id(repo, identifier), prefix)
-    if found is None:
-        raise IdDoesNotExist(f"no record has the identifier {identifier!r}")
+    found = _find_record(conn, repo, identifier, prefix)
     if found[1] is None:
         raise CannotDisseminateFormat(f"{identifier} is not available as {prefix}")
     yield b"<GetRecord>" + found[1] + b"</GetRecord>"
@@ -213,9 +209,20 @@ def _check_prefix(prefix: str) -> str:
     return prefix
 
 
-def _local_id(repo: Repository, identifier: str) -> str:
-    prefix = f"oai:{repo.namespace}:"
-    return identifier[len(prefix):] if identifier.startswith(prefix) else "\x00not-ours"
+def _find_record(conn: Connection, repo: Repository, identifier: str, prefix: str | None) -> tuple[int, bytes | None]:
+    """(record id, rendering in ``prefix`` or None), or IdDoesNotExist.
+
+    Another repository's identifier is not looked up at all: a stand-in local id that can
+    match nothing would have to hold a character no local id holds, and PostgreSQL refuses
+    the one that was used (NUL) in a query, with an HTTP 500.
+    """
+    namespace = f"oai:{repo.namespace}:"
+    found = None
+    if identifier.startswith(namespace):
+        found = query.record_by_local_id(conn, identifier[len(namespace):], prefix)
+    if found is None:
+        raise IdDoesNotExist(f"no record has the identifier {identifier!r}")
+    return found
 
 
 VERB_HANDLERS = {

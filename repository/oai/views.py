@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, request
 
 from repository import installation
 from repository.oai import xml
-from repository.oai.arguments import parse_request
+from repository.oai.arguments import Pairs, parse_request
 from repository.oai.errors import BadArgument, BadVerb, OAIError, OAIErrors
 from repository.oai.tokens import TokenCodec
 from repository.oai.verbs import VERB_HANDLERS, Repository
@@ -48,8 +48,18 @@ def endpoint() -> Response:
 
 def _request_pairs() -> list[tuple[str, str]]:
     """Arguments from the query string (GET) or the form body (POST)."""
+    if request.method == "POST" and not _is_utf8(request.get_data(cache=True)):  # read before the form
+        return Pairs(unreadable="the request body is not UTF-8 (OAI-PMH arguments are UTF-8, then URL-encoded)")
     source = request.form if request.method == "POST" else request.args
     return [(k, v) for k, values in source.lists() for v in values]
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
