@@ -11,8 +11,9 @@ import requests
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from repository.installation import secret_key
 from repository.oai.arguments import RESUMABLE, VERBS
-from repository.oai.tokens import ListState
+from repository.oai.tokens import ListState, TokenCodec
 from tests.oai_helpers import OAI, add_records, assert_valid, error_codes
 
 NAMES = ["verb", "metadataPrefix", "set", "identifier", "from", "until", "resumptionToken"]
@@ -94,7 +95,7 @@ def test_every_oai_answer_is_valid(hub_app, hub_url, store) -> None:  # type: ig
     first = assert_valid(session.get(f"{hub_url}/oai", params={"verb": "ListRecords", "metadataPrefix": "oai_dc"},
                                      timeout=30).content)
     real_token = first.find(f".//{OAI}resumptionToken").text
-    codec = hub_app.extensions["kazneb_oai"].tokens  # the running app's codec and secret
+    codec = TokenCodec(secret_key(store.engine, hub_app.config["KAZNEB_SETTINGS"]["hub.secret_key"]))  # the app's
 
     @given(request=requests_to_send(codec, real_token))
     @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), database=None)

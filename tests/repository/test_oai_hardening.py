@@ -76,9 +76,12 @@ def test_a_post_body_that_is_not_utf8_is_bad_argument(hub_url, records, body):  
 
 
 def app_codec(hub_app, hub_url):  # type: ignore[no-untyped-def]
-    """The TokenCodec the running app signs with (its own configured secret)."""
-    oai(hub_url, verb="Identify")
-    return hub_app.extensions["kazneb_oai"].tokens
+    """The TokenCodec the running app signs with (the store's own secret, unless one is configured)."""
+    from repository.installation import secret_key
+    from repository.oai.tokens import TokenCodec
+
+    settings = hub_app.config["KAZNEB_SETTINGS"]
+    return TokenCodec(secret_key(hub_app.extensions["kazneb_store"].engine, settings["hub.secret_key"]))
 
 
 GOOD = ["oai_dc", None, 0, 2_000_000_000, 0, 2**62, "", 10, 12]
