@@ -92,6 +92,23 @@ def store(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def kazneb(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """``kazneb ARGS...`` on the test's database (a click result), with a copy of the default
+    settings whose embedded search index is in ``tmp_path``."""
+    from click.testing import CliRunner
+
+    from kazneb.cli import main
+
+    monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "kazneb.toml"
+    text = (ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8")
+    config.write_text(text.replace('path = ""', f'path = "{tmp_path / "kazneb-index"}"'), encoding="utf-8")
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, ["--config", str(config), *args], catch_exceptions=False)
+
+
+@pytest.fixture
 def scripted() -> Iterator[Callable[..., ScriptedPartner]]:
     """Start scripted OAI-PMH partners on 127.0.0.1; all are stopped after the test."""
     started: list[ScriptedPartner] = []

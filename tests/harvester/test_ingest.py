@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from harvester.cli import retry_quarantined
@@ -19,7 +18,6 @@ from harvester.delivery import content_key, seek_past_records
 from harvester.ingest import ingest_path
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import AccessRule, PartnerConfig, save_partner
-from kazneb.cli import main
 from repository.models import HubRecord, SourceRecord
 from tests.harvester.conftest import live
 from tests.harvester.delivery_files import (
@@ -44,16 +42,6 @@ def partner(store) -> PartnerConfig:  # type: ignore[no-untyped-def]
         save_partner(store, session, config)
     return config
 
-
-@pytest.fixture
-def kazneb(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """``kazneb ARGS...`` on the test's database, its output and exit code."""
-    monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)  # the embedded search index the command updates goes here
-    config = tmp_path / "kazneb.toml"
-    config.write_text((ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["--config", str(config), *args], catch_exceptions=False)
 
 
 def entries(store) -> list[QuarantinedRecord]:  # type: ignore[no-untyped-def]

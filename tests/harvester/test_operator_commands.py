@@ -23,17 +23,6 @@ from tests.harvester.delivery_files import oai_response
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def kazneb(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    """``kazneb ARGS...`` on the test's database, with its own partners.toml and search index."""
-    monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    config = tmp_path / "kazneb.toml"
-    text = (ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8")  # the embedded index in tmp_path
-    config.write_text(text.replace('path = ""', f'path = "{tmp_path / "kazneb-index"}"'), encoding="utf-8")
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["--config", str(config), *args], catch_exceptions=False)
-
 
 def levels(store, partner_id: str = "fp") -> dict[str, str]:  # type: ignore[no-untyped-def]
     """source key → the level its hub record is published at."""

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from crosswalks.readers import read_file
 from harvester.delivery import content_key
 from harvester.partners import PartnerConfig, save_partner
-from kazneb.cli import main
 from repository.db import migrate
 from repository.models import HubRecord, RecordChange, RecordRendering, SourceRecord
 from repository.store import IncomingRecord
@@ -21,15 +19,6 @@ from tests.harvester.delivery_files import dc_collection
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture
-def kazneb(db_url, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
-    monkeypatch.chdir(tmp_path)
-    config = tmp_path / "kazneb.toml"
-    config.write_text((ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    runner = CliRunner()
-    return lambda *args: runner.invoke(main, ["--config", str(config), *args], catch_exceptions=False)
 
 
 def books(tmp_path: Path) -> Path:
