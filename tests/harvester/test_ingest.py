@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from harvester.cli import retry_quarantined
 from harvester.delivery import content_key, seek_past_records
 from harvester.ingest import ingest_path
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import AccessRule, PartnerConfig, save_partner
+from harvester.quarantine import retry_quarantined
 from kazneb.cli import main
 from repository.models import HubRecord, SourceRecord
 from tests.harvester.conftest import live
