@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
 
 from repository.models import HubRecord, SourceRecord
@@ -16,11 +18,16 @@ BREAKDOWNS = (
 )
 
 
-def record_counts(store: Store) -> tuple[list[tuple[str, list[tuple[object, int]]]], int]:
-    """((title, [(value, count), ...]) for each of :data:`BREAKDOWNS`, total hub records), read in one snapshot."""
+#: (title, [(value, count), ...]): one breakdown, values in order.
+Breakdown = tuple[str, list[tuple[Any, int]]]
+
+
+def record_counts(store: Store) -> tuple[list[Breakdown], int]:
+    """(one :data:`Breakdown` for each of :data:`BREAKDOWNS`, total hub records), read in one snapshot."""
+    breakdowns: list[Breakdown] = []
     with store.reading() as session:
-        breakdowns = [(title, [(value, count) for value, count in session.execute(
-                          select(column, func.count()).select_from(model).group_by(column).order_by(column))])
-                      for title, column, model in BREAKDOWNS]
+        for title, column, model in BREAKDOWNS:
+            rows = session.execute(select(column, func.count()).select_from(model).group_by(column).order_by(column))
+            breakdowns.append((title, [(value, count) for value, count in rows]))
         total = session.scalar(select(func.count()).select_from(HubRecord)) or 0
     return breakdowns, total
