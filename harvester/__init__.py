@@ -8,6 +8,7 @@ One idea per module, from the wire inwards:
 * ``pages`` — one ListRecords page, and the guards against repeating or empty lists.
 * ``records`` — one record: crosswalk, access level, store — or quarantine.
 * ``run`` — a resumable, page-checkpointed harvest of one list; deletions and their guard.
-* ``partners``, ``locks``, ``scheduler``, ``ingest``, ``progress``, ``cli`` — operations.
+* ``partners``, ``partner_set``, ``locks``, ``scheduler``, ``ingest``, ``quarantine``, ``status``,
+  ``progress`` — operations, called by the commands in :mod:`kazneb.commands`.
 * ``models`` — the harvester's tables; ``testing`` — a scripted partner for tests and the bench.
 """

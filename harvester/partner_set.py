@@ -1,4 +1,4 @@
-"""``kazneb partner set`` and ``kazneb partner sync``: change a partner's settings, only those named.
+"""Adding and changing partners (``kazneb partner add/set/sync/enable/disable``): only the settings named.
 
 ``partner add`` once replaced every setting with its defaults, so changing a schedule put
 the partner's access back to ``open``.  Here a change names the settings it changes and
@@ -24,10 +24,29 @@ from harvester.partners import (
     save_partner,
     sync_registry,
 )
+from repository.models import Partner
 
 
 class PartnerSetError(HarvestError):
     """A change the command refuses (and why)."""
+
+
+def add_partner(store, config: PartnerConfig) -> None:  # type: ignore[no-untyped-def]
+    """Register a new partner; one that exists is refused (``set_partner`` changes it without resetting the rest)."""
+    with store.session() as session:
+        if session.get(Partner, config.id) is not None:
+            raise PartnerSetError(f"partner {config.id} exists; change only what you name with "
+                                  f"`kazneb partner set {config.id} --schedule ... --access ...`")
+        save_partner(store, session, config)
+
+
+def set_enabled(store, partner_id: str, enabled: bool) -> None:  # type: ignore[no-untyped-def]
+    """Stop (or resume) harvesting a partner; its records stay either way."""
+    with store.session() as session:
+        row = session.get(Partner, partner_id)
+        if row is None:
+            raise PartnerSetError(f"no partner {partner_id!r}")
+        row.enabled = enabled
 
 
 def set_partner(store, registry: Path, partner_id: str, changes: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
@@ -69,4 +88,4 @@ def sync_levels(store, registry: Path) -> list[str]:  # type: ignore[no-untyped-
     return lines
 
 
-__all__ = ["PartnerConfig", "PartnerSetError", "set_partner", "sync_levels"]
+__all__ = ["PartnerConfig", "PartnerSetError", "add_partner", "set_enabled", "set_partner", "sync_levels"]

@@ -1,12 +1,11 @@
-"""Progress of a run: a live bar on a terminal, plain log lines otherwise."""
+"""A run in one line, as the harvest, ingest and scheduler commands report it.
+
+(The live progress bar of ``kazneb harvest`` draws on the terminal, so it lives with the
+commands: :class:`kazneb.commands.progress.Reporter`.)"""
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable
-
-import click
 
 from harvester.models import HarvestRun
 
@@ -16,37 +15,6 @@ def summary_line(run: HarvestRun) -> str:
             f"{run.status}: {run.pages} pages, {run.seen} records (new {run.new}, updated {run.updated}, "
             f"unchanged {run.unchanged}, deleted {run.deleted}, quarantined {run.quarantined}), "
             f"{run.requests} requests, {run.retries} retries, {run.bytes / 1e6:.1f} MB")
-
-
-class Reporter:
-    """Called after every stored page; draws a bar on a TTY and logs a line per page elsewhere."""
-
-    def __init__(self, interactive: bool | None = None) -> None:
-        self.interactive = sys.stderr.isatty() if interactive is None else interactive
-        self.started: dict[int, tuple[float, int]] = {}
-
-    def __call__(self, run: HarvestRun) -> None:
-        start, first_seen = self.started.setdefault(run.id, (time.monotonic(), run.seen))
-        elapsed = max(time.monotonic() - start, 1e-6)
-        rate = (run.seen - first_seen) / elapsed
-        eta = ""
-        if run.complete_list_size and rate > 0:
-            left = max(run.complete_list_size - run.seen, 0) / rate
-            eta = f", ETA {int(left // 60)}:{int(left % 60):02d}"
-        total = f"/{run.complete_list_size}" if run.complete_list_size else ""
-        if self.interactive:
-            done = run.seen / run.complete_list_size if run.complete_list_size else 0
-            bar = ("#" * int(done * 30)).ljust(30) if run.complete_list_size else "." * (run.pages % 30 + 1)
-            click.echo(f"\r{run.partner_id} [{bar:30}] {run.seen}{total} records, {run.pages} pages, "
-                       f"{rate:.0f} rec/s{eta}   ", nl=False, err=True)
-        else:
-            click.echo(f"{run.partner_id}: page {run.pages}, {run.seen}{total} records, "
-                       f"{rate:.0f} rec/s{eta}",
-                       err=True)
-
-    def finish(self) -> None:
-        if self.interactive:
-            click.echo("", err=True)
 
 
 Progress = Callable[[HarvestRun], None]

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from harvester import locks
-from harvester.cli import retry_quarantined
 from harvester.errors import PartnerConfigError
 from harvester.ingest import ingest_path
 from harvester.models import HarvestLock, HarvestRun, QuarantinedRecord
 from harvester.partners import PartnerConfig, load_partner, read_registry, sync_registry
+from harvester.quarantine import retry_quarantined
 from harvester.run import harvest_partner
 from harvester.scheduler import due_partners, run_due
 from harvester.testing import dc_item

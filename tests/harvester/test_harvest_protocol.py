@@ -99,7 +99,7 @@ def test_list_guard_stops_repeats_and_empty_runs():
 
 def test_progress_bar_on_a_terminal_and_log_lines_elsewhere(capsys):
     from harvester.models import HarvestRun
-    from harvester.progress import Reporter
+    from kazneb.commands.progress import Reporter
 
     run = HarvestRun(id=1, partner_id="nlrk", seen=0, pages=0, complete_list_size=1000)
     for interactive in (True, False):

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from harvester.cli import retry_quarantined
 from harvester.delivery import content_key, seek_past_records
 from harvester.ingest import ingest_path
 from harvester.models import HarvestRun, QuarantinedRecord
 from harvester.partners import AccessRule, PartnerConfig, save_partner
+from harvester.quarantine import retry_quarantined
 from repository.models import HubRecord, SourceRecord
 from tests.harvester.conftest import live
 from tests.harvester.delivery_files import (

@@ -189,8 +189,8 @@ def test_a_file_only_partner_needs_no_url_and_is_not_harvested(kazneb, store, tm
 
 # -- quarantine ----------------------------------------------------------------------------
 def test_a_record_quarantined_again_keeps_its_one_open_entry(store, scripted):
-    from harvester.cli import retry_quarantined
     from harvester.models import QuarantinedRecord
+    from harvester.quarantine import retry_quarantined
     from harvester.run import harvest_partner
 
     partner = scripted(books(5), page_size=2)

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kazneb.cli import main
+from kazneb.commands.follow import update_search_index
 from kazneb.config import load_settings
-from kazneb.follow import update_search_index
 from repository.store import Store
 from search.factory import engine_from_settings
 

@@ -20,8 +20,8 @@ from lxml import etree
 from sqlalchemy import select
 
 from kazneb.cli import main
+from kazneb.commands.serve import advertised_at
 from kazneb.config import ConfigError, load_settings
-from repository.cli import advertised_at
 from repository.models import HubRecord, SourceRecord
 from repository.store import Store
 

@@ -6,14 +6,15 @@ import time
 
 import click
 
+from kazneb.commands.context import pass_settings
+from kazneb.config import Settings
+from repository.store import Store
 from search import indexer
 from search.engine import SearchError
 from search.factory import engine_from_settings
 
 
-def _store(settings):  # type: ignore[no-untyped-def]
-    from repository.store import Store
-
+def _store(settings: Settings) -> Store:
     return Store.from_settings(settings)
 
 
@@ -24,8 +25,8 @@ def index_group() -> None:
 
 @index_group.command("create")
 @click.option("--force", is_flag=True, help="Replace an existing index with an empty one.")
-@click.pass_obj
-def create_command(settings, force: bool) -> None:  # type: ignore[no-untyped-def]
+@pass_settings
+def create_command(settings: Settings, force: bool) -> None:
     """Create an empty index from the current mapping and point the alias at it."""
     engine = engine_from_settings(settings, _store(settings))
     live = engine.describe().get("index")
@@ -35,8 +36,8 @@ def create_command(settings, force: bool) -> None:  # type: ignore[no-untyped-de
 
 
 @index_group.command("rebuild")
-@click.pass_obj
-def rebuild_command(settings) -> None:  # type: ignore[no-untyped-def]
+@pass_settings
+def rebuild_command(settings: Settings) -> None:
     """Rebuild the whole index from the store beside the live one, then swap it in."""
     store = _store(settings)
     engine = engine_from_settings(settings, store)
@@ -53,8 +54,8 @@ def rebuild_command(settings) -> None:  # type: ignore[no-untyped-def]
 @index_group.command("sync")
 @click.option("--follow", is_flag=True, help="Keep following the change log.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between checks with --follow.")
-@click.pass_obj
-def sync_command(settings, follow: bool, interval: float) -> None:  # type: ignore[no-untyped-def]
+@pass_settings
+def sync_command(settings: Settings, follow: bool, interval: float) -> None:
     """Apply the store's changes since the index's position."""
     store = _store(settings)
     engine = engine_from_settings(settings, store)
@@ -71,8 +72,8 @@ def sync_command(settings, follow: bool, interval: float) -> None:  # type: igno
 
 
 @index_group.command("status")
-@click.pass_obj
-def status_command(settings) -> None:  # type: ignore[no-untyped-def]
+@pass_settings
+def status_command(settings: Settings) -> None:
     """Compare the index with the store: documents, published records, change-log position."""
     store = _store(settings)
     engine = engine_from_settings(settings, store)

@@ -1,0 +1,69 @@
+"""``kazneb serve`` and ``kazneb demo``: the whole hub (provider, API, pages) on Flask's server."""
+
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import urlsplit, urlunsplit
+
+import click
+
+from kazneb.commands.context import pass_settings
+from kazneb.commands.follow import following, update_search_index
+from kazneb.config import Settings
+from repository.db import migrate
+from repository.store import Store, StoreError
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@pass_settings
+def serve_command(settings: Settings, host: str, port: int) -> None:
+    """Serve the hub (OAI-PMH at /oai) with Flask's server; use gunicorn in production."""
+    from kazneb.app import create_app
+
+    settings = advertised_at(settings, port)
+    app = create_app(settings)
+    migrate(app.extensions["kazneb_store"].engine)
+    click.echo(f"OAI-PMH base URL: http://{host}:{port}/oai  (point your harvester here)")
+    click.echo(f"search page: http://{host}:{port}/   search API: http://{host}:{port}/api/search?q=...")
+    store = app.extensions["kazneb_store"]
+    with following(settings, store, click.echo):  # the dev server's process keeps search in step
+        app.run(host=host, port=port, threaded=True)
+
+
+def advertised_at(settings: Settings, port: int) -> Settings:
+    """Settings whose loopback ``hub.base_url`` names the port actually served.
+
+    The default configuration's base URL is the development address
+    (http://127.0.0.1:8080); served on another port, Identify's baseURL and every
+    response's request URL must name that port or harvesters are sent elsewhere.
+    A public base URL (behind a proxy) is left alone.
+    """
+    base = urlsplit(settings["hub.base_url"])
+    if base.hostname not in ("127.0.0.1", "localhost", "::1") or base.port == port:
+        return settings
+    netloc = f"[{base.hostname}]:{port}" if ":" in base.hostname else f"{base.hostname}:{port}"
+    values = {**settings.values, "hub.base_url": urlunsplit(base._replace(netloc=netloc))}
+    return dataclasses.replace(settings, values=values)
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Load the sample collection and stop.")
+@pass_settings
+def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> None:
+    """Create the database, load the sample collection, and serve the hub."""
+    from repository.sample import load_sample_collection
+
+    store = Store.from_settings(settings)
+    migrate(store.engine)
+    try:
+        summary = load_sample_collection(store)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"sample collection: {summary}")
+    update_search_index(settings, store, click.echo)
+    if not no_serve:
+        click.get_current_context().invoke(serve_command, host=host, port=port)
