@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 
 from search.engine import SearchError
@@ -47,7 +48,8 @@ class Follower:
         self._process = None
 
     def start(self) -> Follower:
-        self._process = _CONTEXT.Process(target=_follow, args=(self.settings, self.interval, self._stop, self.say),
+        self._process = _CONTEXT.Process(target=_follow, args=(self.settings, self.interval, self._stop, self.say,
+                                                               os.getpid()),
                                          name="kazneb-search-follower", daemon=True)
         self._process.start()
         return self
@@ -79,9 +81,10 @@ class Follower:
             getattr(engine, "close", lambda: None)()  # lets other processes' followers write
         return report.indexed + report.deleted
 
-    def loop(self, stop) -> None:  # type: ignore[no-untyped-def]
-        """Rounds every ``interval`` seconds until ``stop`` is set."""
-        while not stop.is_set():
+    def loop(self, stop, parent: int | None = None) -> None:  # type: ignore[no-untyped-def]
+        """Rounds every ``interval`` seconds until ``stop`` is set, or until the process
+        ``parent`` is gone (a command killed with SIGKILL cannot tell its follower to stop)."""
+        while not stop.is_set() and (parent is None or os.getppid() == parent):
             try:
                 self.round()
                 self.last_error = None
@@ -99,12 +102,14 @@ class Follower:
         self.say(f"search index not updated ({error}); the change log keeps the records and it will retry")
 
 
-def _follow(settings, interval: float, stop, say: Callable[[str], None]) -> None:  # type: ignore[no-untyped-def]
-    """The child process: its own store on the same database, rounds until told to stop."""
+def _follow(settings, interval: float, stop, say: Callable[[str], None],  # type: ignore[no-untyped-def]
+            parent: int) -> None:
+    """The child process: its own store on the same database, rounds until told to stop or
+    orphaned."""
     from repository.store import Store
 
     store = Store.from_settings(settings)
     try:
-        Follower(settings, store, interval, say).loop(stop)
+        Follower(settings, store, interval, say).loop(stop, parent)
     finally:
         store.engine.dispose()

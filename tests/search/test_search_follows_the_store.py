@@ -113,3 +113,42 @@ def test_an_index_built_for_another_store_is_refused(tmp_path):
     assert engine_from_settings(first_settings, first).count() == 0  # its own: accepted again
     with pytest.raises(SearchError, match="built for another store"):
         engine_from_settings(second_settings, second)
+
+
+def children_of(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_commands_follower_does_not_outlive_it(tmp_path, scripted):
+    config = write_config(tmp_path, search={"path": str(tmp_path / "index"), "follow_seconds": 0.2})
+    db_url = f"sqlite:///{tmp_path / 'kazneb.db'}"
+    store = Store.from_settings(make_settings(db_url))
+    migrate(store.engine)
+    register(store, slow_partner(scripted).url)
+    process = harvest(db_url, config)
+    deadline = time.monotonic() + 30
+    while not (followers := children_of(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert followers, "the harvest started no follower process"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 15
+    while any(alive(pid) for pid in followers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in followers)
