@@ -319,8 +319,9 @@ def main() -> None:
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     lines = [f"Load benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, "
              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; windows of {args.seconds:.0f} s", ""]
+    print("\n".join(lines), flush=True)
     for kind in kinds:
-        with tempfile.TemporaryDirectory(prefix="kazneb-load-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="kazneb-load-", ignore_cleanup_errors=True) as tmp:
             folder = Path(tmp)
             if kind == "sqlite":
                 db_url = f"sqlite:///{folder / 'kazneb.db'}"
@@ -328,8 +329,7 @@ def main() -> None:
                 from tests.services import postgres
 
                 db_url = postgres.create_database(postgres.ensure_postgres())
-            lines += report(kind, one_database(kind, db_url, folder, args)) + [""]
-    print("\n".join(lines))
+            print("\n".join(report(kind, one_database(kind, db_url, folder, args)) + [""]), flush=True)
 
 
 if __name__ == "__main__":
