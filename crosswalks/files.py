@@ -25,11 +25,8 @@ from crosswalks.marc.marcxml_text import scan_marcxml
 from crosswalks.marc.to_canonical import marc_to_canonical
 from crosswalks.metadata import CrosswalkError, marcxml_record, read_metadata
 from crosswalks.model import CanonicalRecord
+from crosswalks.namespaces import DC_NS, MARC_NS, MODS_NS, OAI_DC_NS, OAI_NS
 from crosswalks.xmlsplit import (
-    MARC_NS,
-    MODS_NS,
-    OAI_DC_NS,
-    OAI_NS,
     Piece,
     SplitContext,
     XmlSplitError,
@@ -38,7 +35,7 @@ from crosswalks.xmlsplit import (
 )
 
 BINARY_FORMATS = {"marc21", "iso2709", "marc", "mrc"}
-_DC_NS = "{http://purl.org/dc/elements/1.1/}"
+_DC_NS = f"{{{DC_NS}}}"
 
 
 @dataclass

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crosswalks.dc import OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.dc.writer import oai_dc_parts
 from crosswalks.marc.from_canonical import marcxml_parts
-from crosswalks.marc.marcxml import MARC_NS, MARC_SCHEMA
 from crosswalks.model import CanonicalRecord
-from crosswalks.mods import MODS_NS, MODS_SCHEMA
 from crosswalks.mods.writer import mods_parts
+from crosswalks.namespaces import MARC_NS, MARC_SCHEMA, MODS_NS, MODS_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.xmltext import utf8_join
 
 

@@ -14,18 +14,12 @@ from lxml import etree
 from sickle import Sickle
 from sickle.response import OAIResponse
 
+from crosswalks.namespaces import OAI_NS, READABLE_FORMATS
 from harvester.errors import OAIError, PermanentHttpError, TransientError
 from harvester.fetch import Fetcher, Reply
-from harvester.xmlclean import OAI_NS, CleanDocument, parse_document
+from harvester.xmlclean import CleanDocument, parse_document
 
 NS = {"oai": OAI_NS}
-
-#: Namespaces of the formats the crosswalks read, in order of preference.
-PREFERRED_NAMESPACES: tuple[tuple[str, str], ...] = (
-    ("marcxml", "http://www.loc.gov/MARC21/slim"),
-    ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-    ("mods", "http://www.loc.gov/mods/v3"),
-)
 
 
 class CleanResponse(OAIResponse):
@@ -104,7 +98,7 @@ def choose_format(offered: dict[str, str], preferred: str | None = None) -> tupl
         if preferred not in offered:
             raise OAIError("cannotDisseminateFormat", f"partner does not offer {preferred!r}")
         return preferred, offered[preferred]
-    for prefix, namespace in PREFERRED_NAMESPACES:
+    for prefix, namespace in READABLE_FORMATS:
         for offered_prefix, offered_ns in offered.items():
             if offered_ns.rstrip("/") == namespace.rstrip("/"):
                 return offered_prefix, offered_ns

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from harvester.client import NS, OAI_NS, CleanResponse, PartnerClient
+from crosswalks.namespaces import OAI_NS
+from harvester.client import NS, CleanResponse, PartnerClient
 from harvester.errors import OAIError
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,9 @@ from typing import Final
 from lxml import etree
 
 from crosswalks.marc.record import MarcField, MarcRecord
+from crosswalks.namespaces import MARC_NS, MARC_SCHEMA, XSI_NS
 from crosswalks.xmltext import escape, known_escape
 
-MARC_NS: Final = "http://www.loc.gov/MARC21/slim"
-MARC_SCHEMA: Final = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 _LEADER: Final = f"{{{MARC_NS}}}leader"
 _CONTROL: Final = f"{{{MARC_NS}}}controlfield"
 _DATA: Final = f"{{{MARC_NS}}}datafield"
@@ -133,5 +132,5 @@ def render_marcxml(record: MarcRecord) -> str:
     return record_xml(record.leader, [field_xml(f) for f in record.fields])
 
 
-_RECORD_OPEN: Final = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+_RECORD_OPEN: Final = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="{XSI_NS}" '
                 f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">')
