@@ -1,4 +1,4 @@
-"""Text made safe for XML: NFC, only characters XML 1.0 allows, and escaping.
+"""Text made safe for XML: NFC, without the characters the hub drops (:mod:`crosswalks.xmlchars`), escaped.
 
 Writers pass every value through :func:`escape`, which also cleans it, so a stray
 control character or lone surrogate from a partner never breaks a response.
@@ -15,10 +15,11 @@ from typing import Final
 
 from lxml import etree
 
-#: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
-#: (the latter are legal but are always mojibake in library data).
-_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + chr(0xD800) + "-" + chr(0xDFFF)
-                      + "\ufffe\uffff]")  # surrogates from chr(): a compiled module cannot hold them literally
+from crosswalks.xmlchars import DROPPED
+
+#: The characters the hub drops from every value (:mod:`crosswalks.xmlchars`: the one rule), compiled
+#: here too so that this (mypyc-compiled) module runs its checks without a call out.
+_ILLEGAL: Final = re.compile(f"[{DROPPED}]")
 
 
 def clean(text: str) -> str:

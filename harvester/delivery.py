@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from crosswalks.marc.iso2709 import RECORD_END, read_chunks, split_records
+from crosswalks.xmlchars import legal_xml
 from crosswalks.xmlsplit import detect_encoding, split_xml
 from harvester.errors import HarvestError
-from repository.oai.xml import legal_xml
 
 MAX_UNZIPPED = 4 * 1024**3  # refuse zip bombs
 _BLANK = b"\r\n\t "

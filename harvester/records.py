@@ -22,7 +22,7 @@ from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
 from repository.levels import apply_own_levels
-from repository.store import IncomingRecord, SerializedXml, Store, StoreError
+from repository.store import IncomingRecord, Store, StoreError
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
 
@@ -63,7 +63,7 @@ def crosswalked(partner: PartnerConfig, record: HarvestedRecord, prefix: str, na
     canonical = crosswalk(record, namespace, partner.id)
     return IncomingRecord(
         partner_id=partner.id, source_key=record.identifier, record=canonical,
-        raw=SerializedXml(etree.tostring(record.metadata, encoding="unicode")), source_datestamp=record.datestamp,
+        raw=etree.tostring(record.metadata, encoding="unicode"), source_datestamp=record.datestamp,
         metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
         access=partner.access_for(record.sets, list(canonical.rights)))
 

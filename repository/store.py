@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
 from crosswalks.model_json import compact_json
+from crosswalks.xmlchars import legal_xml
 from repository import models, pagecache
 from repository import sets as oai_sets
 from repository.models import (
@@ -152,11 +154,6 @@ def _json_text(value: Any) -> str:
 
 class JsonText(str):
     """A JSON document already serialised; engines from :func:`make_engine` store it as is."""
-
-
-class SerializedXml(str):
-    """XML text an XML serialiser wrote (lxml's ``tostring``): it holds no character XML
-    forbids, so the store keeps it as it is instead of checking every character again."""
 
 
 WRITE_OPTION = "kazneb_write_transaction"
@@ -700,10 +697,8 @@ def _source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: in
 
 
 def _legal_raw(raw: str | None) -> str | None:
-    """The raw record as stored: without characters XML forbids (a serialiser's output has none)."""
-    if raw is None or isinstance(raw, SerializedXml):
-        return raw
-    return xml.legal_xml(raw)
+    """The raw record as stored: without the characters the hub drops (lxml writes C1 controls)."""
+    return None if raw is None else legal_xml(raw)
 
 
 #: Columns of a new hub record and of a new source record, in the order of the rows below.
@@ -789,20 +784,22 @@ def canonical_json(record: CanonicalRecord) -> str:
 def canonical_json_bytes(record: CanonicalRecord) -> bytes:
     """:func:`canonical_json` in UTF-8, as :func:`~crosswalks.model_json.compact_json` writes it.
 
-    JSON escapes control characters (as ``\\uXXXX``) and orjson refuses lone surrogates,
-    so text with no backslash is legal XML but for the two non-characters U+FFFE and
-    U+FFFF; only the rare rest is cleaned through ``to_dict``.
+    JSON escapes C0 controls (as ``\\uXXXX``) and orjson refuses lone surrogates, so text
+    with no backslash holds no character the hub drops but DEL, the C1 controls and the
+    non-characters U+FFFE and U+FFFF (``crosswalks.xmlchars``), found in the UTF-8 by their
+    lead bytes; only the rare rest is cleaned through ``to_dict``.
     """
     try:
         data = compact_json(record)
     except orjson.JSONEncodeError:
         data = b"\\"
-    if b"\\" in data or _NON_CHARACTERS[0] in data or _NON_CHARACTERS[1] in data:
+    if b"\\" in data or ((b"\x7f" in data or b"\xc2" in data or b"\xef\xbf" in data) and _DROPPED_UTF8.search(data)):
         data = _dumps(legal_text(record.to_dict())).encode("utf-8")
     return data
 
 
-_NON_CHARACTERS = ("\ufffe".encode("utf-8"), "\uffff".encode("utf-8"))
+#: In UTF-8, the characters of ``crosswalks.xmlchars.DROPPED`` JSON leaves as they are.
+_DROPPED_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
 
 
 def _dumps(value: Any) -> str:
@@ -819,7 +816,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def legal_text(value: Any) -> Any:
     """``value`` with every string stripped of characters XML (and PostgreSQL) cannot hold."""
     if isinstance(value, str):
-        return xml.legal_xml(value)
+        return legal_xml(value)
     if isinstance(value, dict):
         return {k: legal_text(v) for k, v in value.items()}
     if isinstance(value, list):

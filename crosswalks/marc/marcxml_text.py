@@ -18,15 +18,17 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from crosswalks.marc.marcxml import MARC_NS, indicator, repair_leader
+from crosswalks.marc.marcxml import indicator, repair_leader
 from crosswalks.marc.record import MarcField, MarcRecord
+from crosswalks.namespaces import MARC_NS
+from crosswalks.xmlchars import FORBIDDEN
 
 #: Text content: no markup, no character XML 1.0 forbids (surrogates stand for undecodable
 #: bytes), entities only as predefined names or character references.
-_TEXT: Final = ("(?:[^<&\x00-\x08\x0b\x0c\x0e-\x1f" + chr(0xD800) + "-" + chr(0xDFFF) + "\ufffe\uffff]++"
+_TEXT: Final = (f"(?:[^<&{FORBIDDEN}]++"
                 "|&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)*+")
 #: Attribute values: no entity and no character that XML would normalise to a space.
-_VALUE: Final = "[^\"<&\x00-\x1f" + chr(0xD800) + "-" + chr(0xDFFF) + "\ufffe\uffff]*+"
+_VALUE: Final = f"[^\"<&\t\n\r{FORBIDDEN}]*+"
 _SPACE: Final = "[ \t\n]*+"
 _NAME: Final = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
 _ATTRIBUTE: Final = re.compile(rf'\s+({_NAME})="([^"<&]*)"')
