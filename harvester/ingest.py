@@ -41,8 +41,9 @@ from harvester.delivery import (
 from harvester.models import HarvestRun
 from harvester.partners import PartnerConfig
 from harvester.records import Outcomes, quarantine
+from repository.errors import StoreError
 from repository.levels import apply_own_levels, remember_own_level
-from repository.store import IncomingRecord, Store, StoreError
+from repository.store import IncomingRecord, Store
 
 if TYPE_CHECKING:
     from crosswalks.files import ResumeAt

@@ -21,8 +21,9 @@ from crosswalks.readers import namespace_of, read_metadata
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
+from repository.errors import StoreError
 from repository.levels import apply_own_levels
-from repository.store import IncomingRecord, Store, StoreError
+from repository.store import IncomingRecord, Store
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
 

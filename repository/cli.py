@@ -13,9 +13,10 @@ from crosswalks.model import ACCESS_LEVELS
 from kazneb.config import Settings
 from kazneb.follow import following, update_search_index
 from repository.db import migrate
+from repository.errors import StoreError
 from repository.integrity import dangling_references
 from repository.models import HubRecord, SourceRecord
-from repository.store import Store, StoreError
+from repository.store import Store
 
 pass_settings = click.make_pass_decorator(Settings)
 

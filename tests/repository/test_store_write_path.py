@@ -16,8 +16,10 @@ from sqlalchemy import select
 from crosswalks.model import Agent, CanonicalRecord, Identifier, SourceInfo, Title
 from crosswalks.readers import read_file
 from crosswalks.xmlchars import legal_xml
+from repository.digests import canonical_json, legal_text
+from repository.identifiers import local_id_for
 from repository.models import HubRecord, Partner, RecordRendering, SourceRecord
-from repository.store import IncomingRecord, canonical_json, legal_text, local_id_for
+from repository.store import IncomingRecord
 from tests.oai_helpers import SHARED, add_records, make_record
 
 
@@ -159,7 +161,8 @@ def test_a_batch_of_new_records_gets_each_its_own_hub_id(store) -> None:  # type
 def test_hub_ids_are_looked_up_when_sqlite_does_not_number_a_batch_in_order(sqlite_url: str) -> None:
     """Once the largest id is taken, SQLite picks new ids at random: the store then looks them up."""
     from repository.db import migrate
-    from repository.store import Store, make_engine
+    from repository.engine import make_engine
+    from repository.store import Store
 
     store = Store(make_engine(sqlite_url), "kazneb.kz")
     migrate(store.engine)
