@@ -93,34 +93,6 @@ def escape(text: str) -> str:
     return _ESCAPED(text)
 
 
-#: UTF-8 of markup built once and shared by every record (access statements, fixed fields),
-#: by the markup's identity: looking a part up then costs no hashing of its text.  The entry
-#: holds the markup itself, so its id cannot pass to another string while it is listed.
-_SHARED_UTF8: Final[dict[int, tuple[str, bytes]]] = {}
-
-
-def shared(markup: str) -> str:
-    """``markup``, noted as built once for every record: :func:`utf8_join` then encodes it once."""
-    if len(_SHARED_UTF8) >= 1024:  # a handful in practice; bounded all the same
-        _SHARED_UTF8.clear()
-    _SHARED_UTF8[id(markup)] = (markup, markup.encode("utf-8"))
-    return markup
-
-
-def utf8_join(parts: list[str]) -> bytes:
-    """``"".join(parts)`` in UTF-8, as the provider stores it, encoded a part at a time.
-
-    Joined first, one Cyrillic letter would make the whole text wide, and every byte of
-    markup would go through the slower wide-text encoder; alone, ASCII parts are copied
-    and the shared markup (mostly Kazakh and Russian statements) is not encoded again.
-    """
-    out: list[bytes] = []
-    for part in parts:
-        known = None if part.isascii() else _SHARED_UTF8.get(id(part))
-        out.append(known[1] if known is not None and known[0] is part else part.encode())  # UTF-8: no name to look up
-    return b"".join(out)
-
-
 #: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,
 #: for writers' inner loops; fall back to :func:`escape`).
 known_escape = _ESCAPED.known.get

@@ -15,7 +15,7 @@ from crosswalks import access
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
 from crosswalks.namespaces import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA, XSI_NS
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import escape, known_escape, shared
+from crosswalks.xmltext import escape, known_escape
 
 _OPEN: Final = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
          f'xmlns:xsi="{XSI_NS}" '
@@ -69,7 +69,7 @@ def _access_rights(level: str | None) -> str:
     parts = [_element("rights", terms.coar_uri)]
     parts += [_element("rights", terms.statement[lang] + " " + terms.terms_of_use[lang], lang)
               for lang in access.LANGUAGES]
-    return shared("".join(parts))
+    return "".join(parts)
 
 
 def render_oai_dc(record: CanonicalRecord) -> str:

@@ -20,7 +20,6 @@ from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.marc.unimarc import is_unimarc_entry
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import shared
 
 _ARTICLES: Final = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
 _AGENT_TAGS: Final = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
@@ -428,7 +427,7 @@ class _XmlWriter(_Writer):
         if markup is None:
             start = len(self.markup)
             super().add_fixed_fields(key, fields, *args)
-            markup = tuple((tag, shared(xml)) for tag, xml in self.markup[start:])
+            markup = tuple(self.markup[start:])
             if len(_FIXED_MARKUP) >= 1024:
                 _FIXED_MARKUP.clear()
             _FIXED_MARKUP[key] = markup

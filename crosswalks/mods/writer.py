@@ -19,7 +19,7 @@ from crosswalks.model import Agent, CanonicalRecord, Subject, Title, other_scrip
 from crosswalks.mods import COVERAGE_NOTE, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE
 from crosswalks.namespaces import MODS_NS, MODS_SCHEMA, XLINK_NS, XSI_NS
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import escape, known_escape, shared
+from crosswalks.xmltext import escape, known_escape
 
 _OPEN: Final = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
          f'xmlns:xsi="{XSI_NS}" version="3.8" '
@@ -204,7 +204,7 @@ def _access_conditions(level: str | None) -> str:
            for lang in access.LANGUAGES]
     out += [_el("accessCondition", terms.terms_of_use[lang], f' type="use and reproduction" lang="{lang}"')
             for lang in access.LANGUAGES]
-    return shared("".join(out))
+    return "".join(out)
 
 
 def _rights(record: CanonicalRecord) -> str:

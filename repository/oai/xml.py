@@ -54,7 +54,7 @@ def record(header_xml: bytes, metadata: bytes | None, about_xml: bytes | None) -
     Every part comes already encoded: a record's header and provenance are the same in
     every format, so each is encoded once, and mostly ASCII they encode fast on their own,
     where joined to Cyrillic metadata first they would go through the slower wide-text
-    encoder (the metadata is encoded a part at a time: ``crosswalks.xmltext.utf8_join``).
+    encoder.
     """
     if metadata is None:
         return b"".join((b"<record>", header_xml, b"</record>"))
