@@ -5,16 +5,13 @@ from __future__ import annotations
 from lxml import etree
 
 from crosswalks.dc.reader import read_oai_dc
+from crosswalks.errors import CrosswalkError
 from crosswalks.marc.marcxml import parse_marcxml
 from crosswalks.marc.record import MarcRecord
 from crosswalks.marc.to_canonical import marc_to_canonical
 from crosswalks.model import CanonicalRecord
 from crosswalks.mods.reader import read_mods
 from crosswalks.namespaces import MARC_NS, MODS_NS, OAI_DC_NS
-
-
-class CrosswalkError(ValueError):
-    """A record that cannot be turned into a canonical record; the message says why."""
 
 
 def read_marcxml(element: etree._Element) -> CanonicalRecord:

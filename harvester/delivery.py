@@ -236,7 +236,8 @@ def seek_past_records(handle: BinaryIO, count: int, chunk_size: int = 1 << 20) -
 def iso2709_lines(data: bytes) -> list[str]:
     """An ISO 2709 record's bytes for a person: the leader, then one field a line ($ before
     each subfield code), in the character set the bytes are in."""
-    from crosswalks.marc.iso2709 import FIELD_END, MarcDecodeError, guess_encoding
+    from crosswalks.errors import MarcDecodeError
+    from crosswalks.marc.iso2709 import FIELD_END, guess_encoding
 
     body = data.rstrip(RECORD_END)
     try:

@@ -22,7 +22,7 @@ from harvester import locks
 from harvester.client import PartnerClient, PartnerInfo, choose_format
 from harvester.dates import DAYS, incremental_from, normal_granularity
 from harvester.deletions import apply_deletions, hold_reason, insert_ignore, newly_deleted, reject_deletions
-from harvester.errors import HarvestError, OAIError
+from harvester.errors import HarvestError, PartnerOAIError
 from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
 from harvester.pages import ListGuard, ListPage, fetch_page
@@ -194,7 +194,7 @@ class ListHarvest:
         while True:
             try:
                 page = fetch_page(self.client, params)
-            except OAIError as exc:
+            except PartnerOAIError as exc:
                 params = self._recover(run, params, exc)
                 guard = ListGuard(self.partner.max_empty_pages)
                 continue
@@ -217,7 +217,7 @@ class ListHarvest:
             row = session.get(HarvestRun, self.run_id)
             row.phase, row.token = "finishing", None
 
-    def _recover(self, run: HarvestRun, params: dict[str, str], exc: OAIError) -> dict[str, str]:
+    def _recover(self, run: HarvestRun, params: dict[str, str], exc: PartnerOAIError) -> dict[str, str]:
         """A rejected token restarts the list; a rejected seconds ``from`` falls back to days."""
         if exc.code == "badResumptionToken" and "resumptionToken" in params and run.restarts < MAX_RESTARTS:
             run.restarts += 1

@@ -6,6 +6,7 @@ from typing import Final
 
 from lxml import etree
 
+from crosswalks.errors import MarcXmlError
 from crosswalks.marc.record import MarcField, MarcRecord
 from crosswalks.namespaces import MARC_NS, MARC_SCHEMA, XSI_NS
 from crosswalks.xmltext import escape, known_escape
@@ -20,10 +21,6 @@ _LEADER_TAGS: Final = frozenset((_LEADER, "leader"))
 #: A datafield's element children are its subfields (MARC21slim allows nothing else there): testing
 #: the proxy's type skips comments and processing instructions without building each child's tag.
 _ELEMENT: Final = etree._Element
-
-
-class MarcXmlError(ValueError):
-    """The element is not a usable MARCXML record."""
 
 
 def _indicator(value: str | None) -> str:
