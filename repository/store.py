@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
 from crosswalks.xmlchars import legal_xml
 from repository import sets as oai_sets
-from repository.digests import canonical_json_bytes, content_hash, dumps
+from repository.digests import canonical_json_bytes, content_hash, dumps, legal_text
 from repository.engine import WRITE_OPTION, JsonText, json_column_text, make_engine
 from repository.errors import StoreError
 from repository.identifiers import check_partner_id, local_id_for
@@ -104,13 +104,14 @@ class Store:
         return cls(engine, settings["hub.namespace"], settings["hub.base_url"])
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, connection: Connection | None = None) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error.
 
         On SQLite it takes the write lock at once; reads belong in :meth:`reading`.  What it
-        published is sealed at commit (:meth:`_commit`).
+        published is sealed at commit (:meth:`_commit`).  ``connection``: work inside that
+        connection's transaction (a migration's), which its owner commits.
         """
-        with self._sessions() as session:
+        with self._sessions(bind=connection) if connection is not None else self._sessions() as session:
             session.begin()
             try:
                 session.connection(execution_options={WRITE_OPTION: True})
@@ -285,22 +286,43 @@ class Store:
             raise StoreError(f"no hub record {local_id!r}")
         if hub.access == access:
             return False
-        source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
-        assert source is not None
         canonical = dict(hub.canonical)
         canonical["access"] = access
-        digest = content_hash(dumps(canonical), sorted(source.source_sets or []), deleted=hub.deleted)
-        hub.access, hub.canonical, hub.content_hash = access, canonical, digest
-        source.content_hash = digest
+        hub.access = access
+        self._republish(session, [(hub, canonical)])
+        return True
+
+    def republish(self, session: Session, hub_ids: Sequence[int]) -> int:
+        """Publish these records again from what is stored, under today's rules (a new datestamp,
+        new renderings): for a migration whose rule changes what some records publish.  Returns
+        how many were republished (tombstones are left alone: they publish a header only)."""
+        done = 0
+        for chunk in _chunks(sorted(set(hub_ids)), 500):
+            hubs = session.scalars(select(HubRecord).where(HubRecord.id.in_(chunk), HubRecord.deleted.is_(False)))
+            pairs = [(hub, legal_text(dict(hub.canonical or {}))) for hub in hubs]
+            self._republish(session, pairs)
+            done += len(pairs)
+        return done
+
+    def _republish(self, session: Session, changes: list[tuple[HubRecord, dict[str, Any]]]) -> None:
+        """Store each hub record's new canonical dict (and content hash) and publish it again."""
+        items = []
+        for hub, canonical in changes:
+            source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
+            assert source is not None
+            digest = content_hash(dumps(canonical), sorted(source.source_sets or []), deleted=hub.deleted)
+            hub.canonical, hub.content_hash = canonical, digest
+            source.content_hash = digest
+            provenance = _Provenance(source.source_key, source.source_datestamp, source.metadata_namespace,
+                                     source.harvested_at)
+            items.append(_Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, hub.access,
+                                      CanonicalRecord.from_dict(canonical), provenance))
+        if not items:
+            return
         session.flush()
         conn = session.connection()
-        partners = self._partners(conn, {hub.partner_id})
-        provenance = _Provenance(source.source_key, source.source_datestamp, source.metadata_namespace,
-                                 source.harvested_at)
-        item = _Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, access,
-                            CanonicalRecord.from_dict(canonical), provenance)
-        self._publish(conn, self._batch(session), [item], partners)
-        return True
+        partners = self._partners(conn, {hub.partner_id for hub, _ in changes})
+        self._publish(conn, self._batch(session), items, partners)
 
     def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner]) -> _Prepared:
         partner = partners.get(incoming.partner_id)
