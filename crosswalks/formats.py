@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crosswalks.dc.writer import oai_dc_parts
-from crosswalks.marc.from_canonical import marcxml_parts
+from crosswalks.marc.marcxml_writer import marcxml_parts
 from crosswalks.model import CanonicalRecord
 from crosswalks.mods.writer import mods_parts
 from crosswalks.namespaces import MARC_NS, MARC_SCHEMA, MODS_NS, MODS_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA

@@ -6,8 +6,9 @@ from __future__ import annotations
 from lxml import etree
 
 from crosswalks.formats import FORMATS
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.metadata import read_marcxml
 from crosswalks.namespaces import MARC_NS
 from tests.crosswalks.conftest import assert_valid
