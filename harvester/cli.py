@@ -15,6 +15,7 @@ from lxml import etree
 from sqlalchemy import select
 
 from crosswalks.model import ACCESS_LEVELS
+from harvester.context import Outcomes
 from harvester.deletions import held_runs
 from harvester.errors import HarvestError
 from harvester.models import HarvestRun, QuarantinedRecord
@@ -28,7 +29,7 @@ from harvester.partners import (
     sync_registry,
 )
 from harvester.progress import Reporter, summary_line
-from harvester.records import Outcomes, store_record
+from harvester.records import store_record
 from harvester.xmlclean import clean_text, safe_parser
 from kazneb.config import Settings
 from kazneb.follow import following, update_search_index
