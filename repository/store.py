@@ -371,7 +371,7 @@ class Store:
         if fresh:
             local_ids = [local_id_for(p.incoming.partner_id, p.incoming.source_key) for p in fresh]
             ids = self._insert_hubs(conn, [
-                (local_id, stamp, False, p.access, p.incoming.partner_id, p.canonical_json, p.digest)
+                (local_id, stamp, False, p.access, p.incoming.partner_id, p.canonical_text, p.digest)
                 for p, local_id in zip(fresh, local_ids, strict=True)])
             for p, local_id in zip(fresh, local_ids, strict=True):
                 existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(None, ids[local_id], local_id, "",
@@ -402,22 +402,9 @@ class Store:
                       stamped=True)
 
     def _insert_hubs(self, conn: Connection, rows: list[tuple]) -> dict[str, int]:
-        """Insert hub records (``_HUB_COLUMNS``, the canonical JSON as UTF-8); their ids by local id.
-
-        SQLite numbers a new row one past the largest id, so under the write lock a batch
-        gets the next ids in order: two ``max(id)`` reads confirm it, instead of a lookup
-        of every local id.
-        """
-        local_ids = [row[0] for row in rows]
-        if conn.dialect.name != "sqlite":
-            _insert_rows(conn, HUB_RECORDS, _HUB_COLUMNS, rows, utf8_text=("canonical",))
-            return self._hub_ids(conn, local_ids)
-        last_id = "SELECT max(id) FROM hub_records"
-        before = conn.exec_driver_sql(last_id).scalar() or 0
-        _insert_rows(conn, HUB_RECORDS, _HUB_COLUMNS, rows, utf8_text=("canonical",))
-        if conn.exec_driver_sql(last_id).scalar() == before + len(rows):
-            return {local_id: before + 1 + n for n, local_id in enumerate(local_ids)}
-        return self._hub_ids(conn, local_ids)
+        """Insert hub records (``_HUB_COLUMNS``); their ids by local id."""
+        _insert_rows(conn, HUB_RECORDS, _HUB_COLUMNS, rows)
+        return self._hub_ids(conn, [row[0] for row in rows])
 
     @staticmethod
     def _hub_ids(conn: Connection, local_ids: list[str]) -> dict[str, int]:
@@ -673,24 +660,16 @@ def _insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-d
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
-def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple],
-                 utf8_text: Sequence[str] = ()) -> None:
+def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """A plain INSERT of many rows straight through the driver.
 
     For these narrow rows SQLAlchemy's per-row parameter processing cost more than the
     database's own work; the values are already what the driver takes (int, str, bytes).
-    The ``utf8_text`` columns come as UTF-8 bytes: SQLite stores them as text (``CAST``),
-    which spares decoding them only for the driver to encode them again.
     """
     if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    if utf8_text and conn.dialect.name != "sqlite":
-        at = {columns.index(column) for column in utf8_text}
-        rows = [tuple(v.decode("utf-8") if n in at else v for n, v in enumerate(row)) for row in rows]
-        utf8_text = ()
-    marks = [f"CAST({mark} AS TEXT)" if column in utf8_text else mark for column in columns]
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
 
 

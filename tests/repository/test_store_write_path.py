@@ -148,7 +148,7 @@ def _assert_every_row_belongs_to_its_hub_record(store, count: int) -> None:  # t
 
 def test_a_batch_of_new_records_gets_each_its_own_hub_id(store) -> None:  # type: ignore[no-untyped-def]
     """Sources and renderings of a batch point at the hub record of their own key, and the
-    canonical JSON is stored as text (SQLite takes it as UTF-8 bytes, cast to text)."""
+    canonical JSON is stored as text."""
     _write_batch(store, "p1", range(0, 7))
     _write_batch(store, "p2", range(0, 5))
     _assert_every_row_belongs_to_its_hub_record(store, 12)
@@ -158,8 +158,8 @@ def test_a_batch_of_new_records_gets_each_its_own_hub_id(store) -> None:  # type
         assert kinds == ["text"]
 
 
-def test_hub_ids_are_looked_up_when_sqlite_does_not_number_a_batch_in_order(sqlite_url: str) -> None:
-    """Once the largest id is taken, SQLite picks new ids at random: the store then looks them up."""
+def test_rows_point_at_their_hub_records_when_sqlite_numbers_new_ids_at_random(sqlite_url: str) -> None:
+    """Once the largest id is taken, SQLite picks new ids at random: every row still points at its own hub record."""
     from repository.db import migrate
     from repository.engine import make_engine
     from repository.store import Store
