@@ -1,5 +1,9 @@
 """MARCXML records read straight from their text, without building an lxml tree.
 
+Speed trick: reading a MARCXML file costs 21 % fewer instructions (cachegrind, interpreted:
+302,000 of 1,408,000 per record) than parsing every record with lxml; not on the OAI harvest
+path.  ``tests/crosswalks/test_crosswalk_marcxml_text.py`` holds it to lxml's answers.
+
 A file of MARCXML is split into record texts (:mod:`crosswalks.xmlsplit`).  Nearly all of
 them have the plain shape every library system writes: ``leader``, ``controlfield tag``,
 ``datafield tag ind1 ind2`` holding ``subfield code`` elements, double-quoted attributes in
