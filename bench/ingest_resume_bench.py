@@ -34,8 +34,9 @@ from harvester.ingest import ingest_path  # noqa: E402
 from harvester.models import HarvestRun  # noqa: E402
 from harvester.partners import PartnerConfig, save_partner  # noqa: E402
 from repository.db import migrate  # noqa: E402
+from repository.engine import make_engine  # noqa: E402
 from repository.models import SourceRecord  # noqa: E402
-from repository.store import Store, make_engine  # noqa: E402
+from repository.store import Store  # noqa: E402
 from tests.harvester.delivery_files import dc_collection  # noqa: E402
 
 BATCH = 500

@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from crosswalks.model import Title  # noqa: E402
 from repository.db import migrate  # noqa: E402
-from repository.store import IncomingRecord, Store, make_engine  # noqa: E402
+from repository.engine import make_engine  # noqa: E402
+from repository.store import IncomingRecord, Store  # noqa: E402
 from tests.oai_helpers import make_record  # noqa: E402
 
 BATCH = 500

@@ -19,17 +19,15 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from crosswalks.marc.iso2709 import MarcDecodeError, decode_record, read_chunks, split_record_spans
-from crosswalks.marc.marcxml import MarcXmlError, render_marcxml
+from crosswalks.errors import CrosswalkError, MarcDecodeError, MarcXmlError
+from crosswalks.marc.iso2709 import decode_record, read_chunks, split_record_spans
+from crosswalks.marc.marcxml import render_marcxml
 from crosswalks.marc.marcxml_text import scan_marcxml
 from crosswalks.marc.to_canonical import marc_to_canonical
-from crosswalks.metadata import CrosswalkError, marcxml_record, read_metadata
+from crosswalks.metadata import marcxml_record, read_metadata
 from crosswalks.model import CanonicalRecord
+from crosswalks.namespaces import DC_NS, MARC_NS, MODS_NS, OAI_DC_NS, OAI_NS
 from crosswalks.xmlsplit import (
-    MARC_NS,
-    MODS_NS,
-    OAI_DC_NS,
-    OAI_NS,
     Piece,
     SplitContext,
     XmlSplitError,
@@ -38,7 +36,7 @@ from crosswalks.xmlsplit import (
 )
 
 BINARY_FORMATS = {"marc21", "iso2709", "marc", "mrc"}
-_DC_NS = "{http://purl.org/dc/elements/1.1/}"
+_DC_NS = f"{{{DC_NS}}}"
 
 
 @dataclass

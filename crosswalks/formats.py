@@ -9,21 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from crosswalks.dc import OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.dc.writer import oai_dc_parts
-from crosswalks.marc.from_canonical import marcxml_parts
-from crosswalks.marc.marcxml import MARC_NS, MARC_SCHEMA
+from crosswalks.marc.marcxml_writer import marcxml_parts
 from crosswalks.model import CanonicalRecord
-from crosswalks.mods import MODS_NS, MODS_SCHEMA
 from crosswalks.mods.writer import mods_parts
-from crosswalks.xmltext import utf8_join
+from crosswalks.namespaces import MARC_NS, MARC_SCHEMA, MODS_NS, MODS_SCHEMA, OAI_DC_NS, OAI_DC_SCHEMA
 
 
 @dataclass(frozen=True)
 class MetadataFormat:
     """One OAI-PMH metadata format, written by ``parts``: the payload root element's markup in
     pieces, which ``render`` joins into a string and ``render_utf8`` into the UTF-8 the
-    provider stores (a piece at a time, so no wide string is made: see ``utf8_join``)."""
+    provider stores."""
 
     prefix: str
     namespace: str
@@ -34,7 +31,7 @@ class MetadataFormat:
         return "".join(self.parts(record))
 
     def render_utf8(self, record: CanonicalRecord) -> bytes:
-        return utf8_join(self.parts(record))
+        return self.render(record).encode()
 
 
 FORMATS: dict[str, MetadataFormat] = {

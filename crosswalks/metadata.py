@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crosswalks.dc import OAI_DC_NS
 from crosswalks.dc.reader import read_oai_dc
-from crosswalks.marc.marcxml import MARC_NS, parse_marcxml
+from crosswalks.errors import CrosswalkError
+from crosswalks.marc.marcxml import parse_marcxml
 from crosswalks.marc.record import MarcRecord
 from crosswalks.marc.to_canonical import marc_to_canonical
 from crosswalks.model import CanonicalRecord
-from crosswalks.mods import MODS_NS
 from crosswalks.mods.reader import read_mods
-
-
-class CrosswalkError(ValueError):
-    """A record that cannot be turned into a canonical record; the message says why."""
+from crosswalks.namespaces import MARC_NS, MODS_NS, OAI_DC_NS
 
 
 def read_marcxml(element: etree._Element) -> CanonicalRecord:

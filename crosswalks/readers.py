@@ -6,8 +6,9 @@ The harvester calls :func:`read_metadata` with the element inside an OAI
 """
 
 from crosswalks.dc.reader import read_oai_dc
+from crosswalks.errors import CrosswalkError
 from crosswalks.files import ReadResult, read_bytes, read_file
-from crosswalks.metadata import CrosswalkError, namespace_of, read_marcxml, read_metadata, read_mods
+from crosswalks.metadata import namespace_of, read_marcxml, read_metadata, read_mods
 
 __all__ = ["CrosswalkError", "ReadResult", "namespace_of", "read_bytes", "read_file", "read_marcxml",
            "read_metadata", "read_mods", "read_oai_dc"]

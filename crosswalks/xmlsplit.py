@@ -23,10 +23,9 @@ from functools import cached_property
 
 from lxml import etree
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
-MARC_NS = "http://www.loc.gov/MARC21/slim"
-MODS_NS = "http://www.loc.gov/mods/v3"
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+from crosswalks.errors import XmlSplitError
+from crosswalks.namespaces import MARC_NS, MODS_NS, OAI_DC_NS, OAI_NS
+
 #: Elements that are records, in (namespace, local name) form.
 RECORD_ELEMENTS = {(OAI_NS, "record"), (MARC_NS, "record"), (MODS_NS, "mods"), (OAI_DC_NS, "dc")}
 
@@ -46,10 +45,6 @@ PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "load_dtd": Fal
 def safe_parser() -> etree.XMLParser:
     """An lxml parser that never loads a DTD, resolves an entity or touches the network."""
     return etree.XMLParser(**PARSER_OPTIONS)
-
-
-class XmlSplitError(ValueError):
-    """The file is not XML the splitter can find records in."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Text made safe for XML: NFC, only characters XML 1.0 allows, and escaping.
+"""Text made safe for XML: NFC, without the characters the hub drops (:mod:`crosswalks.xmlchars`), escaped.
 
 Writers pass every value through :func:`escape`, which also cleans it, so a stray
 control character or lone surrogate from a partner never breaks a response.
@@ -15,10 +15,11 @@ from typing import Final
 
 from lxml import etree
 
-#: Characters XML 1.0 forbids, plus surrogates, non-characters and C1 controls
-#: (the latter are legal but are always mojibake in library data).
-_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f" + chr(0xD800) + "-" + chr(0xDFFF)
-                      + "\ufffe\uffff]")  # surrogates from chr(): a compiled module cannot hold them literally
+from crosswalks.xmlchars import DROPPED
+
+#: The characters the hub drops from every value (:mod:`crosswalks.xmlchars`: the one rule), compiled
+#: here too so that this (mypyc-compiled) module runs its checks without a call out.
+_ILLEGAL: Final = re.compile(f"[{DROPPED}]")
 
 
 def clean(text: str) -> str:
@@ -90,34 +91,6 @@ _ESCAPED: Final = ShortTextMemo(_escape)
 def escape(text: str) -> str:
     """Cleaned (:func:`clean`) and escaped for element content and double-quoted attributes."""
     return _ESCAPED(text)
-
-
-#: UTF-8 of markup built once and shared by every record (access statements, fixed fields),
-#: by the markup's identity: looking a part up then costs no hashing of its text.  The entry
-#: holds the markup itself, so its id cannot pass to another string while it is listed.
-_SHARED_UTF8: Final[dict[int, tuple[str, bytes]]] = {}
-
-
-def shared(markup: str) -> str:
-    """``markup``, noted as built once for every record: :func:`utf8_join` then encodes it once."""
-    if len(_SHARED_UTF8) >= 1024:  # a handful in practice; bounded all the same
-        _SHARED_UTF8.clear()
-    _SHARED_UTF8[id(markup)] = (markup, markup.encode("utf-8"))
-    return markup
-
-
-def utf8_join(parts: list[str]) -> bytes:
-    """``"".join(parts)`` in UTF-8, as the provider stores it, encoded a part at a time.
-
-    Joined first, one Cyrillic letter would make the whole text wide, and every byte of
-    markup would go through the slower wide-text encoder; alone, ASCII parts are copied
-    and the shared markup (mostly Kazakh and Russian statements) is not encoded again.
-    """
-    out: list[bytes] = []
-    for part in parts:
-        known = None if part.isascii() else _SHARED_UTF8.get(id(part))
-        out.append(known[1] if known is not None and known[0] is part else part.encode())  # UTF-8: no name to look up
-    return b"".join(out)
 
 
 #: ``known_escape(text)``: the escaped text when already known, else None (a dict lookup,

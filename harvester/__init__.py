@@ -7,6 +7,7 @@ One idea per module, from the wire inwards:
 * ``client`` — sickle's verbs over ``fetch`` + ``xmlclean``; choosing the metadata format.
 * ``pages`` — one ListRecords page, and the guards against repeating or empty lists.
 * ``records`` — one record: crosswalk, access level, store — or quarantine.
+* ``context`` — ``RunContext``, what a run's writing steps share, and the ``Outcomes`` they count.
 * ``run`` — a resumable, page-checkpointed harvest of one list; deletions and their guard.
 * ``partners``, ``partner_set``, ``locks``, ``scheduler``, ``ingest``, ``quarantine``, ``status``,
   ``progress`` — operations, called by the commands in :mod:`kazneb.commands`.

@@ -14,18 +14,12 @@ from lxml import etree
 from sickle import Sickle
 from sickle.response import OAIResponse
 
-from harvester.errors import OAIError, PermanentHttpError, TransientError
+from crosswalks.namespaces import OAI_NS, READABLE_FORMATS
+from harvester.errors import PartnerOAIError, PermanentHttpError, TransientError
 from harvester.fetch import Fetcher, Reply
-from harvester.xmlclean import OAI_NS, CleanDocument, parse_document
+from harvester.xmlclean import CleanDocument, parse_document
 
 NS = {"oai": OAI_NS}
-
-#: Namespaces of the formats the crosswalks read, in order of preference.
-PREFERRED_NAMESPACES: tuple[tuple[str, str], ...] = (
-    ("marcxml", "http://www.loc.gov/MARC21/slim"),
-    ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
-    ("mods", "http://www.loc.gov/mods/v3"),
-)
 
 
 class CleanResponse(OAIResponse):
@@ -91,7 +85,7 @@ def interpret(reply: Reply, params: dict) -> CleanResponse:
         raise TransientError(f"{exc} (from {reply.url})") from exc
     error = document.root.find("oai:error", NS)
     if error is not None:
-        raise OAIError(error.get("code", "unknown"), (error.text or "").strip(),
+        raise PartnerOAIError(error.get("code", "unknown"), (error.text or "").strip(),
                        document.root.findtext("oai:responseDate", None, NS))
     if reply.status >= 400:
         raise PermanentHttpError(f"HTTP {reply.status} from {reply.url}")
@@ -102,12 +96,12 @@ def choose_format(offered: dict[str, str], preferred: str | None = None) -> tupl
     """(prefix, namespace) to harvest: the partner's configured choice, else MARCXML, oai_dc, MODS."""
     if preferred:
         if preferred not in offered:
-            raise OAIError("cannotDisseminateFormat", f"partner does not offer {preferred!r}")
+            raise PartnerOAIError("cannotDisseminateFormat", f"partner does not offer {preferred!r}")
         return preferred, offered[preferred]
-    for prefix, namespace in PREFERRED_NAMESPACES:
+    for prefix, namespace in READABLE_FORMATS:
         for offered_prefix, offered_ns in offered.items():
             if offered_ns.rstrip("/") == namespace.rstrip("/"):
                 return offered_prefix, offered_ns
         if prefix in offered:
             return prefix, offered[prefix]
-    raise OAIError("cannotDisseminateFormat", f"no readable format among {sorted(offered)}")
+    raise PartnerOAIError("cannotDisseminateFormat", f"no readable format among {sorted(offered)}")

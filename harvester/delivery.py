@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from crosswalks.marc.iso2709 import RECORD_END, read_chunks, split_records
+from crosswalks.xmlchars import legal_xml
 from crosswalks.xmlsplit import detect_encoding, split_xml
 from harvester.errors import HarvestError
-from repository.oai.xml import legal_xml
 
 MAX_UNZIPPED = 4 * 1024**3  # refuse zip bombs
 _BLANK = b"\r\n\t "
@@ -236,7 +236,8 @@ def seek_past_records(handle: BinaryIO, count: int, chunk_size: int = 1 << 20) -
 def iso2709_lines(data: bytes) -> list[str]:
     """An ISO 2709 record's bytes for a person: the leader, then one field a line ($ before
     each subfield code), in the character set the bytes are in."""
-    from crosswalks.marc.iso2709 import FIELD_END, MarcDecodeError, guess_encoding
+    from crosswalks.errors import MarcDecodeError
+    from crosswalks.marc.iso2709 import FIELD_END, guess_encoding
 
     body = data.rstrip(RECORD_END)
     try:

@@ -19,8 +19,9 @@ class PermanentHttpError(HarvestError):
     """An HTTP failure retrying will not cure (404, 403, ...) and no OAI error in the body."""
 
 
-class OAIError(HarvestError):
-    """An OAI-PMH ``<error code="...">`` returned by the partner."""
+class PartnerOAIError(HarvestError):
+    """An OAI-PMH ``<error code="...">`` returned by the partner (the provider's own errors, the
+    ones the hub sends, are ``repository.oai.errors.OAIError``)."""
 
     def __init__(self, code: str, message: str = "", response_date: str | None = None) -> None:
         super().__init__(f"{code}: {message}".rstrip(": "))

@@ -10,7 +10,6 @@ run again, seeks to that offset instead of reading the records before it a secon
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import tempfile
 import time
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from harvester import locks
+from harvester.context import Outcomes, RunContext
 from harvester.delivery import (
     DeliveryFile,
     RawRecord,
@@ -40,9 +40,10 @@ from harvester.delivery import (
 )
 from harvester.models import HarvestRun
 from harvester.partners import PartnerConfig
-from harvester.records import Outcomes, quarantine
+from harvester.records import quarantine
+from repository.errors import StoreError
 from repository.levels import apply_own_levels, remember_own_level
-from repository.store import IncomingRecord, Store, StoreError
+from repository.store import IncomingRecord, Store
 
 if TYPE_CHECKING:
     from crosswalks.files import ResumeAt
@@ -233,25 +234,23 @@ def store_results(store: Store, session: Session, partner: PartnerConfig, run_id
     """Store read records with the store's bulk write; a record that cannot be read or stored
     is quarantined alone.  The outcome of each record, in order.  ``access``: a level given to
     these records themselves (see ``ingest_path``)."""
-    write = functools.partial(_write, access=access)
+    run = RunContext(store, session, partner, run_id, outcomes)
     statuses: list[str] = []
     pending: list[tuple[IncomingRecord, Any]] = []
     for result in results:
         if result.error or (result.record is None and not result.deleted):
-            statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            statuses.extend(_write(run, source, pending, report, access))
             pending = []
-            _quarantine(session, partner.id, run_id, source, result, f"{source.name}: {result.describe()}",
-                        outcomes, report)
+            _quarantine(run, source, result, f"{source.name}: {result.describe()}", report)
             statuses.append("quarantined")
         elif result.deleted and not result.identifier:
-            statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            statuses.extend(_write(run, source, pending, report, access))
             pending = []
-            _quarantine(session, partner.id, run_id, source, result,
-                        f"{source.name}: record {result.position}: a deletion without an identifier deletes "
-                        "nothing", outcomes, report)
+            _quarantine(run, source, result, f"{source.name}: record {result.position}: a deletion without an "
+                        "identifier deletes nothing", report)
             statuses.append("quarantined")
         elif result.deleted:  # a deleted record of a saved OAI-PMH response: after what came before
-            statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
+            statuses.extend(_write(run, source, pending, report, access))
             pending = []
             status = store.delete_record(session, partner.id, result.identifier)
             if status == "deleted":
@@ -261,7 +260,7 @@ def store_results(store: Store, session: Session, partner: PartnerConfig, run_id
             if not result.identifier:
                 outcomes.add("no-identifier", f"{source.name}: record {result.position}")
             pending.append((_incoming(partner, source, result), result))
-    statuses.extend(write(store, session, partner.id, run_id, source, pending, outcomes, report))
+    statuses.extend(_write(run, source, pending, report, access))
     return statuses
 
 
@@ -276,13 +275,13 @@ def _incoming(partner: PartnerConfig, source: FileSource, result: Any) -> Incomi
         access=partner.access_for(sets, list(record.rights)))
 
 
-def _write(store: Store, session: Session, partner_id: str, run_id: int | None, source: FileSource,
-           pending: list[tuple[IncomingRecord, Any]], outcomes: Outcomes, report: Report,
+def _write(run: RunContext, source: FileSource, pending: list[tuple[IncomingRecord, Any]], report: Report,
            access: str | None = None) -> list[str]:
     """One bulk write; when the store refuses a record, one by one so only that record is quarantined.
     Each record gets its own level: ``access`` when given (and kept with it), else the one it had."""
     if not pending:
         return []
+    store, session = run.store, run.session
     apply_own_levels(session, [incoming for incoming, _ in pending], access)
     try:
         statuses = store.write_records(session, [incoming for incoming, _ in pending])
@@ -292,30 +291,29 @@ def _write(store: Store, session: Session, partner_id: str, run_id: int | None, 
             try:
                 statuses.append(store.write_record(session, incoming))
             except StoreError as exc:
-                _quarantine(session, partner_id, run_id, source, result, f"{source.name}: {exc}", outcomes, report)
+                _quarantine(run, source, result, f"{source.name}: {exc}", report)
                 statuses.append("quarantined")
     for status in statuses:
         if status != "quarantined":
-            outcomes.add(status)
+            run.outcomes.add(status)
     if access is not None:
-        remember_own_level(session, partner_id, [incoming.source_key for (incoming, _), status
-                                                 in zip(pending, statuses, strict=True) if status != "quarantined"],
+        remember_own_level(session, run.partner.id, [incoming.source_key for (incoming, _), status
+                                                     in zip(pending, statuses, strict=True) if status != "quarantined"],
                            access)
     return statuses
 
 
-def _quarantine(session: Session, partner_id: str, run_id: int | None, source: FileSource, result: Any,
-                message: str, outcomes: Outcomes, report: Report) -> None:
+def _quarantine(run: RunContext, source: FileSource, result: Any, message: str, report: Report) -> None:
     """The record's one open entry (``<file>#<position>`` when it has no identifier), created
     or updated in place: a delivery ingested twice is not quarantined twice."""
     raw = source.raw_of(result.position)
     key = result.identifier or source.where(result.position)
-    quarantine(session, partner_id, run_id, key, message,
+    quarantine(run.session, run.partner.id, run.run_id, key, message,
                result.raw or None, file={
                    "raw_bytes": raw.data if raw else None, "file_format": source.format,
                    "file_encoding": source.encoding, "file_context": raw.context if raw else None,
                    "file_name": source.name, "file_position": result.position})
-    outcomes.add("quarantined", message)
+    run.outcomes.add("quarantined", message)
     report(message)
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from harvester.client import NS, OAI_NS, CleanResponse, PartnerClient
-from harvester.errors import OAIError
+from crosswalks.namespaces import OAI_NS
+from harvester.client import NS, CleanResponse, PartnerClient
+from harvester.errors import PartnerOAIError
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def fetch_page(client: PartnerClient, params: dict[str, str]) -> ListPage:
     """Request one ListRecords page; ``noRecordsMatch`` is an empty last page, not an error."""
     try:
         response = client.harvest(verb="ListRecords", **params)
-    except OAIError as exc:
+    except PartnerOAIError as exc:
         if exc.code == "noRecordsMatch":
             return ListPage(records=[], response_date=exc.response_date)
         raise

@@ -12,10 +12,11 @@ import io
 from lxml import etree
 from sqlalchemy import Select, select
 
+from harvester.context import Outcomes
 from harvester.models import QuarantinedRecord
 from harvester.pages import read_record
 from harvester.partners import PartnerConfig, load_partner
-from harvester.records import Outcomes, store_record
+from harvester.records import store_record
 from harvester.xmlclean import clean_text, safe_parser
 from repository.store import Store
 

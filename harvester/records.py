@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -18,28 +16,15 @@ from sqlalchemy.orm import Session
 
 from crosswalks.model import CanonicalRecord
 from crosswalks.readers import namespace_of, read_metadata
+from harvester.context import Outcomes, RunContext
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
+from repository.errors import StoreError
 from repository.levels import apply_own_levels
-from repository.store import IncomingRecord, SerializedXml, Store, StoreError
+from repository.store import IncomingRecord, Store
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
-
-
-@dataclass
-class Outcomes:
-    """Counts of what happened to records (new, updated, unchanged, deleted, quarantined)."""
-
-    counts: Counter = field(default_factory=Counter)
-    examples: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, outcome: str, example: str | None = None) -> None:
-        self.counts[outcome] += 1
-        if example is not None:
-            kept = self.examples.setdefault(outcome, [])
-            if len(kept) < 5:
-                kept.append(example)
 
 
 def crosswalk(record: HarvestedRecord, namespace: str, partner_id: str) -> CanonicalRecord:
@@ -63,13 +48,12 @@ def crosswalked(partner: PartnerConfig, record: HarvestedRecord, prefix: str, na
     canonical = crosswalk(record, namespace, partner.id)
     return IncomingRecord(
         partner_id=partner.id, source_key=record.identifier, record=canonical,
-        raw=SerializedXml(etree.tostring(record.metadata, encoding="unicode")), source_datestamp=record.datestamp,
+        raw=etree.tostring(record.metadata, encoding="unicode"), source_datestamp=record.datestamp,
         metadata_prefix=prefix, metadata_namespace=namespace, source_sets=record.sets,
         access=partner.access_for(record.sets, list(canonical.rights)))
 
 
-def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, prefix: str, namespace: str,
-            run_id: int | None, outcomes: Outcomes, crosswalk_failure: Exception | None = None
+def prepare(run: RunContext, record: HarvestedRecord, crosswalk_failure: Exception | None = None
             ) -> IncomingRecord | None:
     """The record crosswalked and ready for the store, or None after quarantining it.
 
@@ -77,53 +61,51 @@ def prepare(session: Session, partner: PartnerConfig, record: HarvestedRecord, p
     try:
         if crosswalk_failure is not None:
             raise crosswalk_failure
-        return crosswalked(partner, record, prefix, namespace)
+        return crosswalked(run.partner, record, run.prefix, run.namespace)
     except Exception as exc:  # noqa: BLE001 - any reader failure quarantines this record only
-        _quarantined(session, partner.id, run_id, record, exc, prefix, namespace, outcomes)
+        _quarantined(run, record, exc)
         return None
 
 
-def write_all(store: Store, session: Session, incomings: list[IncomingRecord],
-              records: dict[str, HarvestedRecord], run_id: int | None, outcomes: Outcomes) -> set[str]:
+def write_all(run: RunContext, incomings: list[IncomingRecord], records: dict[str, HarvestedRecord]) -> set[str]:
     """Write a page's records in one go (one by one when the store refuses one); keys stored.
 
     A record given a level of its own keeps it (``repository.levels``)."""
-    apply_own_levels(session, incomings)
+    apply_own_levels(run.session, incomings)
     try:
-        statuses = store.write_records(session, incomings)
+        statuses = run.store.write_records(run.session, incomings)
     except StoreError:
         statuses = []
         for incoming in incomings:
             try:
-                statuses.append(store.write_record(session, incoming))
+                statuses.append(run.store.write_record(run.session, incoming))
             except StoreError as exc:
-                record = records[incoming.source_key]
-                _quarantined(session, incoming.partner_id, run_id, record, exc, incoming.metadata_prefix or "",
-                             incoming.metadata_namespace or "", outcomes)
+                _quarantined(run, records[incoming.source_key], exc)
                 statuses.append("quarantined")
     stored = set()
     for incoming, status in zip(incomings, statuses, strict=True):
         if status != "quarantined":
-            outcomes.add(status)
+            run.outcomes.add(status)
             stored.add(incoming.source_key)
     return stored
 
 
 def store_record(store: Store, session: Session, partner: PartnerConfig, record: HarvestedRecord,
                  prefix: str, namespace: str, run_id: int | None, outcomes: Outcomes) -> bool:
-    """Crosswalk and write one record; on failure quarantine it. True when it was stored."""
-    incoming = prepare(session, partner, record, prefix, namespace, run_id, outcomes)
+    """Crosswalk and write one record; on failure quarantine it. True when it was stored.
+
+    (``kazneb quarantine retry``'s entry point, with the arguments its command passes.)"""
+    run = RunContext(store, session, partner, run_id, outcomes, prefix, namespace)
+    incoming = prepare(run, record)
     if incoming is None:
         return False
-    return bool(write_all(store, session, [incoming], {record.identifier: record}, run_id, outcomes))
+    return bool(write_all(run, [incoming], {record.identifier: record}))
 
 
-def _quarantined(session: Session, partner_id: str, run_id: int | None, record: HarvestedRecord,
-                 exc: Exception, prefix: str, namespace: str, outcomes: Outcomes) -> bool:
-    quarantine(session, partner_id, run_id, record.identifier, f"{type(exc).__name__}: {exc}",
-               record.raw, prefix, namespace)
-    outcomes.add("quarantined", f"{record.identifier}: {exc}")
-    return False
+def _quarantined(run: RunContext, record: HarvestedRecord, exc: Exception) -> None:
+    quarantine(run.session, run.partner.id, run.run_id, record.identifier, f"{type(exc).__name__}: {exc}",
+               record.raw, run.prefix, run.namespace)
+    run.outcomes.add("quarantined", f"{record.identifier}: {exc}")
 
 
 #: Key of a record whose identifier could not be read: never merged with another entry.

@@ -20,14 +20,15 @@ from sqlalchemy.orm import Session
 
 from harvester import locks
 from harvester.client import PartnerClient, PartnerInfo, choose_format
+from harvester.context import Outcomes, RunContext
 from harvester.dates import DAYS, incremental_from, normal_granularity
 from harvester.deletions import apply_deletions, hold_reason, insert_ignore, newly_deleted, reject_deletions
-from harvester.errors import HarvestError, OAIError
+from harvester.errors import HarvestError, PartnerOAIError
 from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
 from harvester.pages import ListGuard, ListPage, fetch_page
 from harvester.partners import PartnerConfig
-from harvester.records import Outcomes, crosswalked, identifier_in, prepare, quarantine, write_all
+from harvester.records import crosswalked, identifier_in, prepare, quarantine, write_all
 from repository.models import SourceRecord
 from repository.store import IncomingRecord, Store
 
@@ -194,7 +195,7 @@ class ListHarvest:
         while True:
             try:
                 page = fetch_page(self.client, params)
-            except OAIError as exc:
+            except PartnerOAIError as exc:
                 params = self._recover(run, params, exc)
                 guard = ListGuard(self.partner.max_empty_pages)
                 continue
@@ -217,7 +218,7 @@ class ListHarvest:
             row = session.get(HarvestRun, self.run_id)
             row.phase, row.token = "finishing", None
 
-    def _recover(self, run: HarvestRun, params: dict[str, str], exc: OAIError) -> dict[str, str]:
+    def _recover(self, run: HarvestRun, params: dict[str, str], exc: PartnerOAIError) -> dict[str, str]:
         """A rejected token restarts the list; a rejected seconds ``from`` falls back to days."""
         if exc.code == "badResumptionToken" and "resumptionToken" in params and run.restarts < MAX_RESTARTS:
             run.restarts += 1
@@ -256,6 +257,8 @@ class ListHarvest:
         crosswalks = self._crosswalk_page(page, walking)
         with self.store.session() as session:
             run = session.get(HarvestRun, self.run_id)
+            writing = RunContext(self.store, session, self.partner, run.id, outcomes, run.metadata_prefix,
+                                 run.metadata_namespace)
             last_event: dict[str, bool] = {}
             incomings, by_key = [], {}
             for n, record in enumerate(page.records):
@@ -263,15 +266,13 @@ class ListHarvest:
                     last_event[record.identifier] = True
                     continue
                 done = crosswalks[n]
-                incoming = done if isinstance(done, IncomingRecord) else prepare(
-                    session, self.partner, record, run.metadata_prefix, run.metadata_namespace, run.id, outcomes,
-                    crosswalk_failure=done)
+                incoming = done if isinstance(done, IncomingRecord) else prepare(writing, record, done)
                 if incoming is not None:
                     incomings.append(incoming)
                     by_key[record.identifier] = record
                     last_event.pop(record.identifier, None)
                     last_event[record.identifier] = False
-            stored = write_all(self.store, session, incomings, by_key, run.id, outcomes) if incomings else set()
+            stored = write_all(writing, incomings, by_key) if incomings else set()
             last_event = {k: v for k, v in last_event.items() if v or k in stored}
             for raw, error in page.broken:
                 key = identifier_in(raw)

@@ -22,10 +22,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 from xml.sax.saxutils import escape
 
+from crosswalks.namespaces import DC_NS, OAI_DC_NS, OAI_NS
 from harvester.dates import DAYS, SECONDS, format_datestamp, parse_datestamp
-
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 @dataclass
@@ -137,7 +135,7 @@ class ScriptedPartner:
     def envelope(self, inner: str) -> str:
         stamp = format_datestamp(self.now(), SECONDS)
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+                f'<OAI-PMH xmlns="{OAI_NS}">'
                 f"<responseDate>{stamp}</responseDate><request>{self.url}</request>{inner}</OAI-PMH>")
 
     def error(self, code: str, text: str) -> str:

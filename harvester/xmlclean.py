@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+from crosswalks.namespaces import OAI_NS
+from crosswalks.xmlchars import FORBIDDEN_REFERENCES, forbidden_pattern
 
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _ANY_PROLOG = re.compile(r"<\?xml[^>]*\?>")
-_ILLEGAL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_ILLEGAL_REFS = re.compile(r"&#(?:x0*(?:[0-8bBcCeEfF]|1[0-9a-fA-F])|0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));")
+#: What a parser refuses (``crosswalks.xmlchars.FORBIDDEN``); the store drops the rest of the hub's rule.
+_ILLEGAL_CHARS = forbidden_pattern()
+_ILLEGAL_REFS = FORBIDDEN_REFERENCES
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
 _RECORD_SPAN = re.compile(r"<(?:[\w.-]+:)?record[\s>].*?</(?:[\w.-]+:)?record\s*>", re.DOTALL)
 _ROOT_TAG = re.compile(r"<(?:[\w.-]+:)?OAI-PMH\b[^>]*>", re.DOTALL)

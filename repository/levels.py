@@ -69,7 +69,7 @@ def partner_level(access_for, source_sets: Sequence[str], rights: Sequence[str],
 
 def give_level(store, session: Session, partner_id: str, source_keys: Sequence[str], level: str) -> int:  # type: ignore[no-untyped-def]
     """Give stored records a level of their own and republish them under it; how many changed."""
-    from repository.store import local_id_for
+    from repository.identifiers import local_id_for
 
     remember_own_level(session, partner_id, source_keys, level)
     return sum(store.set_access(session, local_id_for(partner_id, key), level) for key in source_keys)

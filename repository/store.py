@@ -9,30 +9,28 @@ all in the caller's transaction, so a crash leaves either all of it or none.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
-import orjson
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, event, select, text, update
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
-from crosswalks.model_json import compact_json
-from repository import models, pagecache
+from crosswalks.xmlchars import legal_xml
 from repository import sets as oai_sets
+from repository.digests import canonical_json_bytes, content_hash, dumps, legal_text
+from repository.engine import WRITE_OPTION, JsonText, json_column_text, make_engine
+from repository.errors import StoreError
+from repository.identifiers import check_partner_id, local_id_for
 from repository.models import (
     HubRecord,
     OaiSet,
     Partner,
     RecordChange,
+    RecordRendering,
     RecordSet,
     SourceRecord,
 )
@@ -40,19 +38,14 @@ from repository.oai import xml
 from repository.publishing import Publisher, provenance_of
 from repository.visibility import CommitFence
 
-
-class tables:  # noqa: N801 - a namespace of Core tables for the bulk write path
-    partners: Table = models.Partner.__table__  # type: ignore[assignment]
-    hub_records: Table = models.HubRecord.__table__  # type: ignore[assignment]
-    source_records: Table = models.SourceRecord.__table__  # type: ignore[assignment]
-    record_renderings: Table = models.RecordRendering.__table__  # type: ignore[assignment]
-    record_sets: Table = models.RecordSet.__table__  # type: ignore[assignment]
-    record_changes: Table = models.RecordChange.__table__  # type: ignore[assignment]
-    oai_sets: Table = models.OaiSet.__table__  # type: ignore[assignment]
-
-
-class StoreError(Exception):
-    """A write was refused; the message names the record or partner at fault."""
+#: The Core tables the bulk write path works on (the ORM is for single rows).
+PARTNERS: Table = Partner.__table__  # type: ignore[assignment]
+HUB_RECORDS: Table = HubRecord.__table__  # type: ignore[assignment]
+SOURCE_RECORDS: Table = SourceRecord.__table__  # type: ignore[assignment]
+RECORD_RENDERINGS: Table = RecordRendering.__table__  # type: ignore[assignment]
+RECORD_SETS: Table = RecordSet.__table__  # type: ignore[assignment]
+RECORD_CHANGES: Table = RecordChange.__table__  # type: ignore[assignment]
+OAI_SETS: Table = OaiSet.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -85,83 +78,6 @@ class HubRecordView:
     set_specs: list[str] = field(default_factory=list)
 
 
-def now_seconds() -> int:
-    return int(time.time())
-
-
-def make_engine(url: str, cache_trim_mb: int = 256, sqlite_foreign_keys: bool = False) -> Engine:
-    """An engine for ``url``.  SQLite gets WAL and a busy timeout; its writers let the OS drop
-    the file's cached pages every ``cache_trim_mb`` of growth (0: never; see
-    :mod:`repository.pagecache`), and it enforces foreign keys only when asked (see
-    :mod:`repository.integrity` for why, and for the check that runs instead)."""
-    from sqlalchemy import create_engine
-
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json_text)
-        _trim_cache_behind_writers(engine, cache_trim_mb)
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
-            cursor = dbapi_connection.cursor()
-            # A new file gets 32 KiB pages (a no-op once created): renderings of 2-4 KB spill out
-            # of 4 KiB pages and leave slack in each; bigger pages pack them (bench/store_bench.py:
-            # 15.9 KB a record with 4 KiB pages, 17.4 with 8 KiB, 14.3 with 16 KiB, 13.3 with 32 KiB).
-            cursor.execute("PRAGMA page_size=32768")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute(f"PRAGMA foreign_keys={'ON' if sqlite_foreign_keys else 'OFF'}")
-            cursor.execute("PRAGMA mmap_size=1073741824")  # list pages are read, not copied
-            cursor.execute("PRAGMA cache_size=-65536")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-            # Writers take the write lock up front: a deferred transaction that reads and then
-            # writes fails at once with "database is locked" when another process wrote in
-            # between, whatever the busy timeout.  Readers stay deferred and never block writers.
-            immediate = conn.get_execution_options().get(WRITE_OPTION)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
-
-
-def _trim_cache_behind_writers(engine: Engine, every_mb: int) -> None:
-    path = engine.url.database
-    if every_mb <= 0 or not path or path == ":memory:" or not pagecache.supported():
-        return
-    trim = pagecache.CacheTrimmer(path, every=every_mb * pagecache.MB, keep=every_mb * pagecache.MB // 4)
-
-    @event.listens_for(engine, "commit")
-    def _trim_on_commit(conn) -> None:  # type: ignore[no-untyped-def]
-        if conn.get_execution_options().get(WRITE_OPTION):  # readers never trim: they may serve
-            trim()
-
-
-def _json_text(value: Any) -> str:
-    """JSON with Kazakh and Russian kept as letters, not six-byte escapes.
-
-    :class:`JsonText` (already serialised, e.g. the text a content hash was taken of)
-    is passed through as it is.
-    """
-    if isinstance(value, JsonText):
-        return str(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-class JsonText(str):
-    """A JSON document already serialised; engines from :func:`make_engine` store it as is."""
-
-
-class SerializedXml(str):
-    """XML text an XML serialiser wrote (lxml's ``tostring``): it holds no character XML
-    forbids, so the store keeps it as it is instead of checking every character again."""
-
-
-WRITE_OPTION = "kazneb_write_transaction"
-
-
 class Store:
     """Partner records in, published hub records out."""
 
@@ -179,7 +95,7 @@ class Store:
         self.base_url = base_url
         self._known_sets: set[str] = set()
         #: Engines from make_engine store JsonText as is; any other engine gets the parsed value.
-        self._json_as_text = getattr(engine.dialect, "_json_serializer", None) is _json_text
+        self._json_as_text = getattr(engine.dialect, "_json_serializer", None) is json_column_text
 
     @classmethod
     def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
@@ -188,13 +104,14 @@ class Store:
         return cls(engine, settings["hub.namespace"], settings["hub.base_url"])
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, connection: Connection | None = None) -> Iterator[Session]:
         """One write transaction: committed on success, rolled back on any error.
 
         On SQLite it takes the write lock at once; reads belong in :meth:`reading`.  What it
-        published is sealed at commit (:meth:`_commit`).
+        published is sealed at commit (:meth:`_commit`).  ``connection``: work inside that
+        connection's transaction (a migration's), which its owner commits.
         """
-        with self._sessions() as session:
+        with self._sessions(bind=connection) if connection is not None else self._sessions() as session:
             session.begin()
             try:
                 session.connection(execution_options={WRITE_OPTION: True})
@@ -238,7 +155,7 @@ class Store:
         with self.fence.sealing(conn, self.clock) as now:
             if now != batch.stamp:
                 restamp(conn, list(batch.hub_ids), batch.stamp, now)
-            _insert_rows(conn, tables.record_changes, ("record_id", "changed_at"),
+            _insert_rows(conn, RECORD_CHANGES, ("record_id", "changed_at"),
                          [(hid, now) for hid in batch.hub_ids])
             session.commit()
 
@@ -292,7 +209,7 @@ class Store:
         """The partner's row, inserted unless another process just did (two schedulers applying
         partners.toml at once on PostgreSQL), and locked until this transaction ends."""
         conn = session.connection()
-        conn.execute(_insert_ignore(conn, tables.partners).values(
+        conn.execute(_insert_ignore(conn, PARTNERS).values(
             id=partner_id, default_access=default_access, enabled=True, settings={}))
         return session.get(Partner, partner_id, with_for_update=True, populate_existing=True)
 
@@ -350,7 +267,7 @@ class Store:
                 doomed[key] = known
         if not doomed:
             return statuses
-        sources, hubs = tables.source_records, tables.hub_records
+        sources, hubs = SOURCE_RECORDS, HUB_RECORDS
         conn.execute(update(sources).where(sources.c.id == bindparam("sid")).values(
             deleted=True, harvested_at=stamp, content_hash=digest),
             [{"sid": k.source_id} for k in doomed.values()])
@@ -369,22 +286,43 @@ class Store:
             raise StoreError(f"no hub record {local_id!r}")
         if hub.access == access:
             return False
-        source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
-        assert source is not None
         canonical = dict(hub.canonical)
         canonical["access"] = access
-        digest = content_hash(_dumps(canonical), sorted(source.source_sets or []), deleted=hub.deleted)
-        hub.access, hub.canonical, hub.content_hash = access, canonical, digest
-        source.content_hash = digest
+        hub.access = access
+        self._republish(session, [(hub, canonical)])
+        return True
+
+    def republish(self, session: Session, hub_ids: Sequence[int]) -> int:
+        """Publish these records again from what is stored, under today's rules (a new datestamp,
+        new renderings): for a migration whose rule changes what some records publish.  Returns
+        how many were republished (tombstones are left alone: they publish a header only)."""
+        done = 0
+        for chunk in _chunks(sorted(set(hub_ids)), 500):
+            hubs = session.scalars(select(HubRecord).where(HubRecord.id.in_(chunk), HubRecord.deleted.is_(False)))
+            pairs = [(hub, legal_text(dict(hub.canonical or {}))) for hub in hubs]
+            self._republish(session, pairs)
+            done += len(pairs)
+        return done
+
+    def _republish(self, session: Session, changes: list[tuple[HubRecord, dict[str, Any]]]) -> None:
+        """Store each hub record's new canonical dict (and content hash) and publish it again."""
+        items = []
+        for hub, canonical in changes:
+            source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
+            assert source is not None
+            digest = content_hash(dumps(canonical), sorted(source.source_sets or []), deleted=hub.deleted)
+            hub.canonical, hub.content_hash = canonical, digest
+            source.content_hash = digest
+            provenance = _Provenance(source.source_key, source.source_datestamp, source.metadata_namespace,
+                                     source.harvested_at)
+            items.append(_Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, hub.access,
+                                      CanonicalRecord.from_dict(canonical), provenance))
+        if not items:
+            return
         session.flush()
         conn = session.connection()
-        partners = self._partners(conn, {hub.partner_id})
-        provenance = _Provenance(source.source_key, source.source_datestamp, source.metadata_namespace,
-                                 source.harvested_at)
-        item = _Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, access,
-                            CanonicalRecord.from_dict(canonical), provenance)
-        self._publish(conn, self._batch(session), [item], partners)
-        return True
+        partners = self._partners(conn, {hub.partner_id for hub, _ in changes})
+        self._publish(conn, self._batch(session), items, partners)
 
     def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner]) -> _Prepared:
         partner = partners.get(incoming.partner_id)
@@ -402,12 +340,12 @@ class Store:
         return JsonText(text) if self._json_as_text else json.loads(text)
 
     def _partners(self, conn: Connection, ids: set[str]) -> dict[str, Partner]:
-        rows = conn.execute(select(tables.partners).where(tables.partners.c.id.in_(sorted(ids))))
+        rows = conn.execute(select(PARTNERS).where(PARTNERS.c.id.in_(sorted(ids))))
         return {row.id: Partner(**row._asdict()) for row in rows}
 
     def _existing_sources(self, conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], _Known]:
         """What the store holds for these (partner, source key) pairs."""
-        sources, hubs = tables.source_records, tables.hub_records
+        sources, hubs = SOURCE_RECORDS, HUB_RECORDS
         found: dict[tuple[str, str], _Known] = {}
         by_partner: dict[str, list[str]] = {}
         for partner_id, key in keys:
@@ -428,12 +366,12 @@ class Store:
         conn = session.connection()
         batch = self._batch(session)
         stamp = batch.stamp
-        sources, hubs = tables.source_records, tables.hub_records
+        sources, hubs = SOURCE_RECORDS, HUB_RECORDS
         fresh = [p for p in items if (p.incoming.partner_id, p.incoming.source_key) not in existing]
         if fresh:
             local_ids = [local_id_for(p.incoming.partner_id, p.incoming.source_key) for p in fresh]
             ids = self._insert_hubs(conn, [
-                (local_id, stamp, False, p.access, p.incoming.partner_id, p.canonical_json, p.digest)
+                (local_id, stamp, False, p.access, p.incoming.partner_id, p.canonical_text, p.digest)
                 for p, local_id in zip(fresh, local_ids, strict=True)])
             for p, local_id in zip(fresh, local_ids, strict=True):
                 existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(None, ids[local_id], local_id, "",
@@ -464,28 +402,15 @@ class Store:
                       stamped=True)
 
     def _insert_hubs(self, conn: Connection, rows: list[tuple]) -> dict[str, int]:
-        """Insert hub records (``_HUB_COLUMNS``, the canonical JSON as UTF-8); their ids by local id.
-
-        SQLite numbers a new row one past the largest id, so under the write lock a batch
-        gets the next ids in order: two ``max(id)`` reads confirm it, instead of a lookup
-        of every local id.
-        """
-        local_ids = [row[0] for row in rows]
-        if conn.dialect.name != "sqlite":
-            _insert_rows(conn, tables.hub_records, _HUB_COLUMNS, rows, utf8_text=("canonical",))
-            return self._hub_ids(conn, local_ids)
-        last_id = "SELECT max(id) FROM hub_records"
-        before = conn.exec_driver_sql(last_id).scalar() or 0
-        _insert_rows(conn, tables.hub_records, _HUB_COLUMNS, rows, utf8_text=("canonical",))
-        if conn.exec_driver_sql(last_id).scalar() == before + len(rows):
-            return {local_id: before + 1 + n for n, local_id in enumerate(local_ids)}
-        return self._hub_ids(conn, local_ids)
+        """Insert hub records (``_HUB_COLUMNS``); their ids by local id."""
+        _insert_rows(conn, HUB_RECORDS, _HUB_COLUMNS, rows)
+        return self._hub_ids(conn, [row[0] for row in rows])
 
     @staticmethod
     def _hub_ids(conn: Connection, local_ids: list[str]) -> dict[str, int]:
         """Ids of hub records by local id (unique).  Cheaper than INSERT ... RETURNING in
         parameter order, which SQLAlchemy runs one row at a time on SQLite."""
-        hubs = tables.hub_records
+        hubs = HUB_RECORDS
         found: dict[str, int] = {}
         for chunk in _chunks(local_ids, 500):
             found.update(conn.execute(select(hubs.c.local_id, hubs.c.id).where(hubs.c.local_id.in_(chunk))).all())
@@ -546,7 +471,7 @@ class Store:
         """
         partners = partners or {}
         stamp = batch.stamp
-        renderings, record_sets = tables.record_renderings, tables.record_sets
+        renderings, record_sets = RECORD_RENDERINGS, RECORD_SETS
         ids = [item.hub_id for item in items]
         old_ids = [hid for hid in ids if hid not in fresh]
         kept_sets: dict[int, list[str]] = {}
@@ -572,7 +497,7 @@ class Store:
                 rendering_rows.append((item.hub_id, prefix, stamp, record_xml, header_length))
             set_rows += [(spec, item.hub_id, stamp) for spec in specs if spec not in oai_sets.EVERY_RECORD_SETS]
         if old_ids and not stamped:
-            conn.execute(update(tables.hub_records).where(tables.hub_records.c.id == bindparam("hid"))
+            conn.execute(update(HUB_RECORDS).where(HUB_RECORDS.c.id == bindparam("hid"))
                          .values(datestamp=stamp), [{"hid": hid} for hid in old_ids])
         # one format after another: a list of one format then reads neighbouring pages
         rendering_rows.sort(key=lambda row: row[1])
@@ -587,7 +512,7 @@ class Store:
         missing = sorted(set(specs) - self._known_sets)
         if not missing:
             return
-        oai = tables.oai_sets
+        oai = OAI_SETS
         present = set(conn.execute(select(oai.c.spec).where(oai.c.spec.in_(missing))).scalars())
         for spec in missing:
             if spec not in present:
@@ -700,10 +625,8 @@ def _source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: in
 
 
 def _legal_raw(raw: str | None) -> str | None:
-    """The raw record as stored: without characters XML forbids (a serialiser's output has none)."""
-    if raw is None or isinstance(raw, SerializedXml):
-        return raw
-    return xml.legal_xml(raw)
+    """The raw record as stored: without the characters the hub drops (lxml writes C1 controls)."""
+    return None if raw is None else legal_xml(raw)
 
 
 #: Columns of a new hub record and of a new source record, in the order of the rows below.
@@ -715,7 +638,7 @@ _SOURCE_COLUMNS = ("partner_id", "source_key", "source_datestamp", "metadata_pre
 def _new_source_row(p: _Prepared, existing: dict[tuple[str, str], _Known], stamp: int) -> tuple:
     """A new source record's values in ``_SOURCE_COLUMNS`` order (JSON columns as JSON text)."""
     row = _source_row(p, existing, stamp)
-    row["source_sets"] = _dumps(row["source_sets"])
+    row["source_sets"] = dumps(row["source_sets"])
     return tuple(row[column] for column in _SOURCE_COLUMNS)
 
 
@@ -737,24 +660,16 @@ def _insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-d
     return sqlite_insert(table).on_conflict_do_nothing()
 
 
-def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple],
-                 utf8_text: Sequence[str] = ()) -> None:
+def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """A plain INSERT of many rows straight through the driver.
 
     For these narrow rows SQLAlchemy's per-row parameter processing cost more than the
     database's own work; the values are already what the driver takes (int, str, bytes).
-    The ``utf8_text`` columns come as UTF-8 bytes: SQLite stores them as text (``CAST``),
-    which spares decoding them only for the driver to encode them again.
     """
     if not rows:
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    if utf8_text and conn.dialect.name != "sqlite":
-        at = {columns.index(column) for column in utf8_text}
-        rows = [tuple(v.decode("utf-8") if n in at else v for n, v in enumerate(row)) for row in rows]
-        utf8_text = ()
-    marks = [f"CAST({mark} AS TEXT)" if column in utf8_text else mark for column in columns]
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(marks)})"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
     conn.exec_driver_sql(sql, rows)
 
 
@@ -763,109 +678,8 @@ def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
         yield values[start:start + size]
 
 
-def content_hash(canonical_text: str | bytes, source_sets: list[str], *, deleted: bool) -> str:
-    """A digest of everything published about a record, to detect real changes.
-
-    ``canonical_text`` is the canonical record's JSON exactly as stored (``"null"`` for a
-    tombstone), so the record is serialised once for both the digest and the row; as UTF-8
-    bytes when the caller has them, which saves encoding it again.
-    """
-    digest = hashlib.sha256(canonical_text if isinstance(canonical_text, bytes) else canonical_text.encode("utf-8"))
-    digest.update(f"\x1f{_sets_json(tuple(source_sets))}\x1f{int(deleted)}".encode())
-    return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=1024)
-def _sets_json(source_sets: tuple[str, ...]) -> str:
-    """The source sets as the digest has always spelt them (a page's records share a few lists)."""
-    return json.dumps(list(source_sets), ensure_ascii=False)
-
-
-def canonical_json(record: CanonicalRecord) -> str:
-    """The record's JSON as stored (``to_dict`` shape), every string legal in XML."""
-    return canonical_json_bytes(record).decode("utf-8")
-
-
-def canonical_json_bytes(record: CanonicalRecord) -> bytes:
-    """:func:`canonical_json` in UTF-8, as :func:`~crosswalks.model_json.compact_json` writes it.
-
-    JSON escapes control characters (as ``\\uXXXX``) and orjson refuses lone surrogates,
-    so text with no backslash is legal XML but for the two non-characters U+FFFE and
-    U+FFFF; only the rare rest is cleaned through ``to_dict``.
-    """
-    try:
-        data = compact_json(record)
-    except orjson.JSONEncodeError:
-        data = b"\\"
-    if b"\\" in data or _NON_CHARACTERS[0] in data or _NON_CHARACTERS[1] in data:
-        data = _dumps(legal_text(record.to_dict())).encode("utf-8")
-    return data
-
-
-_NON_CHARACTERS = ("\ufffe".encode("utf-8"), "\uffff".encode("utf-8"))
-
-
-def _dumps(value: Any) -> str:
-    """Compact JSON, the same text whether orjson or (for what it refuses) the standard encoder writes it."""
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return _ENCODER.encode(value)
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def legal_text(value: Any) -> Any:
-    """``value`` with every string stripped of characters XML (and PostgreSQL) cannot hold."""
-    if isinstance(value, str):
-        return xml.legal_xml(value)
-    if isinstance(value, dict):
-        return {k: legal_text(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [legal_text(v) for v in value]
-    return value
-
-
-#: Characters the oai-identifier scheme lets a local identifier hold as they are, besides
-#: letters, digits and ``-_.~``; ``%`` is left out because it escapes all the others.
-_LOCAL_ID_SAFE = "!*'();/?:@&=+$,"
-_LOCAL_ID_MAX: int = HubRecord.__table__.c.local_id.type.length  # type: ignore[attr-defined]
-
-
-def local_id_for(partner_id: str, source_key: str) -> str:
-    """A stable local id: the same partner record always gets the same id.
-
-    It is ``<partner>:<source key>``, percent-encoded where the oai-identifier syntax needs
-    it, so that an operator can read whose record it is, and so that a partner's new records
-    sort in the partner's own order: the unique index on local ids then grows at its end
-    instead of taking inserts at random places (at a million records that halves what the
-    store writes).  A key too long for that gets ``<partner>.<hash>``; the two forms cannot
-    meet, because neither a partner id nor a hash holds a ``:``.
-    """
-    readable = f"{partner_id}:{quote(source_key, safe=_LOCAL_ID_SAFE)}"
-    if len(readable) <= _LOCAL_ID_MAX:
-        return readable
-    digest = hashlib.sha1(f"{partner_id}\x00{source_key}".encode()).hexdigest()[:16]
-    return f"{partner_id}.{digest}"
-
-
 def check_access(level: str, where: str, *names: str) -> None:
     """Refuse an unknown access level, naming ``where.format(*names)``: formatted only then,
     as every record written is checked."""
     if level not in ACCESS_LEVELS:
         raise StoreError(f"{where.format(*names)}: access level {level!r} is not one of {', '.join(ACCESS_LEVELS)}")
-
-
-def check_partner_id(partner_id: str) -> None:
-    """Partner ids become set specs and identifiers, so they are kept plain."""
-    import re
-
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_.\-]{0,63}", partner_id or ""):
-        raise StoreError(
-            f"partner id {partner_id!r} must be 1-64 characters of a-z, 0-9, '-', '_' or '.'"
-        )
-
-
-def harvest_date(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

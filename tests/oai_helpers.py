@@ -45,7 +45,7 @@ def make_record(i: int, **changes: object) -> CanonicalRecord:
 
 def add_records(store: Store, partner_id: str, numbers: range, **kwargs: object) -> list[str]:
     """Write records ``numbers`` for ``partner_id``; returns their OAI identifiers."""
-    from repository.store import local_id_for
+    from repository.identifiers import local_id_for
 
     with store.session() as session:
         if session.get(__import__("repository.models", fromlist=["Partner"]).Partner, partner_id) is None:

@@ -8,7 +8,6 @@ from typing import Final
 from lxml import etree
 
 from crosswalks import access
-from crosswalks.dc import DC_NS
 from crosswalks.model import (
     DOCUMENT_KINDS,
     Agent,
@@ -20,6 +19,7 @@ from crosswalks.model import (
     Subject,
     Title,
 )
+from crosswalks.namespaces import DC_NS, XML_NS
 from crosswalks.normalize.dates import year_range
 from crosswalks.normalize.isbn import parse_isbn, parse_issn
 from crosswalks.normalize.languages import language_code
@@ -43,7 +43,7 @@ DCMI_KINDS: Final[dict[str, str]] = {"Sound": "audio", "MovingImage": "video", "
 _DOI: Final = re.compile(r"(?:doi:|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _MIME: Final = re.compile(r"^[a-z]+/[\w.+-]+$")
 _PAGES: Final = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|с\b|стр|б\b|бет)", re.IGNORECASE)
-_XML_LANG: Final = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_LANG: Final = f"{{{XML_NS}}}lang"
 
 
 def _kind_of(value: str) -> str | None:

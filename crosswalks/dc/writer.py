@@ -12,13 +12,13 @@ import re
 from typing import Final
 
 from crosswalks import access
-from crosswalks.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA
 from crosswalks.model import CanonicalRecord, DateInfo, Identifier
+from crosswalks.namespaces import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA, XSI_NS
 from crosswalks.normalize.dates import range_text
-from crosswalks.xmltext import escape, known_escape, shared
+from crosswalks.xmltext import escape, known_escape
 
 _OPEN: Final = (f'<oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
-         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+         f'xmlns:xsi="{XSI_NS}" '
          f'xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}">')
 _W3CDTF: Final = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$|^\d{4}-\d{4}$")
 #: ISO 639-2 -> xml:lang (BCP 47) for the languages whose short code is used.
@@ -69,7 +69,7 @@ def _access_rights(level: str | None) -> str:
     parts = [_element("rights", terms.coar_uri)]
     parts += [_element("rights", terms.statement[lang] + " " + terms.terms_of_use[lang], lang)
               for lang in access.LANGUAGES]
-    return shared("".join(parts))
+    return "".join(parts)
 
 
 def render_oai_dc(record: CanonicalRecord) -> str:

@@ -15,12 +15,10 @@ from typing import Any, Final
 from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.marc.kept import KeptSubfields, is_kept_entry, part_code
-from crosswalks.marc.marcxml import data_field_xml, field_xml, record_parts
 from crosswalks.marc.record import MarcField, MarcRecord, field_from_json
 from crosswalks.marc.unimarc import is_unimarc_entry
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Relation, Subject, Title, other_script_pairs
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import shared
 
 _ARTICLES: Final = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
 _AGENT_TAGS: Final = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
@@ -45,7 +43,10 @@ def _sub(code: str, value: str | None) -> list[tuple[str, str]]:
     return [(code, value)] if value else []
 
 
-class _Writer:
+class MarcWriter:
+    """The MARC 21 fields of one canonical record (``build``); :mod:`crosswalks.marc.marcxml_writer`
+    writes the same fields straight to markup by overriding where a field is put."""
+
     def __init__(self, rec: CanonicalRecord) -> None:
         self.rec = rec
         self.fields: list[MarcField] = []
@@ -95,7 +96,7 @@ class _Writer:
         if subfields:
             self.fields.append(MarcField(tag, ind1, ind2, subfields))
 
-    def add_fixed_fields(self, key: tuple, fields: Callable[..., list[_FieldSpec]], *args: Any) -> None:
+    def add_fixed_fields(self, key: tuple, fields: Callable[..., list[FieldSpec]], *args: Any) -> None:
         """Fields whose content does not come from the record's own text (types, access terms):
         ``fields(*args)`` depends on ``key`` only, so the markup writer can reuse its output."""
         for tag, ind1, ind2, subfields in fields(*args):
@@ -403,58 +404,10 @@ class _Writer:
 _TAG_ORDER: Final = operator.attrgetter("tag")
 
 
-class _XmlWriter(_Writer):
-    """The same writer producing MARCXML directly: each field becomes (tag, markup), no field objects."""
-
-    def __init__(self, rec: CanonicalRecord) -> None:
-        super().__init__(rec)
-        self.markup: list[tuple[str, str]] = []
-
-    def add(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        if tag in self.kept.pending:
-            tag, ind1, ind2, subfields = self.kept.merge(tag, ind1, ind2, subfields)
-        xml = data_field_xml(tag, ind1, ind2, subfields)  # leaves empty subfields out, "" when all are
-        if xml:
-            self.markup.append((tag, xml))
-
-    def _put(self, tag: str, ind1: str, ind2: str, subfields: list[tuple[str, str]]) -> None:
-        xml = data_field_xml(tag, ind1, ind2, subfields)
-        if xml:
-            self.markup.append((tag, xml))
-
-    def add_fixed_fields(self, key: tuple, fields: Callable[..., list[_FieldSpec]], *args: Any) -> None:
-        """The fields' markup, written once per ``key`` and then reused: every record shares it."""
-        markup = _FIXED_MARKUP.get(key)
-        if markup is None:
-            start = len(self.markup)
-            super().add_fixed_fields(key, fields, *args)
-            markup = tuple((tag, shared(xml)) for tag, xml in self.markup[start:])
-            if len(_FIXED_MARKUP) >= 1024:
-                _FIXED_MARKUP.clear()
-            _FIXED_MARKUP[key] = markup
-        else:
-            self.markup.extend(markup)
-
-    def _has_field(self, tag: str) -> bool:
-        return any(t == tag for t, _ in self.markup)
-
-    def _add_field(self, marc_field: MarcField) -> None:
-        self.markup.append((marc_field.tag, field_xml(marc_field)))
-
-    def parts(self) -> list[str]:
-        """The record's markup in parts: joined, the ``marc:record`` element."""
-        self._write_fields()
-        self.markup.sort(key=_FIRST)  # stable, as build's sort: same field order
-        return record_parts(self._leader(), [xml for _, xml in self.markup])
+FieldSpec = tuple[str, str, str, list[tuple[str, str]]]  # tag, ind1, ind2, subfields
 
 
-_FIRST: Final = operator.itemgetter(0)
-#: Markup of the fields every record shares (content types, access terms), as (tag, markup) pairs by key.
-_FIXED_MARKUP: Final[dict[tuple, tuple[tuple[str, str], ...]]] = {}
-_FieldSpec = tuple[str, str, str, list[tuple[str, str]]]  # tag, ind1, ind2, subfields
-
-
-def _type_fields(kind: str | None, online: bool) -> list[_FieldSpec]:
+def _type_fields(kind: str | None, online: bool) -> list[FieldSpec]:
     """336-338: content type by document kind, media and carrier by whether there are digital objects."""
     content = tables.KIND_CONTENT.get(kind or "", ("text", "txt"))
     media = ("computer", "c") if online else ("unmediated", "n")
@@ -464,14 +417,14 @@ def _type_fields(kind: str | None, online: bool) -> list[_FieldSpec]:
             ("338", " ", " ", [("a", carrier[0]), ("b", carrier[1]), ("2", "rdacarrier")])]
 
 
-def _restriction_fields(terms: access.AccessTerms) -> list[_FieldSpec]:
+def _restriction_fields(terms: access.AccessTerms) -> list[FieldSpec]:
     """506 in each language: the level's statement, COAR label and URI."""
     ind1 = "0" if terms.level == "open" else "1"
     return [("506", ind1, " ", [("a", terms.statement[lang]), ("f", terms.coar_label), ("u", terms.coar_uri)])
             for lang in access.LANGUAGES]
 
 
-def _terms_of_use_fields(terms: access.AccessTerms) -> list[_FieldSpec]:
+def _terms_of_use_fields(terms: access.AccessTerms) -> list[FieldSpec]:
     """540 in each language: the level's terms of use."""
     return [("540", " ", " ", [("a", terms.terms_of_use[lang])]) for lang in access.LANGUAGES]
 
@@ -607,14 +560,4 @@ def _punctuate_series(subfields: list[tuple[str, str]]) -> list[tuple[str, str]]
 
 def canonical_to_marc(record: CanonicalRecord) -> MarcRecord:
     """The MARC 21 record the hub publishes for a canonical record."""
-    return _Writer(record).build()
-
-
-def canonical_to_marcxml(record: CanonicalRecord) -> str:
-    """``render_marcxml(canonical_to_marc(record))``, written straight to markup (faster)."""
-    return "".join(marcxml_parts(record))
-
-
-def marcxml_parts(record: CanonicalRecord) -> list[str]:
-    """:func:`canonical_to_marcxml` in the parts it joins (see ``MetadataFormat.render_utf8``)."""
-    return _XmlWriter(record).parts()
+    return MarcWriter(record).build()

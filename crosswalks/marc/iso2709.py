@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 from pymarc.marc8 import MARC8ToUnicode
 
+from crosswalks.errors import MarcDecodeError
 from crosswalks.marc.record import MarcField, MarcRecord
 
 RECORD_END = b"\x1d"
@@ -23,10 +24,6 @@ FIELD_END = b"\x1e"
 SUBFIELD = b"\x1f"
 _CYRILLIC_RUN = re.compile(rb"[\xc0-\xff]{3,}")
 _READ_SIZE = 1 << 20
-
-
-class MarcDecodeError(ValueError):
-    """A record whose bytes cannot be decoded; the message says what is wrong."""
 
 
 def split_records(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bool]]:

@@ -6,11 +6,11 @@ from typing import Final
 
 from lxml import etree
 
+from crosswalks.errors import MarcXmlError
 from crosswalks.marc.record import MarcField, MarcRecord
+from crosswalks.namespaces import MARC_NS, MARC_SCHEMA, XSI_NS
 from crosswalks.xmltext import escape, known_escape
 
-MARC_NS: Final = "http://www.loc.gov/MARC21/slim"
-MARC_SCHEMA: Final = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 _LEADER: Final = f"{{{MARC_NS}}}leader"
 _CONTROL: Final = f"{{{MARC_NS}}}controlfield"
 _DATA: Final = f"{{{MARC_NS}}}datafield"
@@ -21,10 +21,6 @@ _LEADER_TAGS: Final = frozenset((_LEADER, "leader"))
 #: A datafield's element children are its subfields (MARC21slim allows nothing else there): testing
 #: the proxy's type skips comments and processing instructions without building each child's tag.
 _ELEMENT: Final = etree._Element
-
-
-class MarcXmlError(ValueError):
-    """The element is not a usable MARCXML record."""
 
 
 def _indicator(value: str | None) -> str:
@@ -133,5 +129,5 @@ def render_marcxml(record: MarcRecord) -> str:
     return record_xml(record.leader, [field_xml(f) for f in record.fields])
 
 
-_RECORD_OPEN: Final = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+_RECORD_OPEN: Final = (f'<marc:record xmlns:marc="{MARC_NS}" xmlns:xsi="{XSI_NS}" '
                 f'xsi:schemaLocation="{MARC_NS} {MARC_SCHEMA}">')

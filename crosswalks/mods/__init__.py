@@ -1,9 +1,5 @@
 """MODS 3.x: reader and MODS 3.8 writer."""
 
-MODS_NS = "http://www.loc.gov/mods/v3"
-MODS_SCHEMA = "http://www.loc.gov/standards/mods/v3/mods-3-8.xsd"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-
 #: Note kinds written as MODS note/@type, and the "coverage" note that carries dc:coverage.
 COVERAGE_NOTE = "coverage"
 RESPONSIBILITY_NOTE = "statement of responsibility"

@@ -21,7 +21,8 @@ from crosswalks.model import (
     Subject,
     Title,
 )
-from crosswalks.mods import COVERAGE_NOTE, MODS_NS, RESOURCE_DCMI, RESOURCE_KIND, RESPONSIBILITY_NOTE, XLINK_NS
+from crosswalks.mods import COVERAGE_NOTE, RESOURCE_DCMI, RESOURCE_KIND, RESPONSIBILITY_NOTE
+from crosswalks.namespaces import MODS_NS, XLINK_NS, XML_NS
 from crosswalks.normalize.dates import year_range
 from crosswalks.normalize.isbn import parse_isbn, parse_issn
 from crosswalks.normalize.languages import language_code
@@ -30,7 +31,7 @@ from crosswalks.transliterate import detect_script
 from crosswalks.xmltext import squeeze
 
 M = f"{{{MODS_NS}}}"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_XML_LANG = f"{{{XML_NS}}}lang"
 _TITLE_KINDS = {"translated": "parallel", "uniform": "uniform", "alternative": "alternative",
                 "abbreviated": "alternative"}
 _AGENT_KINDS = {"personal": "personal", "corporate": "corporate", "conference": "meeting", "family": "personal"}

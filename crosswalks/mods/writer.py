@@ -16,12 +16,13 @@ from urllib.parse import quote
 from crosswalks import access
 from crosswalks.marc import tables
 from crosswalks.model import Agent, CanonicalRecord, Subject, Title, other_script_pairs
-from crosswalks.mods import COVERAGE_NOTE, MODS_NS, MODS_SCHEMA, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE, XLINK_NS
+from crosswalks.mods import COVERAGE_NOTE, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE
+from crosswalks.namespaces import MODS_NS, MODS_SCHEMA, XLINK_NS, XSI_NS
 from crosswalks.transliterate import detect_script
-from crosswalks.xmltext import escape, known_escape, shared
+from crosswalks.xmltext import escape, known_escape
 
 _OPEN: Final = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
-         f'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" version="3.8" '
+         f'xmlns:xsi="{XSI_NS}" version="3.8" '
          f'xsi:schemaLocation="{MODS_NS} {MODS_SCHEMA}">')
 _TITLE_TYPES: Final = {"parallel": "translated", "uniform": "uniform", "alternative": "alternative"}
 _AGENT_TYPES: Final = {"personal": "personal", "corporate": "corporate", "meeting": "conference"}
@@ -203,7 +204,7 @@ def _access_conditions(level: str | None) -> str:
            for lang in access.LANGUAGES]
     out += [_el("accessCondition", terms.terms_of_use[lang], f' type="use and reproduction" lang="{lang}"')
             for lang in access.LANGUAGES]
-    return shared("".join(out))
+    return "".join(out)
 
 
 def _rights(record: CanonicalRecord) -> str:

@@ -11,7 +11,8 @@ from kazneb.commands.context import pass_settings
 from kazneb.commands.follow import following, update_search_index
 from kazneb.config import Settings
 from repository.db import migrate
-from repository.store import Store, StoreError
+from repository.errors import StoreError
+from repository.store import Store
 
 
 @click.command("serve")

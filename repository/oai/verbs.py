@@ -15,6 +15,16 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection
 
 from crosswalks.formats import FORMATS
+from crosswalks.namespaces import (
+    DC_NS,
+    FRIENDS_NS,
+    FRIENDS_SCHEMA,
+    OAI_DC_NS,
+    OAI_DC_SCHEMA,
+    OAI_IDENTIFIER_NS,
+    OAI_IDENTIFIER_SCHEMA,
+    XSI_NS,
+)
 from repository.oai import query, xml
 from repository.oai.arguments import Request, parse_datestamp
 from repository.oai.errors import (
@@ -25,11 +35,6 @@ from repository.oai.errors import (
     NoSetHierarchy,
 )
 from repository.oai.tokens import ListState, TokenCodec
-
-OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
-FRIENDS_NS = "http://www.openarchives.org/OAI/2.0/friends/"
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,8 @@ def identify(conn: Connection, repo: Repository, _request: Request) -> Body:
         "<deletedRecord>persistent</deletedRecord>"
         "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity>"
         "<compression>gzip</compression><compression>deflate</compression>"
-        f'<description><oai-identifier xmlns="{OAI_IDENTIFIER_NS}" xmlns:xsi="{xml.XSI_NS}" '
-        f'xsi:schemaLocation="{OAI_IDENTIFIER_NS} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd">'
+        f'<description><oai-identifier xmlns="{OAI_IDENTIFIER_NS}" xmlns:xsi="{XSI_NS}" '
+        f'xsi:schemaLocation="{OAI_IDENTIFIER_NS} {OAI_IDENTIFIER_SCHEMA}">'
         f"<scheme>oai</scheme><repositoryIdentifier>{xml.xml_text(repo.namespace)}</repositoryIdentifier>"
         f"<delimiter>:</delimiter><sampleIdentifier>{xml.xml_text(sample)}</sampleIdentifier>"
         "</oai-identifier></description>"
@@ -72,8 +77,8 @@ def identify(conn: Connection, repo: Repository, _request: Request) -> Body:
     if friends:
         urls = "".join(f"<baseURL>{xml.xml_text(u)}</baseURL>" for u in friends)
         yield (
-            f'<description><friends xmlns="{FRIENDS_NS}" xmlns:xsi="{xml.XSI_NS}" '
-            f'xsi:schemaLocation="{FRIENDS_NS} http://www.openarchives.org/OAI/2.0/friends.xsd">'
+            f'<description><friends xmlns="{FRIENDS_NS}" xmlns:xsi="{XSI_NS}" '
+            f'xsi:schemaLocation="{FRIENDS_NS} {FRIENDS_SCHEMA}">'
             f"{urls}</friends></description>"
         ).encode()
     yield b"</Identify>"
@@ -194,8 +199,8 @@ def _set_xml(spec: str, name: str, names: dict) -> str:
     )
     description = (
         f'<setDescription><oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" '
-        f'xmlns:xsi="{xml.XSI_NS}" xsi:schemaLocation="{OAI_DC_NS} '
-        f'http://www.openarchives.org/OAI/2.0/oai_dc.xsd">{titles}</oai_dc:dc></setDescription>'
+        f'xmlns:xsi="{XSI_NS}" xsi:schemaLocation="{OAI_DC_NS} '
+        f'{OAI_DC_SCHEMA}">{titles}</oai_dc:dc></setDescription>'
         if titles
         else ""
     )

@@ -9,40 +9,22 @@ concatenated between an opening and a closing envelope.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape, quoteattr
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
-XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
-PROVENANCE_NS = "http://www.openarchives.org/OAI/2.0/provenance"
-PROVENANCE_SCHEMA = "http://www.openarchives.org/OAI/2.0/provenance.xsd"
-
-_ILLEGAL_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+from crosswalks.namespaces import OAI_NS, OAI_SCHEMA, PROVENANCE_NS, PROVENANCE_SCHEMA, XSI_NS
+from crosswalks.xmlchars import legal_xml
 
 
 def xml_text(value: object) -> str:
-    """Escape ``value`` for element content, dropping characters XML forbids."""
+    """Escape ``value`` for element content, dropping the characters the hub drops (``crosswalks.xmlchars``)."""
     return escape(legal_xml(str(value)))
 
 
 def xml_attr(value: object) -> str:
-    """Quote ``value`` as an attribute value, dropping characters XML forbids."""
+    """Quote ``value`` as an attribute value, dropping the characters the hub drops."""
     return quoteattr(legal_xml(str(value)))
-
-
-def legal_xml(value: str) -> str:
-    """``value`` without the characters XML 1.0 forbids (controls, lone surrogates).
-
-    Printable text holds none of them (they are all in Unicode's categories of controls,
-    surrogates and unassigned code points), and ``str.isprintable`` tells that twice as
-    fast as the pattern: every stored record's raw XML and identifiers come through here.
-    """
-    if value.isprintable():
-        return value
-    return _ILLEGAL_XML.sub("", value)
 
 
 @functools.lru_cache(maxsize=256)
@@ -72,7 +54,7 @@ def record(header_xml: bytes, metadata: bytes | None, about_xml: bytes | None) -
     Every part comes already encoded: a record's header and provenance are the same in
     every format, so each is encoded once, and mostly ASCII they encode fast on their own,
     where joined to Cyrillic metadata first they would go through the slower wide-text
-    encoder (the metadata is encoded a part at a time: ``crosswalks.xmltext.utf8_join``).
+    encoder.
     """
     if metadata is None:
         return b"".join((b"<record>", header_xml, b"</record>"))

@@ -96,8 +96,8 @@ def test_render_strips_illegal_xml_characters(payload_schema):
                                   "rights"])
 def test_dc_reader_reads_xml_lang_of_exactly_the_elements_whose_language_it_keeps(name):
     """The reader asks lxml for ``xml:lang`` only for the elements whose method uses it."""
-    from crosswalks.dc import DC_NS
     from crosswalks.dc.reader import _HANDLERS, _LANGUAGE_KEPT, _DcReader
+    from crosswalks.namespaces import DC_NS
 
     tag = f"{{{DC_NS}}}{name}"
 

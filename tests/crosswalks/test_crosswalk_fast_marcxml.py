@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 
 from crosswalks.files import read_file
 from crosswalks.formats import FORMATS
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.model import CanonicalRecord, Title
 from tests.crosswalks.conftest import SAMPLES
 from tests.crosswalks.strategies import canonical_records

@@ -22,8 +22,9 @@ from crosswalks.model import (
     Title,
 )
 from crosswalks.mods import writer as mods_writer
+from crosswalks.namespaces import MARC_NS, MODS_NS, OAI_NS
 from crosswalks.normalize.dates import year_range
-from crosswalks.xmlsplit import MARC_NS, MODS_NS, OAI_NS, safe_parser
+from crosswalks.xmlsplit import safe_parser
 from tests.crosswalks.conftest import SAMPLES, assert_valid
 
 CONTAINERS = {f"{{{OAI_NS}}}OAI-PMH", f"{{{MARC_NS}}}collection", "collection", f"{{{MODS_NS}}}modsCollection"}

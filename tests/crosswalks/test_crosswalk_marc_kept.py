@@ -6,13 +6,14 @@ from __future__ import annotations
 from lxml import etree
 
 from crosswalks.formats import FORMATS
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.metadata import read_marcxml
+from crosswalks.namespaces import MARC_NS
 from tests.crosswalks.conftest import assert_valid
 
-MARC = "http://www.loc.gov/MARC21/slim"
-SOURCE = f"""<record xmlns="{MARC}">
+SOURCE = f"""<record xmlns="{MARC_NS}">
   <leader>00000nam a2200000 i 4500</leader>
   <controlfield tag="001">kz-42</controlfield>
   <controlfield tag="008">200101s2020    kz            000 0 kaz d</controlfield>
@@ -32,7 +33,7 @@ SOURCE = f"""<record xmlns="{MARC}">
 
 def _subfields(xml: str, tag: str) -> list[tuple[str, str]]:
     element = etree.fromstring(xml)
-    return [(s.get("code"), s.text) for d in element.iter(f"{{{MARC}}}datafield") if d.get("tag") == tag
+    return [(s.get("code"), s.text) for d in element.iter(f"{{{MARC_NS}}}datafield") if d.get("tag") == tag
             for s in d]
 
 

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from crosswalks.formats import FORMATS
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import parse_marcxml, render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.metadata import read_marcxml, read_metadata
 from crosswalks.model import CanonicalRecord, Title, other_script_pairs
 from tests.crosswalks.conftest import assert_valid

@@ -8,8 +8,9 @@ import json
 from lxml import etree
 
 from crosswalks.formats import FORMATS
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import parse_marcxml, render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.metadata import read_marcxml, read_metadata
 from crosswalks.model import CanonicalRecord
 from tests.crosswalks.conftest import assert_valid

@@ -21,16 +21,17 @@ from lxml import etree
 from crosswalks.files import read_file
 from crosswalks.formats import FORMATS
 from crosswalks.marc import tables
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import parse_marcxml, render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.marc.record import MarcRecord
 from crosswalks.metadata import read_marcxml, read_metadata
 from crosswalks.model import CanonicalRecord
+from crosswalks.namespaces import MARC_NS
 from crosswalks.normalize.isbn import parse_isbn
 from crosswalks.normalize.punctuation import trim_isbd
 from tests.crosswalks.conftest import SAMPLES, assert_valid
 
-MARC_NS = "http://www.loc.gov/MARC21/slim"
 ISO_SAMPLES = ["pymarc/1251.dat", "pymarc/test.dat", "pymarc/marc8.dat", "pymarc/diacritic.dat",
                "pymarc/bad_eacc_encoding.dat", "pymarc/utf8_with_leader_flag.dat",
                "pymarc/utf8_without_leader_flag.dat", "pymarc/bad_records.mrc"]

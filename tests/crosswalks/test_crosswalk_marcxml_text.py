@@ -14,8 +14,9 @@ from lxml import etree
 from bench.crosswalk_bench import synthetic_record, write_collection
 from crosswalks import files
 from crosswalks.files import read_bytes, read_file
-from crosswalks.marc.marcxml import MARC_NS, parse_marcxml
+from crosswalks.marc.marcxml import parse_marcxml
 from crosswalks.marc.marcxml_text import scan_marcxml
+from crosswalks.namespaces import MARC_NS
 from crosswalks.xmlsplit import safe_parser
 from tests.crosswalks.conftest import SAMPLES
 

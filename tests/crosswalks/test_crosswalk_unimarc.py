@@ -10,8 +10,9 @@ from lxml import etree
 
 from crosswalks.files import read_file
 from crosswalks.formats import FORMATS
-from crosswalks.marc.from_canonical import canonical_to_marc, canonical_to_marcxml
+from crosswalks.marc.from_canonical import canonical_to_marc
 from crosswalks.marc.marcxml import parse_marcxml, render_marcxml
+from crosswalks.marc.marcxml_writer import canonical_to_marcxml
 from crosswalks.marc.record import field_to_json
 from crosswalks.marc.unimarc import is_unimarc_entry, unimarc_entry
 from crosswalks.metadata import read_marcxml

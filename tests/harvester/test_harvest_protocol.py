@@ -9,7 +9,7 @@ from lxml import etree
 
 from harvester.client import choose_format
 from harvester.dates import DAYS, SECONDS, incremental_from
-from harvester.errors import OAIError
+from harvester.errors import PartnerOAIError
 from harvester.fetch import RetryPolicy, parse_retry_after
 from harvester.pages import HarvestedRecord, ListGuard, ListPage
 from harvester.xmlclean import decode_body, parse_document
@@ -68,9 +68,9 @@ def test_format_choice_prefers_marcxml_then_oai_dc_then_mods():
     assert choose_format({"oai_dc": dc, "mods": mods}) == ("oai_dc", dc)
     assert choose_format({"mods": mods, "datacite": "x"}) == ("mods", mods)
     assert choose_format({"oai_dc": dc, "mods": mods}, "mods") == ("mods", mods)
-    with pytest.raises(OAIError, match="does not offer 'marc'"):
+    with pytest.raises(PartnerOAIError, match="does not offer 'marc'"):
         choose_format({"oai_dc": dc}, "marc")
-    with pytest.raises(OAIError, match="no readable format"):
+    with pytest.raises(PartnerOAIError, match="no readable format"):
         choose_format({"datacite": "x"})
 
 

@@ -56,3 +56,55 @@ def test_renderings_stored_before_0006_keep_their_headers_after_it(db_url: str) 
             assert bytes(conn.execute(text("SELECT header_xml FROM record_renderings")).scalar_one()) == header.encode()
     finally:
         engine.dispose()
+
+
+def test_0010_republishes_exactly_the_records_whose_text_the_one_xml_rule_changes(store) -> None:  # type: ignore[no-untyped-def]
+    """A record stored under the old rule with a C1 control in its canonical JSON (1) or in its
+    provenance (2) gets a new datestamp and clean renderings; the others keep theirs."""
+    from sqlalchemy import text
+
+    from tests.oai_helpers import IncomingRecord, add_records, make_record
+
+    add_records(store, "p1", range(3))
+    with store.engine.begin() as conn:
+        dirty = ("replace(canonical, 'Автор 1', :dirty)" if conn.dialect.name == "sqlite"
+                 else "CAST(replace(CAST(canonical AS TEXT), 'Автор 1', :dirty) AS JSON)")
+        conn.execute(text(f"UPDATE hub_records SET canonical = {dirty} WHERE local_id = 'p1:oai:p1:1'"),
+                     {"dirty": "Автор\x96 1"})
+        conn.execute(text("UPDATE source_records SET source_datestamp = :dirty WHERE source_key = 'oai:p1:2'"),
+                     {"dirty": "2026-01-01T00:00:00Z\x9c"})
+        conn.execute(text("UPDATE alembic_version SET version_num = '0009_installation'"))
+        before = dict(conn.execute(text("SELECT local_id, datestamp FROM hub_records")).all())
+    migrate_to(store.engine, "heads")
+    with store.engine.connect() as conn:
+        after = dict(conn.execute(text("SELECT local_id, datestamp FROM hub_records")).all())
+        canonical = conn.execute(text("SELECT canonical FROM hub_records WHERE local_id = 'p1:oai:p1:1'")).scalar()
+        renderings = [bytes(x).decode() for (x,) in conn.execute(text("SELECT record_xml FROM record_renderings"))]
+        changed = {r for (r,) in conn.execute(text("SELECT h.local_id FROM record_changes c"
+                                                   " JOIN hub_records h ON h.id = c.record_id"
+                                                   " WHERE c.seq > 3"))}
+    assert after["p1:oai:p1:0"] == before["p1:oai:p1:0"]
+    assert after["p1:oai:p1:1"] > before["p1:oai:p1:1"] and after["p1:oai:p1:2"] > before["p1:oai:p1:2"]
+    assert changed == {"p1:oai:p1:1", "p1:oai:p1:2"}
+    assert "\x96" not in str(canonical) and len(renderings) == 9
+    assert not any("\x96" in xml or "\x9c" in xml for xml in renderings)
+    with store.session() as session:  # the cleaned record is what its partner sends: nothing to do
+        status = store.write_record(session, IncomingRecord(
+            partner_id="p1", source_key="oai:p1:1", record=make_record(1), raw="<raw>1</raw>",
+            source_datestamp="2026-01-01T00:00:00Z", metadata_prefix="oai_dc",
+            metadata_namespace="http://www.openarchives.org/OAI/2.0/oai_dc/"))
+    assert status == "unchanged"
+
+
+def test_0010_leaves_a_store_without_such_records_alone(store) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from tests.oai_helpers import add_records
+
+    add_records(store, "p1", range(3))
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0009_installation'"))
+        before = conn.execute(text("SELECT id, datestamp FROM hub_records ORDER BY id")).all()
+    migrate_to(store.engine, "heads")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT id, datestamp FROM hub_records ORDER BY id")).all() == before

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from repository.db import migrate
+from repository.engine import make_engine
 from repository.pagecache import MB, CacheTrimmer
-from repository.store import Store, make_engine
+from repository.store import Store
 from tests.oai_helpers import add_records
 
 LIBC = ctypes.CDLL(None, use_errno=True)

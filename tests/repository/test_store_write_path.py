@@ -15,9 +15,11 @@ from sqlalchemy import select
 
 from crosswalks.model import Agent, CanonicalRecord, Identifier, SourceInfo, Title
 from crosswalks.readers import read_file
+from crosswalks.xmlchars import legal_xml
+from repository.digests import canonical_json, legal_text
+from repository.identifiers import local_id_for
 from repository.models import HubRecord, Partner, RecordRendering, SourceRecord
-from repository.oai.xml import legal_xml
-from repository.store import IncomingRecord, canonical_json, legal_text, local_id_for
+from repository.store import IncomingRecord
 from tests.oai_helpers import SHARED, add_records, make_record
 
 
@@ -69,15 +71,18 @@ def test_canonical_json_refuses_what_is_not_a_record_value() -> None:
         canonical_json(odd)
 
 
+#: XML 1.0's ``Char`` production, and the C1 controls (and DEL) the hub drops besides, NEL excepted.
 _XML_CHAR = re.compile("[\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_MOJIBAKE = re.compile("[\u007f-\u0084\u0086-\u009f]")
 
 
 @settings(max_examples=500, deadline=None)
 @given(text=st.text(st.characters(codec=None, exclude_categories=[]), max_size=40)
-       | st.sampled_from(["Абай жолы", "Абай\tжолы\n", "\u00a0\u200bАбай", "\ufffe", "a\ud800b", "\x00\x1f"]))
-def test_legal_xml_keeps_exactly_the_characters_xml_allows(text: str) -> None:
-    """The printable fast path and the pattern agree: every XML Char kept, every other dropped."""
-    assert legal_xml(text) == "".join(c for c in text if _XML_CHAR.fullmatch(c))
+       | st.sampled_from(["Абай жолы", "Абай\tжолы\n", "\u00a0\u200bАбай", "\ufffe", "a\ud800b", "\x00\x1f",
+                          "Ð\x90Ð±Ð°Ð¹", "a\x85b\x7f"]))
+def test_legal_xml_keeps_exactly_the_characters_of_the_rule(text: str) -> None:
+    """The printable fast path and the pattern agree: every XML Char kept but DEL and C1 (NEL kept)."""
+    assert legal_xml(text) == "".join(c for c in text if _XML_CHAR.fullmatch(c) and not _MOJIBAKE.fullmatch(c))
 
 
 def test_the_stored_header_length_cuts_the_header_out_of_the_record(store) -> None:  # type: ignore[no-untyped-def]
@@ -143,7 +148,7 @@ def _assert_every_row_belongs_to_its_hub_record(store, count: int) -> None:  # t
 
 def test_a_batch_of_new_records_gets_each_its_own_hub_id(store) -> None:  # type: ignore[no-untyped-def]
     """Sources and renderings of a batch point at the hub record of their own key, and the
-    canonical JSON is stored as text (SQLite takes it as UTF-8 bytes, cast to text)."""
+    canonical JSON is stored as text."""
     _write_batch(store, "p1", range(0, 7))
     _write_batch(store, "p2", range(0, 5))
     _assert_every_row_belongs_to_its_hub_record(store, 12)
@@ -153,10 +158,11 @@ def test_a_batch_of_new_records_gets_each_its_own_hub_id(store) -> None:  # type
         assert kinds == ["text"]
 
 
-def test_hub_ids_are_looked_up_when_sqlite_does_not_number_a_batch_in_order(sqlite_url: str) -> None:
-    """Once the largest id is taken, SQLite picks new ids at random: the store then looks them up."""
+def test_rows_point_at_their_hub_records_when_sqlite_numbers_new_ids_at_random(sqlite_url: str) -> None:
+    """Once the largest id is taken, SQLite picks new ids at random: every row still points at its own hub record."""
     from repository.db import migrate
-    from repository.store import Store, make_engine
+    from repository.engine import make_engine
+    from repository.store import Store
 
     store = Store(make_engine(sqlite_url), "kazneb.kz")
     migrate(store.engine)
@@ -171,10 +177,13 @@ def test_hub_ids_are_looked_up_when_sqlite_does_not_number_a_batch_in_order(sqli
     _assert_every_row_belongs_to_its_hub_record(store, 20)
 
 
-def test_raw_text_loses_what_xml_forbids_and_a_serialisers_xml_is_kept_as_is(store) -> None:  # type: ignore[no-untyped-def]
-    from repository.store import SerializedXml
+def test_raw_text_loses_what_the_hub_drops_whoever_wrote_it(store) -> None:  # type: ignore[no-untyped-def]
+    """The raw text is cleaned by the one rule (``crosswalks.xmlchars``): lxml itself writes C1 controls."""
+    from lxml import etree
 
-    raws = {"typed": "\x01<raw>\n\tтекст\x0b</raw>\ud800", "serialised": SerializedXml("<raw>\n\tтекст</raw>")}
+    serialised = etree.tostring(etree.fromstring("<raw>\n\tтекст\u0096</raw>"), encoding="unicode")
+    assert "\u0096" in serialised
+    raws = {"typed": "\x01<raw>\n\tтекст\x0b</raw>\ud800\x9c", "serialised": serialised}
     with store.session() as session:
         store.upsert_partner(session, "p1")
         for key, raw in raws.items():

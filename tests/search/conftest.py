@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from repository.store import HubRecordView, local_id_for
+from repository.identifiers import local_id_for
+from repository.store import HubRecordView
 from search.document import build_document
 from search.embedded import EmbeddedEngine
 from search.engine import SearchEngine

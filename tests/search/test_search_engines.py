@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crosswalks.model import Subject
-from repository.store import local_id_for
+from repository.identifiers import local_id_for
 from search.document import build_document
 from search.engine import BadRequest, SearchEngine, SearchRequest
 from tests.search.conftest import corpus_views

@@ -38,7 +38,7 @@ OLD_KEY = re.compile(r"[^#/:]+#[1-9][0-9]*")
 _BETWEEN_TAGS = re.compile(r">\s+<")
 _SPACES = re.compile(r"\s+")
 _DATESTAMP = re.compile(rb"<datestamp>[^<]*</datestamp>")
-#: ``repository.store.content_hash("null", [], deleted=True)``: what a tombstone's digest is.
+#: ``repository.digests.content_hash("null", [], deleted=True)``: what a tombstone's digest is.
 TOMBSTONE_HASH = hashlib.sha256(b"null\x1f[]\x1f1").hexdigest()
 
 sources = sa.table("source_records", sa.column("id", sa.Integer), sa.column("partner_id", sa.String),
