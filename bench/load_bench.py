@@ -210,6 +210,12 @@ def harvest_window(store, db_url: str, config: Path, partner_id: str, seconds: f
     return {"records": stored, "seconds": elapsed, "rate": stored / elapsed}
 
 
+def catch_up_index(db_url: str, config: Path) -> None:
+    """Index whatever the last harvest left in the change log (not timed)."""
+    process = kazneb(db_url, config, "index", "sync")
+    process.wait()
+
+
 def run_clients(url: str, seconds: float, store_size: int) -> dict:
     out = mp.Queue()
     child = mp.Process(target=client_load, args=(url, seconds, store_size, out))
@@ -261,6 +267,7 @@ def one_database(kind: str, db_url: str, folder: Path, args) -> dict:  # type: i
     seed = harvest_window(store, db_url, config, "seed", 3600)
     print(f"{kind}: store of {seed['records']} records in {seed['seconds']:.0f} s", flush=True)
     result: dict = {"store": seed["records"]}
+    catch_up_index(db_url, config)
     with gunicorn_hub(db_url, config, workers=3) as url:
         result["idle"] = run_clients(url, args.seconds, args.store)
         print(f"{kind}: idle window done", flush=True)
@@ -273,6 +280,7 @@ def one_database(kind: str, db_url: str, folder: Path, args) -> dict:  # type: i
         result["loaded_harvest"] = box
         result["lost"] = lost_by_pollers(url, store, result["loaded"]["pollers"])
         print(f"{kind}: loaded window done", flush=True)
+    catch_up_index(db_url, config)  # the solo harvest's follower starts with no backlog either
     result["solo_harvest"] = harvest_window(store, db_url, config, "solo", args.seconds)
     for partner in partners:
         partner.terminate()

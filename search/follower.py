@@ -30,6 +30,9 @@ from search.engine import SearchError
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 1.0
+#: Indexing yields the CPU to readers and to the writing it follows: a follower behind by a few
+#: more seconds under full load is better than pages and OAI lists answering later.
+NICENESS = 10
 #: A fresh interpreter: forking a process that holds database connections would share them.
 _CONTEXT = multiprocessing.get_context("spawn")
 
@@ -108,6 +111,7 @@ def _follow(settings, interval: float, stop, say: Callable[[str], None],  # type
     orphaned."""
     from repository.store import Store
 
+    os.nice(NICENESS)
     store = Store.from_settings(settings)
     try:
         Follower(settings, store, interval, say).loop(stop, parent)
