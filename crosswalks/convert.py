@@ -16,13 +16,14 @@ from typing import TextIO
 from crosswalks.files import read_file
 from crosswalks.formats import FORMATS
 from crosswalks.model import CanonicalRecord
+from crosswalks.namespaces import MARC_NS, MODS_NS
 
 TARGETS = (*FORMATS, "json")
 SOURCES = ("auto", "marc21", "marcxml", "oai_dc", "mods", "oai")
 _COLLECTIONS = {
     "oai_dc": ("<collection>", "</collection>"),  # oai_dc has no collection element of its own
-    "marcxml": ('<marc:collection xmlns:marc="http://www.loc.gov/MARC21/slim">', "</marc:collection>"),
-    "mods": ('<mods:modsCollection xmlns:mods="http://www.loc.gov/mods/v3">', "</mods:modsCollection>"),
+    "marcxml": (f'<marc:collection xmlns:marc="{MARC_NS}">', "</marc:collection>"),
+    "mods": (f'<mods:modsCollection xmlns:mods="{MODS_NS}">', "</mods:modsCollection>"),
 }
 
 
