@@ -82,7 +82,8 @@ def main() -> None:
     big = instructions(args.big, args.page_size, args.fixed_clock)
     small = instructions(args.small, args.page_size, args.fixed_clock)
     per_record = (big - small) / (args.big - args.small)
-    print(f"{build_kind()}{', fixed clock' if args.fixed_clock else ''}: {big:,} - {small:,} instructions over {args.big - args.small:,} records: "
+    kind = build_kind() + (", fixed clock" if args.fixed_clock else "")
+    print(f"{kind}: {big:,} - {small:,} instructions over {args.big - args.small:,} records: "
           f"{per_record:,.0f} per harvested record")
 
 
