@@ -53,17 +53,12 @@ def crosswalked(partner: PartnerConfig, record: HarvestedRecord, prefix: str, na
         access=partner.access_for(record.sets, list(canonical.rights)))
 
 
-def prepare(run: RunContext, record: HarvestedRecord, crosswalk_failure: Exception | None = None
-            ) -> IncomingRecord | None:
-    """The record crosswalked and ready for the store, or None after quarantining it.
-
-    ``crosswalk_failure``: the crosswalk already ran (outside the transaction) and raised this."""
+def prepare(run: RunContext, record: HarvestedRecord) -> IncomingRecord | None:
+    """The record crosswalked and ready for the store, or None after quarantining it."""
     try:
-        if crosswalk_failure is not None:
-            raise crosswalk_failure
         return crosswalked(run.partner, record, run.prefix, run.namespace)
     except Exception as exc:  # noqa: BLE001 - any reader failure quarantines this record only
-        _quarantined(run, record, exc)
+        quarantine_failure(run, record, exc)
         return None
 
 
@@ -80,7 +75,7 @@ def write_all(run: RunContext, incomings: list[IncomingRecord], records: dict[st
             try:
                 statuses.append(run.store.write_record(run.session, incoming))
             except StoreError as exc:
-                _quarantined(run, records[incoming.source_key], exc)
+                quarantine_failure(run, records[incoming.source_key], exc)
                 statuses.append("quarantined")
     stored = set()
     for incoming, status in zip(incomings, statuses, strict=True):
@@ -102,7 +97,8 @@ def store_record(store: Store, session: Session, partner: PartnerConfig, record:
     return bool(write_all(run, [incoming], {record.identifier: record}))
 
 
-def _quarantined(run: RunContext, record: HarvestedRecord, exc: Exception) -> None:
+def quarantine_failure(run: RunContext, record: HarvestedRecord, exc: Exception) -> None:
+    """Keep a record that could not be crosswalked or stored, with the reason."""
     quarantine(run.session, run.partner.id, run.run_id, record.identifier, f"{type(exc).__name__}: {exc}",
                record.raw, run.prefix, run.namespace)
     run.outcomes.add("quarantined", f"{record.identifier}: {exc}")

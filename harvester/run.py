@@ -28,7 +28,7 @@ from harvester.fetch import Fetcher, RetryPolicy
 from harvester.models import HarvestRun, PendingDeletion, SeenRecord
 from harvester.pages import ListGuard, ListPage, fetch_page
 from harvester.partners import PartnerConfig
-from harvester.records import crosswalked, identifier_in, prepare, quarantine, write_all
+from harvester.records import crosswalked, identifier_in, quarantine, quarantine_failure, write_all
 from repository.models import SourceRecord
 from repository.store import IncomingRecord, Store
 
@@ -265,13 +265,14 @@ class ListHarvest:
                 if record.deleted:
                     last_event[record.identifier] = True
                     continue
-                done = crosswalks[n]
-                incoming = done if isinstance(done, IncomingRecord) else prepare(writing, record, done)
-                if incoming is not None:
-                    incomings.append(incoming)
-                    by_key[record.identifier] = record
-                    last_event.pop(record.identifier, None)
-                    last_event[record.identifier] = False
+                incoming = crosswalks[n]
+                if isinstance(incoming, Exception):
+                    quarantine_failure(writing, record, incoming)
+                    continue
+                incomings.append(incoming)
+                by_key[record.identifier] = record
+                last_event.pop(record.identifier, None)
+                last_event[record.identifier] = False
             stored = write_all(writing, incomings, by_key) if incomings else set()
             last_event = {k: v for k, v in last_event.items() if v or k in stored}
             for raw, error in page.broken:
