@@ -27,12 +27,17 @@ def value(engine: Engine, key: str) -> str:
 
     try:
         with engine.connect() as conn:
-            found = conn.execute(select(Installation.value).where(Installation.key == key)).scalar()
+            return value_in(conn, key)
     except DatabaseError as exc:
         raise InstallationError(f"the database {engine.url.render_as_string()} has no installation table: "
                                 "run `kazneb init`") from exc
+
+
+def value_in(conn: Connection, key: str) -> str:
+    """:func:`value` read in an open transaction (a request's own)."""
+    found = conn.execute(select(Installation.value).where(Installation.key == key)).scalar()
     if found is None:
-        raise InstallationError(f"the database {engine.url.render_as_string()} has no {key}: run `kazneb init`")
+        raise InstallationError(f"the database has no {key}: run `kazneb init`")
     return found
 
 
@@ -47,12 +52,7 @@ def secret_key(engine: Engine, configured: str | None = None) -> str:
 
 def secret_in(conn: Connection, configured: str | None = None) -> str:
     """:func:`secret_key` read in an open transaction (a request's own)."""
-    if configured:
-        return configured
-    found = conn.execute(select(Installation.value).where(Installation.key == SECRET_KEY)).scalar()
-    if found is None:
-        raise InstallationError("the database has no secret_key: run `kazneb init`")
-    return found
+    return configured or value_in(conn, SECRET_KEY)
 
 
 def rotate_secret(engine: Engine) -> str:
