@@ -74,14 +74,9 @@ class Follower:
 
     def round(self) -> int:
         """One catch-up: records indexed or removed (0 when another process holds the writer)."""
-        from search.factory import engine_from_settings
-        from search.indexer import sync
+        from search.indexer import sync_settings
 
-        engine = engine_from_settings(self.settings, self.store)
-        try:
-            report = sync(self.store, engine)
-        finally:
-            getattr(engine, "close", lambda: None)()  # lets other processes' followers write
+        report = sync_settings(self.settings, self.store)  # closes the engine: others' followers may write
         return report.indexed + report.deleted
 
     def loop(self, stop, parent: int | None = None) -> None:  # type: ignore[no-untyped-def]
