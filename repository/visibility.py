@@ -54,13 +54,18 @@ class CommitFence:
         self._lock_file = Path(f"{path}-fence") if path and path != ":memory:" else None
         self._local = threading.Lock()  # for an in-memory database (one process only)
 
-    def reader_now(self) -> int:
-        """The current second, once every write stamped before it has committed."""
+    def reader_now(self, conn: Connection | None = None) -> int:
+        """The current second, once every write stamped before it has committed.
+
+        On PostgreSQL it asks on ``conn`` (or a connection of its own) in a transaction of its
+        own, which it ends: the caller's snapshot must start after it."""
         if self._postgresql:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": ADVISORY_KEY})
-                now = conn.execute(text(_DB_CLOCK)).scalar_one()
-                conn.rollback()
+            if conn is None:
+                with self.engine.connect() as own:
+                    return self.reader_now(own)
+            conn.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": ADVISORY_KEY})
+            now = conn.execute(text(_DB_CLOCK)).scalar_one()
+            conn.rollback()
             return int(now)
         with self._flock(fcntl.LOCK_SH):
             return int(time.time())

@@ -26,23 +26,24 @@ def endpoint() -> Response:
     repo = current_app.extensions.get("kazneb_oai")
     if repo is None:  # built once per app: settings do not change while it serves
         repo = current_app.extensions["kazneb_oai"] = repository_from(settings)
-    moment = store.fence.reader_now()  # every record stamped before it is visible now
-    now = xml.utc_datestamp(moment)
-    try:
-        oai_request = replace(parse_request(pairs), now=moment)
-        handler = VERB_HANDLERS[oai_request.verb]
-        with store.read_connection() as conn, conn.begin():
-            # read on every request: after `kazneb secret rotate` every worker signs with the new one
-            repo = replace(repo, tokens=TokenCodec(installation.secret_in(conn, settings["hub.secret_key"])))
-            body = handler(conn, repo, oai_request)
-            first = next(body)  # runs the queries; data errors surface here
-        chunks: Iterable[bytes] = _chain(first, body)
-        opening = xml.envelope_open(now, repo.base_url, dict(oai_request.args, verb=oai_request.verb))
-    except (OAIError, OAIErrors) as exc:
-        errors = exc.errors if isinstance(exc, OAIErrors) else [exc]
-        echo = {} if any(isinstance(e, BadVerb | BadArgument) for e in errors) else dict(pairs)
-        opening = xml.envelope_open(now, repo.base_url, echo)
-        chunks = [xml.error(e.code, e.message).encode() for e in errors]
+    with store.read_connection() as conn:
+        moment = store.fence.reader_now(conn)  # every record stamped before it is visible now
+        now = xml.utc_datestamp(moment)
+        try:
+            oai_request = replace(parse_request(pairs), now=moment)
+            handler = VERB_HANDLERS[oai_request.verb]
+            with conn.begin():  # the snapshot starts after the fence
+                # read on every request: after `kazneb secret rotate` every worker signs with the new one
+                repo = replace(repo, tokens=TokenCodec(installation.secret_in(conn, settings["hub.secret_key"])))
+                body = handler(conn, repo, oai_request)
+                first = next(body)  # runs the queries; data errors surface here
+            chunks: Iterable[bytes] = _chain(first, body)
+            opening = xml.envelope_open(now, repo.base_url, dict(oai_request.args, verb=oai_request.verb))
+        except (OAIError, OAIErrors) as exc:
+            errors = exc.errors if isinstance(exc, OAIErrors) else [exc]
+            echo = {} if any(isinstance(e, BadVerb | BadArgument) for e in errors) else dict(pairs)
+            opening = xml.envelope_open(now, repo.base_url, echo)
+            chunks = [xml.error(e.code, e.message).encode() for e in errors]
     return _respond(opening, chunks)
 
 
