@@ -51,6 +51,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search.engine", "auto", "Server kind at search.url: auto, opensearch or elasticsearch."),
     Setting("search.follow_seconds", 1.0, "Seconds between a writing or serving command's catch-ups of the index "
             "with the store (harvest, ingest, import, scheduler, serve, demo); 0: only at the command's end."),
+    Setting("objects.root", "", "Folder of the OCFL storage root that keeps deposited copies (KAZNEB_OBJECTS_DIR "
+            "overrides). Empty: beside the SQLite database (kazneb.db keeps kazneb-objects); required on PostgreSQL."),
+    Setting("objects.max_unzipped_mb", 20480, "A zipped bag whose files would expand beyond this many MB is refused."),
+    Setting("quality.warn_dpi", 300, "Pages scanned below this resolution (dpi) are accepted with a warning."),
+    Setting("quality.refuse_dpi", 150, "Pages scanned below this resolution (dpi) are refused (0: never)."),
+    Setting("quality.warn_bit_depth", 8, "Images with fewer bits per sample (1: black and white) get a warning "
+            "(0: never)."),
+    Setting("quality.refuse_bit_depth", 0, "Images with fewer bits per sample are refused (0: never)."),
+    Setting("quality.blank_pages", "warn", "Blank pages: warn, refuse or ignore."),
+    Setting("quality.duplicate_pages", "warn", "Two identical pages in a row: warn, refuse or ignore."),
+    Setting("quality.page_count", "warn", "Page count unlike the record's extent (both known): warn, refuse or "
+            "ignore."),
+    Setting("fixity.max_age_days", 30, "No stored byte goes unchecked longer than this many days: the scheduler's "
+            "rolling audit re-hashes the files checked longest ago."),
+    Setting("fixity.mb_per_second", 50, "Throttle of the scheduler's rolling audit, in MB read per second."),
 )
 
 
@@ -103,6 +118,8 @@ def load_settings(path: str | os.PathLike | None = None, overrides: dict[str, An
         values["database.url"] = os.environ["KAZNEB_DATABASE_URL"]
     if os.environ.get("KAZNEB_SECRET_KEY"):
         values["hub.secret_key"] = os.environ["KAZNEB_SECRET_KEY"]
+    if os.environ.get("KAZNEB_OBJECTS_DIR"):
+        values["objects.root"] = os.environ["KAZNEB_OBJECTS_DIR"]
     values.update(overrides or {})
     _check(values, chosen)
     return Settings(values=values, raw=raw, path=chosen)
