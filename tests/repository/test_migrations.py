@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import harvester.models  # noqa: F401 - registers the harvester's tables on the shared metadata
+import objects.models  # noqa: F401 - registers the catalogue of deposited copies
 from repository.models import Base
 from tests.conftest import migrate_to
 
@@ -75,7 +76,7 @@ def test_0010_republishes_exactly_the_records_whose_text_the_one_xml_rule_change
                      {"dirty": "2026-01-01T00:00:00Z\x9c"})
         conn.execute(text("UPDATE alembic_version SET version_num = '0009_installation'"))
         before = dict(conn.execute(text("SELECT local_id, datestamp FROM hub_records")).all())
-    migrate_to(store.engine, "heads")
+    migrate_to(store.engine, "0010_one_xml_rule")
     with store.engine.connect() as conn:
         after = dict(conn.execute(text("SELECT local_id, datestamp FROM hub_records")).all())
         canonical = conn.execute(text("SELECT canonical FROM hub_records WHERE local_id = 'p1:oai:p1:1'")).scalar()
@@ -105,6 +106,6 @@ def test_0010_leaves_a_store_without_such_records_alone(store) -> None:  # type:
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0009_installation'"))
         before = conn.execute(text("SELECT id, datestamp FROM hub_records ORDER BY id")).all()
-    migrate_to(store.engine, "heads")
+    migrate_to(store.engine, "0010_one_xml_rule")
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT id, datestamp FROM hub_records ORDER BY id")).all() == before
