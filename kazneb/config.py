@@ -91,6 +91,17 @@ class Settings:
     def database_url(self) -> str:
         return self.values["database.url"]
 
+    def beside_database(self, suffix: str) -> Path | None:
+        """``<folder>/<stem>-<suffix>`` beside the SQLite database file (``kazneb.db`` →
+        ``kazneb-index``), or None when the database is not a SQLite file."""
+        from sqlalchemy.engine import make_url
+
+        database = make_url(self.database_url)
+        if database.get_backend_name() != "sqlite" or not database.database or database.database == ":memory:":
+            return None
+        db_file = Path(database.database).resolve()
+        return db_file.with_name(f"{db_file.stem}-{suffix}")
+
     @property
     def oai_base_url(self) -> str:
         return self.values["hub.base_url"].rstrip("/") + "/oai"

@@ -68,6 +68,16 @@ class Depository:
         self.root = Path(root).resolve()
         self.staging = self.root.parent / (self.root.name + ".staging")
 
+    @classmethod
+    def from_settings(cls, settings) -> Depository:  # type: ignore[no-untyped-def]
+        """``objects.root`` (or KAZNEB_OBJECTS_DIR), else the folder beside the SQLite database."""
+        configured = str(settings.get("objects.root") or "").strip()
+        root = Path(configured) if configured else settings.beside_database("objects")
+        if root is None:
+            raise StorageError("objects.root must name the folder of the depository's storage root: the database "
+                               "has no folder to keep it beside")
+        return cls(root)
+
     # -- the root ---------------------------------------------------------------------------
     def open(self) -> Depository:
         """Create the storage root (and its staging folder) if there is none yet."""
@@ -137,7 +147,8 @@ class Depository:
         work = self.staging / "work" / uuid.uuid4().hex
         work.mkdir(parents=True)
         try:
-            with self.locked(urn):
+            with open(work / ".lock", "a") as alive, self.locked(urn):
+                fcntl.flock(alive, fcntl.LOCK_EX)  # recovery leaves a folder alone while this is held
                 yield VersionWriter(self, urn, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)

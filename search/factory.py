@@ -44,12 +44,11 @@ def embedded_index_path(settings) -> Path:  # type: ignore[no-untyped-def]
     configured = (settings.get("search.path") or "").strip()
     if configured:
         return Path(configured)
-    database = make_url(settings.database_url)
-    if database.get_backend_name() != "sqlite" or not database.database or database.database == ":memory:":
+    beside = settings.beside_database("index")
+    if beside is None:
         raise SearchError("search.path must name the folder of the embedded search index: the database "
-                          f"({database.get_backend_name()}) has no folder to keep it beside")
-    db_file = Path(database.database).resolve()
-    return db_file.with_name(f"{db_file.stem}-index")
+                          f"({make_url(settings.database_url).get_backend_name()}) has no folder to keep it beside")
+    return beside
 
 
 def claim_for_store(path: Path, store_id: str) -> None:
