@@ -103,7 +103,8 @@ def test_the_root_is_created_beside_the_sqlite_database_unless_configured(tmp_pa
 
     beside = Depository.from_settings(make_settings(f"sqlite:///{tmp_path}/hub.db"))
     assert beside.root == (tmp_path / "hub-objects").resolve()
-    chosen = Depository.from_settings(make_settings(f"sqlite:///{tmp_path}/hub.db", **{"objects.root": str(tmp_path / "d")}))
+    configured = {"objects.root": str(tmp_path / "d")}
+    chosen = Depository.from_settings(make_settings(f"sqlite:///{tmp_path}/hub.db", **configured))
     assert chosen.root == (tmp_path / "d").resolve()
     with pytest.raises(StorageError, match="objects.root"):
         Depository.from_settings(make_settings("postgresql+psycopg://u@127.0.0.1/x"))
