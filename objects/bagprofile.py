@@ -89,16 +89,17 @@ def _checked_tags(info: dict, where: str) -> dict[str, str]:
         raise DepositRefused(where, f"{PROFILE_TAG} must be {PROFILE_IDENTIFIER} (found {info.get(PROFILE_TAG)!r})")
     tags = {}
     for tag, rule in PROFILE["Bag-Info"].items():
-        value = info.get(tag)
+        value = info.get(tag, "")
         if isinstance(value, list):
             raise DepositRefused(where, f"{tag} is given {len(value)} times; it may be given once")
-        if not (value or "").strip():
+        value = value.strip()
+        if not value:
             if rule.get("required"):
                 raise DepositRefused(where, f"the required tag {tag} is missing or empty")
             continue
         if rule.get("values") and value not in rule["values"]:
             raise DepositRefused(where, f"{tag} {value!r} is not one of {', '.join(rule['values'])}")
-        tags[tag] = value.strip()
+        tags[tag] = value
     return tags
 
 

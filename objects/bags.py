@@ -27,7 +27,7 @@ from pathlib import Path
 import bagit
 
 from objects.bagmanifests import Manifests, check_tag_manifests, read_manifests
-from objects.bagprofile import PROFILE_IDENTIFIER, PROFILE_PATH, deposit_info, info_tags
+from objects.bagprofile import PAGE_ORDER, PROFILE_IDENTIFIER, PROFILE_PATH, PROFILE_TAG, deposit_info, info_tags
 from objects.bagwriter import BagWriteError, write_payload
 from objects.bagzip import unzip_bag
 from objects.errors import DepositRefused
@@ -96,26 +96,27 @@ def bags_in(folder: Path) -> list[Path]:
 
 
 def write_bag(dest: Path, payload: Sequence[tuple[str, Path]], consent: tuple[str, Path], info: Mapping[str, str],
-              algorithms: Sequence[str] = ("sha512",)) -> Path:
+              algorithms: Sequence[str] = ("sha512",), *, expected: Mapping[str, str] | None = None) -> Path:
     """A new KazNEB bag at ``dest`` (which must not exist) holding copies of these files, validated.
 
     ``payload`` names are paths inside ``data/`` in page order, which the manifest keeps
     (``KazNEB-Page-Order: manifest`` unless ``info`` says otherwise); the consent file goes
     into ``data/consent/``.  The bag is built beside ``dest`` and moved there only after
     bagit has validated it in full (every digest recomputed) and it has been opened as a
-    deposit would be, so a restored bag can be deposited again as it is.
+    deposit would be, so a restored bag can be deposited again as it is.  ``expected``
+    (name → SHA-512 recorded at deposit) proves the copy byte-identical to what was deposited.
     """
     if dest.exists():
         raise FileExistsError(f"{dest} already exists")
     consent_name = consent[0].removeprefix(CONSENT_FOLDER)
     files = [*payload, (CONSENT_FOLDER + consent_name, consent[1])]
-    tags = {"BagIt-Profile-Identifier": PROFILE_IDENTIFIER, "KazNEB-Page-Order": "manifest", **info}
+    tags = {PROFILE_TAG: PROFILE_IDENTIFIER, PAGE_ORDER: "manifest", **info}
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
     try:
         write_payload(staging, files, tags, algorithms)
         bagit.Bag(str(staging)).validate()
-        _opened_folder(staging, staging, dest.name)
+        _check_expected(_opened_folder(staging, staging, dest.name), expected or {})
         staging.rename(dest)
     except (bagit.BagError, DepositRefused) as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -124,6 +125,14 @@ def write_bag(dest: Path, payload: Sequence[tuple[str, Path]], consent: tuple[st
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return dest
+
+
+def _check_expected(bag: OpenedBag, expected: Mapping[str, str]) -> None:
+    written = {file.name: file.digests.get("sha512") for file in [*bag.files, bag.consent]}
+    for name, digest in expected.items():
+        found = written.get(unicodedata.normalize("NFC", name)) or written.get(CONSENT_FOLDER + name)
+        if found != digest.lower():
+            raise BagWriteError(f"{name}: the SHA-512 written ({found}) is not the one deposited ({digest})")
 
 
 def _opened_folder(root: Path, source: Path, subject: str) -> OpenedBag:
@@ -135,6 +144,7 @@ def _opened_folder(root: Path, source: Path, subject: str) -> OpenedBag:
     manifests = read_manifests(root, subject)
     _check_distinct_names(manifests.in_manifest_order(), subject)
     on_disk = {unicodedata.normalize("NFC", name): path for name, path in on_disk.items()}
+    _check_complete(on_disk, manifests, subject)
     bag = _validated_bagit(root, subject)
     check_tag_manifests(root, manifests, subject)
     info = deposit_info(bag, source, subject)
@@ -171,7 +181,7 @@ def _payload_on_disk(root: Path, subject: str) -> dict[str, Path]:
 def _check_distinct_names(names: list[str], subject: str) -> None:
     """No two payload names may be one file on another system: equal after NFC, or after case folding.
 
-    Two names equal after Unicode normalisation ("Ә" precomposed or decomposed) are one file on
+    Two names equal after Unicode normalisation ("Й" precomposed, or И and a combining breve) are one file on
     macOS; two that differ only in case are one file on Windows and macOS, where a restored
     bag is unpacked.  Both are refused, so every copy comes back as it went in.
     """
@@ -189,26 +199,23 @@ def _check_distinct_names(names: list[str], subject: str) -> None:
                              "name must be distinct regardless of case")
 
 
+def _check_complete(on_disk: dict[str, Path], manifests: Manifests, subject: str) -> None:
+    """Every file listed is there and every file there is listed (bagit checks again, less plainly)."""
+    listed = {unicodedata.normalize("NFC", name) for name in manifests.in_manifest_order()}
+    for name in sorted(listed - on_disk.keys()):
+        raise DepositRefused(f"{subject}: {name}", "listed in the manifest but missing from the bag")
+    for name in sorted(on_disk.keys() - listed):
+        raise DepositRefused(f"{subject}: {name}", "not listed in any manifest")
+
+
 def _validated_bagit(root: Path, subject: str) -> bagit.Bag:
-    """The bag, after bagit's check of structure and completeness (no payload digest is computed)."""
+    """The bag, after bagit's check of structure, Payload-Oxum and completeness (no payload digest is computed)."""
     try:
         bag = bagit.Bag(str(root))
         bag.validate(completeness_only=True)
-    except bagit.BagValidationError as exc:
-        raise _refusal_of(exc, subject) from None
     except (bagit.BagError, UnicodeDecodeError) as exc:
         raise DepositRefused(subject, f"is not a valid bag: {exc}") from None
     return bag
-
-
-def _refusal_of(error: bagit.BagValidationError, subject: str) -> DepositRefused:
-    details = sorted(error.details, key=lambda detail: str(getattr(detail, "path", "")))
-    more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
-    if details and isinstance(details[0], bagit.FileMissing):
-        return DepositRefused(f"{subject}: {details[0].path}", f"listed in the manifest but missing from the bag{more}")
-    if details and isinstance(details[0], bagit.UnexpectedFile):
-        return DepositRefused(f"{subject}: {details[0].path}", f"not listed in any manifest{more}")
-    return DepositRefused(subject, f"is not a valid bag: {error}")
 
 
 def _page_order(manifests: Manifests, order: str) -> list[str]:
