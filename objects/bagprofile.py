@@ -84,15 +84,21 @@ def deposit_info(bag: bagit.Bag, source: Path, subject: str) -> DepositInfo:
 
 
 def _checked_tags(info: dict, where: str) -> dict[str, str]:
-    """The profile's tags present in ``info``: required ones there and non-empty, each once, allowed values."""
-    if info.get(PROFILE_TAG) != PROFILE_IDENTIFIER:
-        raise DepositRefused(where, f"{PROFILE_TAG} must be {PROFILE_IDENTIFIER} (found {info.get(PROFILE_TAG)!r})")
+    """The profile's tags present in ``info``: required ones there and non-empty, each once, allowed values.
+
+    Labels match whatever their case: ``bagit.py --bagit-profile-identifier`` writes
+    ``Bagit-Profile-Identifier``, and a partner should not be refused for a tool's spelling.
+    """
+    labels = _values_by_label(info)
+    given = labels.get(PROFILE_TAG.lower(), [])
+    if given != [PROFILE_IDENTIFIER]:
+        raise DepositRefused(where, f"{PROFILE_TAG} must be {PROFILE_IDENTIFIER} (found {', '.join(given) or 'none'})")
     tags = {}
     for tag, rule in PROFILE["Bag-Info"].items():
-        value = info.get(tag, "")
-        if isinstance(value, list):
-            raise DepositRefused(where, f"{tag} is given {len(value)} times; it may be given once")
-        value = value.strip()
+        values = labels.get(tag.lower(), [])
+        if len(values) > 1:
+            raise DepositRefused(where, f"{tag} is given {len(values)} times; it may be given once")
+        value = values[0].strip() if values else ""
         if not value:
             if rule.get("required"):
                 raise DepositRefused(where, f"the required tag {tag} is missing or empty")
@@ -103,8 +109,16 @@ def _checked_tags(info: dict, where: str) -> dict[str, str]:
     return tags
 
 
+def _values_by_label(info: dict) -> dict[str, list[str]]:
+    """Lower-case label → every value given under it (bagit keeps a repeated label's values as a list)."""
+    labels: dict[str, list[str]] = {}
+    for label, value in info.items():
+        labels.setdefault(label.lower(), []).extend(value if isinstance(value, list) else [value])
+    return labels
+
+
 def _validate_with_bagit_profile(bag: bagit.Bag, source: Path, subject: str) -> None:
-    profile = bagit_profile.Profile(PROFILE_IDENTIFIER, profile=copy.deepcopy(PROFILE))
+    profile = bagit_profile.Profile(PROFILE_IDENTIFIER, profile=copy.deepcopy(PROFILE), ignore_baginfo_tag_case=True)
     try:
         profile.validate_serialization(str(source))
     except bagit_profile.ProfileValidationError:

@@ -266,13 +266,22 @@ def test_bag_info_that_breaks_the_profile_is_refused_naming_the_tag(tmp_path, ch
     assert error.subject == "bag1: bag-info.txt" and words in error.reason
 
 
-def test_a_tag_given_twice_is_refused(tmp_path):
+@pytest.mark.parametrize("label", ["KazNEB-Record", "Kazneb-Record"])
+def test_a_tag_given_twice_is_refused_whatever_the_case_of_its_label(tmp_path, label):
     bag = make_bag(tmp_path)
     with (bag / "bag-info.txt").open("a", encoding="utf-8") as info:
-        info.write("KazNEB-Record: 978-601-7000-00-0\n")
+        info.write(f"{label}: 978-601-7000-00-0\n")
     retag(bag)
     error = refusal(bag, tmp_path / "work")
     assert error.subject == "bag1: bag-info.txt" and "KazNEB-Record is given 2 times" in error.reason
+
+
+def test_labels_match_whatever_their_case_as_the_bagit_command_writes_them(tmp_path):
+    """``bagit.py --bagit-profile-identifier`` writes ``Bagit-Profile-Identifier``."""
+    bag = edit_info(make_bag(tmp_path), BagIt_Profile_Identifier=None, KazNEB_Access_Level=None,
+                    Bagit_Profile_Identifier=PROFILE_IDENTIFIER, kazneb_access_level="open")
+    with opened_bag(bag, tmp_path / "work", LIMIT) as opened:
+        assert opened.access == "open"
 
 
 def test_a_licensed_copy_with_its_licence_and_a_public_domain_copy_without_holder_open(tmp_path):
