@@ -28,7 +28,7 @@ import bagit
 
 from objects.bagmanifests import Manifests, check_tag_manifests, read_manifests
 from objects.bagprofile import PAGE_ORDER, PROFILE_IDENTIFIER, PROFILE_PATH, PROFILE_TAG, deposit_info, info_tags
-from objects.bagwriter import BagWriteError, write_payload
+from objects.bagwriter import BagWriteError, write_bag_files
 from objects.bagzip import unzip_bag
 from objects.errors import DepositRefused
 
@@ -114,7 +114,7 @@ def write_bag(dest: Path, payload: Sequence[tuple[str, Path]], consent: tuple[st
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
     try:
-        write_payload(staging, files, tags, algorithms)
+        write_bag_files(staging, files, tags, algorithms)
         bagit.Bag(str(staging)).validate()
         _check_expected(_opened_folder(staging, staging, dest.name), expected or {})
         staging.rename(dest)

@@ -22,7 +22,7 @@ class BagWriteError(Exception):
     """A bag for a restore could not be written valid; nothing is handed over."""
 
 
-def write_payload(root: Path, files: Sequence[tuple[str, Path]], info: Mapping[str, str],
+def write_bag_files(root: Path, files: Sequence[tuple[str, Path]], info: Mapping[str, str],
                   algorithms: Sequence[str]) -> None:
     """Fill the empty folder ``root`` as a bag: ``data/<name>`` for each file, manifests in the given order, tags."""
     unknown = [algorithm for algorithm in algorithms if algorithm not in ALGORITHMS]
