@@ -21,11 +21,14 @@ from objects.scan import Scan
 #: TIFF field type -> struct code of one value (RATIONAL: two LONGs).
 TYPES = {1: "B", 2: "B", 3: "H", 4: "I", 5: "II", 6: "b", 7: "B", 8: "h", 9: "i", 10: "ii", 11: "f", 12: "d",
          13: "I", 16: "Q", 17: "q", 18: "Q"}
-NEW_SUBFILE_TYPE, WIDTH, LENGTH, BITS_PER_SAMPLE = 254, 256, 257, 258
+NEW_SUBFILE_TYPE, WIDTH, LENGTH, BITS_PER_SAMPLE, COMPRESSION = 254, 256, 257, 258, 259
 STRIP_OFFSETS, STRIP_BYTE_COUNTS, X_RESOLUTION, Y_RESOLUTION, RESOLUTION_UNIT = 273, 279, 282, 283, 296
 TILE_OFFSETS, TILE_BYTE_COUNTS = 324, 325
-WANTED = {NEW_SUBFILE_TYPE, WIDTH, LENGTH, BITS_PER_SAMPLE, STRIP_OFFSETS, STRIP_BYTE_COUNTS, X_RESOLUTION,
+WANTED = {NEW_SUBFILE_TYPE, WIDTH, LENGTH, BITS_PER_SAMPLE, COMPRESSION, STRIP_OFFSETS, STRIP_BYTE_COUNTS, X_RESOLUTION,
           Y_RESOLUTION, RESOLUTION_UNIT, TILE_OFFSETS, TILE_BYTE_COUNTS}
+#: Compressions every libtiff reads: none, CCITT RLE/G3/G4, LZW, JPEG, Deflate (two codes), PackBits.
+#: Others (JPEG 2000, old-style JPEG, ZSTD, WebP, LZMA...) depend on how a reader was built.
+READABLE_COMPRESSIONS = {1, 2, 3, 4, 5, 7, 8, 32946, 32773}
 REDUCED_IMAGE = 1  # NewSubfileType bit: a thumbnail or pyramid level of another page, not a page
 PER_INCH = {2: 1.0, 3: 2.54}  # ResolutionUnit: inch, centimetre (1, "no unit", gives no dpi)
 MAX_DIRECTORIES = 1_000_000
@@ -74,7 +77,7 @@ class _Reader:
                 self.refuse("is damaged: its chain of page directories loops back on itself.")
             seen.add(offset)
             tags, offset = self.directory(offset, len(seen))
-            self.check_extent(tags, len(seen))
+            self.check_page(tags, len(seen))
             if not int(tags.get(NEW_SUBFILE_TYPE, [0])[0]) & REDUCED_IMAGE:
                 found.append(TiffPage(len(seen) - 1, _dpi(tags), min(tags.get(BITS_PER_SAMPLE, [1])) or None))
         return found
@@ -114,10 +117,15 @@ class _Reader:
         self.file.seek(offset)
         return self.file.read(length)
 
-    def check_extent(self, tags: dict[int, list], number: int) -> None:
-        """Refuses the file when a strip or tile of this page would end past its last byte."""
+    def check_page(self, tags: dict[int, list], number: int) -> None:
+        """Refuses the file when this page lacks its size, is compressed in a way not read everywhere,
+        or has a strip or tile that would end past the file's last byte."""
         if WIDTH not in tags or LENGTH not in tags:
             self.refuse(f"is damaged: page {number} has no image width or height.")
+        compression = int(tags.get(COMPRESSION, [1])[0])
+        if compression not in READABLE_COMPRESSIONS:
+            self.refuse(f"cannot be read: page {number} uses compression scheme {compression}, which the hub does not "
+                        "read; send it uncompressed or with LZW, Deflate, PackBits, CCITT or JPEG compression.")
         offsets = tags.get(TILE_OFFSETS) or tags.get(STRIP_OFFSETS)
         counts = tags.get(TILE_BYTE_COUNTS) or tags.get(STRIP_BYTE_COUNTS)
         if not offsets:
@@ -126,7 +134,7 @@ class _Reader:
             self.refuse(f"is damaged: page {number} has {len(offsets)} image data offsets but {len(counts)} sizes.")
         end = max(map(sum, zip(offsets, counts, strict=True))) if counts else max(offsets)
         if end > self.size:
-            self.refuse(f"is truncated: the image data of page {number} runs to byte {end}, "
+            self.refuse(f"is truncated or damaged: the image data of page {number} would run to byte {end}, "
                         f"past the end of the file ({self.size} bytes).")
 
 

@@ -140,7 +140,7 @@ def test_a_truncated_tiff_is_refused(tmp_path: Path, keep: float) -> None:
 def test_a_tiff_whose_image_data_runs_past_its_end_is_refused(tmp_path: Path) -> None:
     path = generated.truncated(generated.directory_first_tiff(tmp_path / "p.tif"), 0.8)
     reason = refusal(path).reason
-    assert reason.startswith("is truncated: the image data of page 1 runs to byte")
+    assert reason.startswith("is truncated or damaged: the image data of page 1 would run to byte")
 
 
 def test_a_tiff_with_a_looping_directory_chain_is_refused(tmp_path: Path) -> None:
@@ -150,6 +150,15 @@ def test_a_tiff_with_a_looping_directory_chain_is_refused(tmp_path: Path) -> Non
     data[10 + 12 * entries:14 + 12 * entries] = struct.pack("<I", 8)  # next directory: itself
     path.write_bytes(data)
     assert "loops back" in refusal(path).reason
+
+
+def test_a_tiff_compressed_in_a_way_not_read_everywhere_is_refused(tmp_path: Path) -> None:
+    path = generated.directory_first_tiff(tmp_path / "p.tif")
+    data = bytearray(path.read_bytes())
+    assert struct.unpack("<HH", data[46:50]) == (259, 3)  # the fourth entry: Compression, a SHORT
+    data[54:56] = struct.pack("<H", 34712)  # JPEG 2000
+    path.write_bytes(data)
+    assert "compression scheme 34712" in refusal(path).reason
 
 
 def test_a_tiff_without_pages_is_refused(tmp_path: Path) -> None:

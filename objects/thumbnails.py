@@ -1,0 +1,91 @@
+"""Each page of a file as a small grey picture, one page at a time: what the blank and duplicate checks see.
+
+Why small and one at a time: whether a page is empty, or the same as the one before, shows at
+a few hundred pixels, and a 2 GB scan must not be held in memory.  libvips shrinks a TIFF or a
+JPEG while it streams it (a JPEG already at load, by its DCT scaling); pdfium renders a PDF page
+straight at the small size.  Every page is decoded to its end, so a page that cannot be decoded
+is found here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pypdfium2
+import pyvips
+
+from objects import tiff
+from objects.content import InspectedFile
+from objects.errors import DepositRefused
+
+#: A thumbnail fits in a square of this many pixels.
+SIZE = 256
+
+
+def thumbnails(file: InspectedFile) -> Iterator[tuple[int, pyvips.Image]]:
+    """(page number, grey 8-bit thumbnail held in memory) for every page of ``file``, in order.
+
+    Raises ``DepositRefused(file.name, ...)`` for a page that cannot be decoded.
+    """
+    if file.media_type == "application/pdf":
+        yield from _pdf_thumbnails(file.path, file.name)
+    elif file.media_type == "image/tiff":
+        for number, page in enumerate(tiff.read_pages(file.path, file.name), 1):
+            yield number, _decoded(file.name, number, lambda page=page: _load(file.path, page=page.directory))
+    else:
+        yield 1, _decoded(file.name, 1, lambda: _jpeg(file.path))
+
+
+def _decoded(name: str, number: int, load: Callable[[], pyvips.Image]) -> pyvips.Image:
+    """The page ``load`` opens, shrunk into :data:`SIZE` while it streams, grey, in memory."""
+    try:
+        image = load()
+        factor = -(-max(image.width, image.height) // SIZE)
+        if factor > 1:  # whole-pixel shrinks keep one line of sums per output line: memory follows the width only
+            image = image.shrinkv(factor).shrinkh(factor)
+        return grey(image).copy_memory()
+    except pyvips.Error as exc:
+        detail = [line for line in str(exc.detail or exc).splitlines() if line.strip()]
+        raise DepositRefused(name, f"page {number} cannot be decoded ({detail[-1] if detail else exc}).") from None
+
+
+def _load(path: Path, **options: object) -> pyvips.Image:
+    return pyvips.Image.new_from_source(pyvips.Source.new_from_file(str(path)), "", access="sequential",
+                                        fail_on="error", **options)
+
+
+def _jpeg(path: Path) -> pyvips.Image:
+    """A JPEG decoded at 1/2, 1/4 or 1/8 of its size when the thumbnail is smaller still (libjpeg's DCT scaling)."""
+    header = _load(path)
+    factor = max(header.width, header.height) // SIZE
+    return _load(path, shrink=next((shrink for shrink in (8, 4, 2) if shrink <= factor), 1))
+
+
+def _pdf_thumbnails(path: Path, name: str) -> Iterator[tuple[int, pyvips.Image]]:
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                bitmap = page.render(scale=SIZE / max(page.get_size()), grayscale=True)
+                image = pyvips.Image.new_from_memory(bytes(bitmap.buffer), bitmap.stride // bitmap.n_channels,
+                                                     bitmap.height, bitmap.n_channels, "uchar")
+                yield index + 1, grey(image.crop(0, 0, bitmap.width, bitmap.height)).copy_memory()
+            except pypdfium2.PdfiumError as exc:
+                raise DepositRefused(name, f"page {index + 1} cannot be rendered ({exc}).") from None
+            finally:
+                page.close()
+    finally:
+        document.close()
+
+
+def grey(image: pyvips.Image) -> pyvips.Image:
+    """One band of 8-bit grey: 16 bits reduced, alpha flattened onto white, colour bands averaged."""
+    if image.format == "ushort":
+        image = (image >> 8).cast("uchar")
+    elif image.format != "uchar":
+        image = image.cast("uchar")
+    if image.hasalpha():
+        image = image.flatten(background=[255] * (image.bands - 1))
+    return image.bandmean() if image.bands > 1 else image
