@@ -145,7 +145,8 @@ def tiff(path: Path, pages: int = 3, dpi: float = 300, *, width: int | None = No
                                                         blank=blank, duplicate=duplicate)]
     book = pyvips.Image.arrayjoin(drawn, across=1) if len(drawn) > 1 else drawn[0]
     book.tiffsave(str(path), compression=compression, bitdepth=bits if bits < 8 else 0, xres=dpi / 25.4,
-                  yres=dpi / 25.4, resunit="inch", bigtiff=bigtiff, page_height=size[1])
+                  yres=dpi / 25.4, resunit="inch", bigtiff=bigtiff, page_height=size[1],
+                  predictor="horizontal" if bits == 8 else "none")
     return Path(path)
 
 

@@ -9,6 +9,7 @@ is found here.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -40,14 +41,30 @@ def thumbnails(file: InspectedFile) -> Iterator[tuple[int, pyvips.Image]]:
 def _decoded(name: str, number: int, load: Callable[[], pyvips.Image]) -> pyvips.Image:
     """The page ``load`` opens, shrunk into :data:`SIZE` while it streams, grey, in memory."""
     try:
-        image = load()
-        factor = -(-max(image.width, image.height) // SIZE)
-        if factor > 1:  # whole-pixel shrinks keep one line of sums per output line: memory follows the width only
-            image = image.shrinkv(factor).shrinkh(factor)
-        return grey(image).copy_memory()
+        with _uncached():
+            image = load()
+            factor = -(-max(image.width, image.height) // SIZE)
+            if factor > 1:  # whole-pixel shrinks sum line by line: memory follows the page width only
+                image = image.shrinkv(factor).shrinkh(factor)
+            return grey(image).copy_memory()
     except pyvips.Error as exc:
         detail = [line for line in str(exc.detail or exc).splitlines() if line.strip()]
         raise DepositRefused(name, f"page {number} cannot be decoded ({detail[-1] if detail else exc}).") from None
+
+
+@contextlib.contextmanager
+def _uncached() -> Iterator[None]:
+    """libvips' operation cache off while a page streams through.
+
+    No page is opened twice, so the cache would only keep finished pages' buffers alive
+    (tens of MB each for a large scan); it is restored for whatever else uses libvips.
+    """
+    kept = pyvips.cache_get_max()
+    pyvips.cache_set_max(0)
+    try:
+        yield
+    finally:
+        pyvips.cache_set_max(kept)
 
 
 def _load(path: Path, **options: object) -> pyvips.Image:
