@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-import pyvips
+from PIL import Image, ImageChops, ImageStat
 
 from kazneb.config import ConfigError, Settings
 from objects import jpeg, pdf, tiff
@@ -132,7 +132,7 @@ class PictureChecks:
 
     def __init__(self, thresholds: QualityThresholds) -> None:
         self.blank, self.duplicate = thresholds.blank_pages, thresholds.duplicate_pages
-        self.previous: tuple[str, int, pyvips.Image] | None = None  # file, page, thumbnail; None after a blank
+        self.previous: tuple[str, int, Image.Image] | None = None  # file, page, thumbnail; None after a blank
 
     def findings(self, file: InspectedFile) -> Iterator[Finding]:
         if self.blank == "ignore" and self.duplicate == "ignore":
@@ -144,7 +144,7 @@ class PictureChecks:
             self.previous = None
             yield _unreadable(refused)
 
-    def _judge(self, name: str, number: int, picture: pyvips.Image) -> Iterator[Finding]:
+    def _judge(self, name: str, number: int, picture: Image.Image) -> Iterator[Finding]:
         if is_blank(picture):
             if self.blank != "ignore":
                 yield Finding(name, number, "blank_pages", SEVERITY[self.blank],
@@ -159,18 +159,18 @@ class PictureChecks:
         self.previous = (name, number, picture)
 
 
-def is_blank(picture: pyvips.Image) -> bool:
+def is_blank(picture: Image.Image) -> bool:
     """Nothing but paper: grey levels inside the margins hardly vary."""
     left, top = round(picture.width * BLANK_MARGIN), round(picture.height * BLANK_MARGIN)
-    inner = picture.crop(left, top, max(1, picture.width - 2 * left), max(1, picture.height - 2 * top))
-    return inner.deviate() < BLANK_DEVIATION
+    inner = picture.crop((left, top, max(left + 1, picture.width - left), max(top + 1, picture.height - top)))
+    return ImageStat.Stat(inner).stddev[0] < BLANK_DEVIATION
 
 
-def is_same(one: pyvips.Image, other: pyvips.Image) -> bool:
+def is_same(one: Image.Image, other: Image.Image) -> bool:
     """Same size and no pixel differing by more than :data:`DUPLICATE_TOLERANCE` grey levels."""
-    if (one.width, one.height) != (other.width, other.height):
+    if one.size != other.size:
         return False
-    return (one.cast("int") - other.cast("int")).abs().max() <= DUPLICATE_TOLERANCE
+    return ImageChops.difference(one, other).getextrema()[1] <= DUPLICATE_TOLERANCE
 
 
 def _below(value: int | None, warn: int, refuse: int) -> tuple[str | None, int]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pypdfium2
 import pyvips
+from PIL import Image
 
 from objects import tiff
 from objects.content import InspectedFile
@@ -24,8 +25,11 @@ from objects.errors import DepositRefused
 SIZE = 256
 
 
-def thumbnails(file: InspectedFile) -> Iterator[tuple[int, pyvips.Image]]:
-    """(page number, grey 8-bit thumbnail held in memory) for every page of ``file``, in order.
+def thumbnails(file: InspectedFile) -> Iterator[tuple[int, Image.Image]]:
+    """(page number, grey 8-bit thumbnail) for every page of ``file``, in order.
+
+    Thumbnails are Pillow images: plain pixels in memory, so comparing them involves no libvips
+    pipeline (nor its operation cache, which can mistake a new in-memory image for a freed one).
 
     Raises ``DepositRefused(file.name, ...)`` for a page that cannot be decoded.
     """
@@ -38,7 +42,7 @@ def thumbnails(file: InspectedFile) -> Iterator[tuple[int, pyvips.Image]]:
         yield 1, _decoded(file.name, 1, lambda: _jpeg(file.path))
 
 
-def _decoded(name: str, number: int, load: Callable[[], pyvips.Image]) -> pyvips.Image:
+def _decoded(name: str, number: int, load: Callable[[], pyvips.Image]) -> Image.Image:
     """The page ``load`` opens, shrunk into :data:`SIZE` while it streams, grey, in memory."""
     try:
         with _uncached():
@@ -46,7 +50,8 @@ def _decoded(name: str, number: int, load: Callable[[], pyvips.Image]) -> pyvips
             factor = -(-max(image.width, image.height) // SIZE)
             if factor > 1:  # whole-pixel shrinks sum line by line: memory follows the page width only
                 image = image.shrinkv(factor).shrinkh(factor)
-            return grey(image).copy_memory()
+            image = grey(image)
+            return Image.frombytes("L", (image.width, image.height), image.write_to_memory())
     except pyvips.Error as exc:
         detail = [line for line in str(exc.detail or exc).splitlines() if line.strip()]
         raise DepositRefused(name, f"page {number} cannot be decoded ({detail[-1] if detail else exc}).") from None
@@ -79,22 +84,27 @@ def _jpeg(path: Path) -> pyvips.Image:
     return _load(path, shrink=next((shrink for shrink in (8, 4, 2) if shrink <= factor), 1))
 
 
-def _pdf_thumbnails(path: Path, name: str) -> Iterator[tuple[int, pyvips.Image]]:
-    document = pypdfium2.PdfDocument(str(path))
+def _pdf_thumbnails(path: Path, name: str) -> Iterator[tuple[int, Image.Image]]:
+    try:
+        document = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        raise DepositRefused(name, f"cannot be opened to render its pages ({exc}).") from None
     try:
         for index in range(len(document)):
-            page = document[index]
-            try:
-                bitmap = page.render(scale=SIZE / max(page.get_size()), grayscale=True)
-                image = pyvips.Image.new_from_memory(bytes(bitmap.buffer), bitmap.stride // bitmap.n_channels,
-                                                     bitmap.height, bitmap.n_channels, "uchar")
-                yield index + 1, grey(image.crop(0, 0, bitmap.width, bitmap.height)).copy_memory()
-            except pypdfium2.PdfiumError as exc:
-                raise DepositRefused(name, f"page {index + 1} cannot be rendered ({exc}).") from None
-            finally:
-                page.close()
+            yield index + 1, _rendered(document, index, name)
     finally:
         document.close()
+
+
+def _rendered(document: pypdfium2.PdfDocument, index: int, name: str) -> Image.Image:
+    """Page ``index`` rendered by pdfium straight at thumbnail size, in grey."""
+    page = document[index]
+    try:
+        return page.render(scale=SIZE / max(page.get_size()), grayscale=True).to_pil().convert("L")
+    except pypdfium2.PdfiumError as exc:
+        raise DepositRefused(name, f"page {index + 1} cannot be rendered ({exc}).") from None
+    finally:
+        page.close()
 
 
 def grey(image: pyvips.Image) -> pyvips.Image:
