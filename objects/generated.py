@@ -82,7 +82,7 @@ def pdf(path: Path, pages: int = 30, dpi: float = 300, *, width: int | None = No
     size = page_size(dpi, width, height)
     images = [_encoded(page, dpi, bits) for page in book_pages(pages, size, seed=seed, color=color,
                                                                blank=blank, duplicate=duplicate)]
-    Path(path).write_bytes(img2pdf.convert(images))
+    Path(path).write_bytes(img2pdf.convert(images, nodate=True, engine=img2pdf.Engine.internal))
     return Path(path)
 
 
@@ -105,7 +105,7 @@ def born_digital_pdf(path: Path, pages: int = 2) -> Path:
         page = document.add_blank_page(page_size=(595, 842))
         page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
         page.Contents = document.make_stream(text)
-    document.save(path)
+    document.save(path, deterministic_id=True)
     return Path(path)
 
 
@@ -121,7 +121,7 @@ def damaged_pdf(path: Path, pages: int = 2) -> Path:
 
 def empty_pdf(path: Path) -> Path:
     """A well-formed PDF with no page at all."""
-    pikepdf.new().save(path)
+    pikepdf.new().save(path, deterministic_id=True)
     return Path(path)
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from objects import generated
@@ -106,6 +107,15 @@ def test_the_refusal_names_the_partners_name_not_the_path(tmp_path: Path) -> Non
 def test_a_truncated_pdf_is_refused(tmp_path: Path, keep: float) -> None:
     path = generated.truncated(generated.pdf(tmp_path / "book.pdf", pages=5), keep)
     assert refusal(path).reason.startswith("is truncated")
+
+
+def test_a_linearized_pdf_cut_after_its_first_page_section_is_refused(tmp_path: Path) -> None:
+    path = generated.pdf(tmp_path / "book.pdf", pages=5)
+    with pikepdf.open(path, allow_overwriting_input=True) as document:
+        document.save(path, linearize=True)
+    data = path.read_bytes()
+    path.write_bytes(data[:data.index(b"%%EOF") + 6])  # a fast-web-view PDF has an early %%EOF
+    assert refusal(path).reason.startswith(("cannot be read as a PDF", "is damaged"))
 
 
 def test_a_pdf_that_opens_only_after_repair_is_refused(tmp_path: Path) -> None:
