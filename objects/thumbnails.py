@@ -28,8 +28,9 @@ SIZE = 256
 def thumbnails(file: InspectedFile) -> Iterator[tuple[int, Image.Image]]:
     """(page number, grey 8-bit thumbnail) for every page of ``file``, in order.
 
-    Thumbnails are Pillow images: plain pixels in memory, so comparing them involves no libvips
-    pipeline (nor its operation cache, which can mistake a new in-memory image for a freed one).
+    Thumbnails are Pillow images: pixels owned by the image.  A libvips image made from memory
+    borrows a Python buffer, and ``copy_memory()`` of an image already in memory returns the same
+    image, so a kept thumbnail could end up reading a buffer freed and reused by the next page.
 
     Raises ``DepositRefused(file.name, ...)`` for a page that cannot be decoded.
     """
