@@ -1,7 +1,8 @@
 """Real files for tests, the demo and benchmarks: scanned-book-like PDFs, TIFFs and JPEGs, good and broken.
 
 Generated rather than stored so the suite carries no binary fixtures and needs no internet, and
-seeded so a failing test meets the same bytes again.  A page is a drawn frame, a heading block
+seeded so a failing test meets the same bytes again (byte for byte: no dates, a fixed PDF /ID;
+only an encrypted PDF differs, encryption salts being random).  A page is a drawn frame, a heading block
 with the page number and lines of "words" placed at random, so pages differ and none is blank.
 Pages are A5 shrunk eightfold by default: the resolution (dpi) recorded is true, the pixels are
 few and the suite stays fast.  ``tiff(..., width=, height=)`` makes pages of any size by zooming a
