@@ -54,7 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("objects.root", "", "Folder of the OCFL storage root that keeps deposited copies (KAZNEB_OBJECTS_DIR "
             "overrides). Empty: beside the SQLite database (kazneb.db keeps kazneb-objects); required on PostgreSQL."),
     Setting("objects.max_unzipped_mb", 20480, "A zipped bag whose files would expand beyond this many MB is refused."),
-    Setting("quality.warn_dpi", 300, "Pages scanned below this resolution (dpi) are accepted with a warning."),
+    Setting("quality.warn_dpi", 300, "Pages scanned below this resolution (dpi) are accepted with a warning "
+            "(0: never)."),
     Setting("quality.refuse_dpi", 150, "Pages scanned below this resolution (dpi) are refused (0: never)."),
     Setting("quality.warn_bit_depth", 8, "Images with fewer bits per sample (1: black and white) get a warning "
             "(0: never)."),
