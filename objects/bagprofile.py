@@ -20,6 +20,7 @@ import bagit
 import bagit_profile
 
 from objects.errors import DepositRefused
+from objects.rights import HELD_RIGHTS
 
 PROFILE_PATH = Path(__file__).parent / "profiles" / "kazneb-deposit.json"
 PROFILE: dict = json.loads(PROFILE_PATH.read_text(encoding="utf-8"))
@@ -35,8 +36,6 @@ PAGE_ORDER = "KazNEB-Page-Order"
 DEPOSITED_BY = "KazNEB-Deposited-By"
 PROFILE_TAG = "BagIt-Profile-Identifier"
 
-#: The statuses under which a rights holder gave the consent, so must be named.
-HELD_RIGHTS = ("in-copyright", "in-copyright-licensed")
 
 
 @dataclass(frozen=True)

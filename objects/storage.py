@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import ocfl
-
 from objects.digests import copy_with_digests
 from objects.errors import DepositRefused, StorageError
+from objects.ocfl_lib import ocfl
 
 LAYOUT = "0003-hash-and-id-n-tuple-storage-layout"
 DIGEST = "sha512"

@@ -100,6 +100,7 @@ def kazneb(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # typ
     from kazneb.cli import main
 
     monkeypatch.setenv("KAZNEB_DATABASE_URL", db_url)
+    monkeypatch.setenv("KAZNEB_OBJECTS_DIR", str(tmp_path / "objects"))
     monkeypatch.chdir(tmp_path)
     config = tmp_path / "kazneb.toml"
     text = (ROOT / "config" / "kazneb.toml").read_text(encoding="utf-8")

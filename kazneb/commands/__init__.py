@@ -11,10 +11,13 @@ import gc
 
 import click
 
+from kazneb.commands.agreements import agreement_group
 from kazneb.commands.crosswalk import crosswalk_command
+from kazneb.commands.deposit import deposit_command
 from kazneb.commands.files import import_command, ingest_command
 from kazneb.commands.harvests import harvest_group, scheduler_command
 from kazneb.commands.index import index_group
+from kazneb.commands.objects import events_group, objects_group
 from kazneb.commands.partners import partner_group
 from kazneb.commands.quarantine import quarantine_group
 from kazneb.commands.serve import demo_command, serve_command
@@ -61,6 +64,9 @@ COMMANDS = (
     quarantine_group,  # quarantine.py
     index_group,  # index.py
     crosswalk_command,  # crosswalk.py
+    agreement_group,  # agreements.py
+    deposit_command,  # deposit.py
+    objects_group, events_group,  # objects.py
 )
 for _command in COMMANDS:
     main.add_command(_command)
