@@ -50,12 +50,12 @@ def _joined():  # type: ignore[no-untyped-def]
 def _by_oai_identifier(session: Session, oai_prefix: str, given: str) -> list:
     if not given.startswith(oai_prefix):
         return []
-    return list(session.execute(_joined().where(HubRecord.local_id == given[len(oai_prefix):])).tuples())
+    return list(session.execute(_joined().where(HubRecord.local_id == given[len(oai_prefix):])))
 
 
 def _by_source_key(session: Session, partner_id: str, given: str) -> list:
     return list(session.execute(_joined().where(SourceRecord.partner_id == partner_id,
-                                                SourceRecord.source_key == given)).tuples())
+                                                SourceRecord.source_key == given)))
 
 
 def _by_isbn(session: Session, partner_id: str, given: str) -> list:
@@ -65,7 +65,7 @@ def _by_isbn(session: Session, partner_id: str, given: str) -> list:
     wanted = parse_isbn(given)
     found = []
     candidates = session.execute(_joined().where(
-        SourceRecord.partner_id == partner_id, cast(HubRecord.canonical, String).like('%"isbn%'))).tuples()
+        SourceRecord.partner_id == partner_id, cast(HubRecord.canonical, String).like('%"isbn%')))
     for source, hub in candidates:
         for identifier in (hub.canonical or {}).get("identifiers", []):
             parsed = parse_isbn(str(identifier.get("value", "")))

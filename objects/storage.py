@@ -234,6 +234,7 @@ class VersionWriter:
         inventory = self.inventory
         if inventory.content_paths_for_digest(stored.sha512):
             staged.unlink()  # the same bytes are already stored: the state points at them
+            _remove_empty_parents(staged.parent, self.work / self.vdir)
             stored = StoredVersionFile(stored.logical_path, inventory.content_paths_for_digest(stored.sha512)[0],
                                        stored.size, stored.sha512, stored.digests)
         else:
@@ -296,6 +297,13 @@ def _logical(path: str) -> str:
     if not path or any(part in ("", ".", "..") for part in path.split("/")):
         raise DepositRefused(path or "(empty name)", "a file name must not be empty or contain '.' or '..' parts")
     return path
+
+
+def _remove_empty_parents(folder: Path, top: Path) -> None:
+    """OCFL forbids empty folders in a version's content: remove those a skipped file left."""
+    while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _write_sidecar(folder: Path) -> None:

@@ -108,3 +108,12 @@ def test_the_root_is_created_beside_the_sqlite_database_unless_configured(tmp_pa
     assert chosen.root == (tmp_path / "d").resolve()
     with pytest.raises(StorageError, match="objects.root"):
         Depository.from_settings(make_settings("postgresql+psycopg://u@127.0.0.1/x"))
+
+
+def test_a_version_of_only_bytes_already_stored_has_no_content_folder(depository, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    a = write(tmp_path / "a", b"same")
+    store_version(depository, {"files/a": a})
+    store_version(depository, {"files/renamed/a": a})
+    assert not (depository.object_dir(URN) / "v2" / "content").exists()
+    assert depository.logical_files(URN) == {"files/renamed/a": "v1/content/files/a"}
+    assert depository.validate() == ([], [])

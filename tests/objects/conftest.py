@@ -1,0 +1,92 @@
+"""A hub ready to take copies: a store (both databases), a depository, partner p1 with three
+records and a cooperation agreement at every level, and generated files.
+
+Every depository a test makes through these fixtures is validated with ocfl-py's validator
+when the session ends (0 errors and 0 warnings); a test that damages stored files on purpose
+uses :func:`damaged_depository` instead, which is left out of that check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from objects import agreements, generated
+from objects.deposit import DepositRequest, IncomingFile, Receipt, deposit
+from objects.quality import QualityThresholds
+from objects.storage import Depository
+from repository.store import Store
+from tests.oai_helpers import add_records
+
+SIGNED = date(2024, 3, 1)
+LEVELS = ["open", "read-only", "preview-24"]
+_VALID_ROOTS: list[Path] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_storage_root_stays_valid() -> Iterator[None]:
+    """After the whole suite, every storage root the tests left is valid OCFL, without a warning."""
+    yield
+    problems = []
+    for root in _VALID_ROOTS:
+        if root.exists():
+            errors, warnings = Depository(root).validate()
+            problems += [f"{root}: {line}" for line in errors + warnings]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def depository(tmp_path: Path) -> Depository:
+    found = Depository(tmp_path / "objects").open()
+    _VALID_ROOTS.append(found.root)
+    return found
+
+
+@pytest.fixture
+def damaged_depository(tmp_path: Path) -> Depository:
+    """A storage root the test may damage (left out of the final validation)."""
+    return Depository(tmp_path / "damaged-objects").open()
+
+
+@dataclass
+class Hub:
+    """The pieces a depository test needs, and short ways to make files and deposits."""
+
+    store: Store
+    depository: Depository
+    folder: Path
+    records: list[str]
+
+    def pdf(self, name: str = "book.pdf", pages: int = 3, **options: object) -> Path:
+        return generated.pdf(self.folder / name, pages=pages, **options)  # type: ignore[arg-type]
+
+    @property
+    def consent(self) -> Path:
+        path = self.folder / "consent.pdf"
+        return path if path.exists() else generated.pdf(path, pages=1, dpi=200)
+
+    def request(self, files: list[Path], record: str | None = "oai:p1:1", access: str | None = "open",
+                **options: object) -> DepositRequest:
+        return DepositRequest(partner_id=str(options.pop("partner_id", "p1")),
+                              files=[IncomingFile(f.name, f) for f in files],
+                              consent=IncomingFile("consent.pdf", self.consent), access=access, record=record,
+                              by="tester", **options)  # type: ignore[arg-type]
+
+    def deposit(self, files: list[Path], record: str | None = "oai:p1:1", access: str | None = "open",
+                **options: object) -> Receipt:
+        return deposit(self.store, self.depository, self.request(files, record, access, **options),
+                       QualityThresholds())
+
+
+@pytest.fixture
+def hub(store: Store, depository: Depository, tmp_path: Path) -> Hub:
+    records = add_records(store, "p1", range(3))
+    folder = tmp_path / "files"
+    folder.mkdir()
+    scan = generated.pdf(folder / "agreement.pdf", pages=1, dpi=200)
+    agreements.add(store, depository, "p1", "15/2024", SIGNED, LEVELS, scan, "tester", date(2026, 12, 7))
+    return Hub(store, depository, folder, records)
