@@ -31,6 +31,7 @@ def recover(store: Store, depository: Depository) -> list[str]:
                 complete(store, depository, pending)
                 done.append(f"{pending.urn} v{pending.version}: completed")
             else:
+                depository.prune(pending.urn)
                 depository.settle(pending)
                 done.append(f"{pending.urn} v{pending.version}: never reached the storage root, discarded")
     _remove_abandoned_work(depository)

@@ -165,6 +165,17 @@ class Depository:
         """The version is in the root, the catalogue and the log: forget its note."""
         pending.note.unlink(missing_ok=True)
 
+    def prune(self, urn: str) -> None:
+        """Remove the empty folders a write killed before its rename left on the object's path
+        (OCFL forbids empty folders in the storage hierarchy)."""
+        folder = self.object_dir(urn)
+        while folder != self.root and folder.is_relative_to(self.root):
+            if folder.exists():
+                if any(folder.iterdir()):
+                    return
+                folder.rmdir()
+            folder = folder.parent
+
     def roll_forward(self, urn: str) -> int:
         """Finish a new version whose folder was renamed into the object but whose root inventory
         was not yet replaced; return the object's head (0: the object does not exist)."""
