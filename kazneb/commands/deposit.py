@@ -108,7 +108,7 @@ def _deposit_bags(settings: Settings, store: Store, depository: Depository, thre
             click.echo(f"{path.name}: {_summary(receipt)}")
         except DepositRefused as exc:
             failures += 1
-            click.echo(f"{path.name}: refused: {exc}")
+            click.echo(f"{path.name}: refused: {str(exc).removeprefix(path.name + ': ')}")
     return 1 if failures else 0
 
 
