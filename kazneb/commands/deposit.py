@@ -56,7 +56,8 @@ def deposit_command(settings: Settings, partner_id: str | None, record: str | No
     store, depository = open_store(settings), open_depository(settings)
     thresholds = QualityThresholds.from_settings(settings)
     if bag or bags:
-        sys.exit(_deposit_bags(settings, store, depository, thresholds, [bag] if bag else _bags_in(bags)))
+        sys.exit(_deposit_bags(settings, store, depository, thresholds, [bag] if bag else _bags_in(bags),
+                               partner_id))
     if not partner_id or not files:
         raise click.UsageError("give --partner and the copy's FILES (or --bag / --bags)")
     request = DepositRequest(
@@ -91,8 +92,9 @@ def _bags_in(folder: Path | None) -> list[Path]:
 
 
 def _deposit_bags(settings: Settings, store: Store, depository: Depository, thresholds: QualityThresholds,
-                  paths: list[Path]) -> int:
-    """One line per bag; the exit status is 1 if any bag was refused."""
+                  paths: list[Path], partner_id: str | None) -> int:
+    """One line per bag; the exit status is 1 if any bag was refused.  With ``--partner``, a bag
+    of another partner is refused (a delivery is one partner's)."""
     from objects.bags import opened_bag
     from objects.deposit import deposit
 
@@ -104,6 +106,9 @@ def _deposit_bags(settings: Settings, store: Store, depository: Depository, thre
     for path in paths:
         try:
             with opened_bag(path, depository.staging / "work", limit) as opened:
+                if partner_id and opened.partner != partner_id:
+                    raise DepositRefused(path.name, f"is partner {opened.partner}'s (KazNEB-Partner), "
+                                         f"not {partner_id}'s")
                 receipt = deposit(store, depository, _bag_request(opened), thresholds)
             click.echo(f"{path.name}: {_summary(receipt)}")
         except DepositRefused as exc:

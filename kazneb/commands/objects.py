@@ -82,6 +82,19 @@ def objects_rebuild_command(settings: Settings) -> None:
         click.echo(f"  warning: {version} is stored but not in the event log; catalogued from its own metadata")
 
 
+@objects_group.command("validate")
+@pass_settings
+def objects_validate_command(settings: Settings) -> None:
+    """Validate the whole storage root with ocfl-py's validator (every digest re-read); exit 1 on
+    an error.  Warnings are printed too."""
+    errors, warnings = open_depository(settings).validate()
+    for line in errors + warnings:
+        click.echo(line, err=True)
+    click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
 @objects_group.command("recover")
 @pass_settings
 def objects_recover_command(settings: Settings) -> None:

@@ -102,6 +102,10 @@ def test_a_bag_and_a_delivery_of_bags_one_line_each(hub, kazneb, tmp_path) -> No
     assert lines[1].startswith("bag2.zip: object") and "preview-24" in lines[1]
     assert lines[2].startswith("bag3: refused: letter.pdf: ") and "checksum mismatch" in lines[2], lines[2]
     assert len(lines) == 3
+    foreign = kazneb("deposit", "--partner", "p2", "--bag", str(good))
+    assert foreign.exit_code == 1 and "bag1: refused: is partner p1's (KazNEB-Partner), not p2's" in foreign.output
+    valid = kazneb("objects", "validate")
+    assert valid.exit_code == 0 and "0 error(s), 0 warning(s)" in valid.output
 
 
 def test_events_verify_finds_a_changed_entry(hub, kazneb) -> None:  # type: ignore[no-untyped-def]
