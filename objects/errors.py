@@ -1,4 +1,4 @@
-"""The one error a deposit is refused with: it names the file (or parameter) and the reason."""
+"""The errors of the depository: a refusal names the file (or parameter) and the reason."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ class DepositRefused(Exception):
         super().__init__(f"{subject}: {reason}")
         self.subject = subject
         self.reason = reason
+
+
+class RestoreRefused(DepositRefused):
+    """A restore is refused (another partner's object, no such version, DEST exists...); nothing is written.
+
+    A kind of :class:`DepositRefused` because it names its subject and reason the same way and
+    the record lookup it shares with deposits (:mod:`objects.records`) raises those.
+    """
 
 
 class StorageError(Exception):

@@ -20,6 +20,7 @@ from kazneb.commands.index import index_group
 from kazneb.commands.objects import events_group, objects_group
 from kazneb.commands.partners import partner_group
 from kazneb.commands.quarantine import quarantine_group
+from kazneb.commands.restore import restore_command
 from kazneb.commands.serve import demo_command, serve_command
 from kazneb.commands.store import check_command, init_command, secret_group, stats_command
 from kazneb.config import ConfigError, load_settings
@@ -67,6 +68,7 @@ COMMANDS = (
     agreement_group,  # agreements.py
     deposit_command,  # deposit.py
     objects_group, events_group,  # objects.py
+    restore_command,  # restore.py
 )
 for _command in COMMANDS:
     main.add_command(_command)

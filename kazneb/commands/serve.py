@@ -55,7 +55,7 @@ def advertised_at(settings: Settings, port: int) -> Settings:
 @click.option("--no-serve", is_flag=True, help="Load the sample collection and stop.")
 @pass_settings
 def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> None:
-    """Create the database, load the sample collection, and serve the hub."""
+    """Create the database, load the sample collection with copies behind some records, and serve the hub."""
     from repository.sample import load_sample_collection
 
     store = Store.from_settings(settings)
@@ -65,6 +65,25 @@ def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> No
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"sample collection: {summary}")
+    deposit_sample_copies(settings, store)
     update_search_index(settings, store, click.echo)
     if not no_serve:
         click.get_current_context().invoke(serve_command, host=host, port=port)
+
+
+def deposit_sample_copies(settings: Settings, store: Store) -> None:
+    """Copies behind some sample records (objects/sample.py), one line each; skipped, saying why,
+    when the settings name no storage root (PostgreSQL without ``objects.root``)."""
+    from objects import sample
+    from objects.errors import StorageError
+    from objects.quality import QualityThresholds
+    from objects.storage import Depository
+
+    try:
+        depository = Depository.from_settings(settings).open()
+    except StorageError as exc:
+        click.echo(f"sample copies: none ({exc})")
+        return
+    click.echo(f"sample copies, in {depository.root}:")
+    sample.deposit_sample_copies(store, depository, lambda line: click.echo(f"  {line}"),
+                                 QualityThresholds.from_settings(settings))

@@ -96,6 +96,22 @@ def test_demo_loads_three_languages_two_partners_three_levels(db_url: str) -> No
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_demo_shows_copies_behind_records_and_adds_none_the_second_time(db_url: str, tmp_path: Path) -> None:
+    from objects.storage import Depository
+
+    first = run(db_url, "demo", "--no-serve")
+    assert first.exit_code == 0, first.output
+    assert f"sample copies, in {tmp_path / 'kazneb-objects'}:" in first.output  # beside the database
+    copies = [line for line in first.output.splitlines() if line.startswith("  copy ")]
+    assert [line.split(", ")[1] for line in copies] == ["open", "read-only", "preview-24", "read-only", "open"]
+    again = run(db_url, "demo", "--no-serve")
+    assert again.exit_code == 0, again.output
+    assert [line for line in again.output.splitlines() if line.startswith("  copy ")] == [
+        f"{line.split(', 1 warning')[0]}, already deposited" for line in copies]
+    assert Depository(tmp_path / "kazneb-objects").validate() == ([], [])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_demo_never_reaches_the_internet_nor_re_enables_a_partner(db_url: str) -> None:
     from repository.models import Partner
 
