@@ -116,6 +116,9 @@ def terminate(store: Store, depository: Depository, partner_id: str, notice: dat
         agreement = in_force(session, partner_id, notice)
         if agreement is None:
             raise DepositRefused("--partner", f"partner {partner_id} has no agreement in force on {notice}")
+        if agreement.notice:
+            raise DepositRefused("--notice", f"agreement {agreement.number} already has a notice of {agreement.notice} "
+                                 "on record")
         entry = events.append(depository.root, "agreement-terminate", agreement=agreement.id, partner=partner_id,
                               notice=notice.isoformat(), by=by)
         apply_event(session, entry)

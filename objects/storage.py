@@ -134,10 +134,12 @@ class Depository:
     @contextmanager
     def locked(self, urn: str) -> Iterator[None]:
         """One writer per object at a time, across processes."""
-        lock = self.staging / "locks" / (urn.rsplit(":", 1)[-1] + ".lock")
-        with open(lock, "a") as handle:
+        with open(self._lock_file(urn), "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             yield
+
+    def _lock_file(self, urn: str) -> Path:
+        return self.staging / "locks" / (urn.rsplit(":", 1)[-1] + ".lock")
 
     @contextmanager
     def new_version(self, urn: str) -> Iterator[VersionWriter]:
@@ -151,6 +153,8 @@ class Depository:
                 yield VersionWriter(self, urn, work)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            if not self.exists(urn):  # a new id nothing was stored under: nobody else can want its lock
+                self._lock_file(urn).unlink(missing_ok=True)
 
     def pending(self) -> list[Pending]:
         """Versions whose write was interrupted before it was settled."""

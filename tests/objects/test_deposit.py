@@ -95,6 +95,8 @@ def test_the_same_deposit_again_changes_nothing(hub) -> None:  # type: ignore[no
     again = hub.deposit([book])
     assert (again.object_id, again.version, again.unchanged) == (first.object_id, 1, True)
     assert catalogued_objects(hub) == 1
+    locks = [p.stem for p in (hub.depository.staging / "locks").iterdir()]
+    assert sorted(locks) == sorted([first.object_id, "p1-15-2024"])  # the rerun's new id left no lock
 
 
 def assert_nothing_left(hub, before_objects: int = 0) -> None:  # type: ignore[no-untyped-def]
@@ -206,3 +208,5 @@ def test_no_agreement_terminated_agreement_and_foreign_object_are_refused(hub) -
         assert agreements.in_force(session, "p1", date(2029, 3, 1)) is None
         assert agreements.in_force(session, "p1", date(2029, 2, 28)) is not None
     assert list(events.read(hub.depository.root))[-1]["kind"] == "agreement-terminate"
+    with pytest.raises(DepositRefused, match="already has a notice of 2028-12-15"):
+        agreements.terminate(hub.store, hub.depository, "p1", date(2028, 12, 20), "tester")
