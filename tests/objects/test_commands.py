@@ -46,7 +46,7 @@ def test_agreements_are_added_listed_and_terminated(store, kazneb, tmp_path) -> 
     assert ended.exit_code == 0 and "it ends on 2026-03-01 (already ended)" in ended.output
     assert "terminated" in kazneb("agreement", "list").output
     twice = kazneb("agreement", "terminate", "--partner", "p2", "--notice", "2026-01-11")
-    assert twice.exit_code == 1 and "has no agreement in force" in twice.output
+    assert twice.exit_code == 1 and "already has a notice of 2026-01-10 on record" in twice.output
 
 
 def test_an_agreement_in_its_last_three_months_is_flagged(store, kazneb, tmp_path) -> None:  # type: ignore[no-untyped-def]
