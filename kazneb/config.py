@@ -64,6 +64,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("quality.duplicate_pages", "warn", "Two identical pages in a row: warn, refuse or ignore."),
     Setting("quality.page_count", "warn", "Page count unlike the record's extent (both known): warn, refuse or "
             "ignore."),
+    Setting("delivery.image_max_side", 2000, "Long side in pixels of a page image of a read-only or preview-24 "
+            "copy: the IIIF image service of such a copy is a derivative of that size, never the original."),
+    Setting("delivery.derivatives", "", "Folder of the page derivatives (rebuildable, outside the depository). "
+            "Empty: beside the SQLite database (kazneb.db keeps kazneb-derivatives); required on PostgreSQL."),
+    Setting("delivery.image_rate_limit", "120 per minute", "Page images one client may fetch (flask-limiter "
+            "syntax); beyond it the answer is 429 with Retry-After."),
+    Setting("delivery.rate_limit_storage", "memory://", "Where the rate limit counts (flask-limiter storage URI): "
+            "memory:// counts in each worker's memory; a shared store (e.g. redis://) counts across workers."),
     Setting("fixity.max_age_days", 30, "No stored byte goes unchecked longer than this many days: the scheduler's "
             "rolling audit re-hashes the files checked longest ago."),
     Setting("fixity.mb_per_second", 50, "Throttle of the scheduler's rolling audit, in MB read per second."),
