@@ -1,5 +1,5 @@
 """Which stored files an audit reads: all of them, those checked too long ago, a random sample,
-or the oldest checks first (the order of the scheduler's rolling audit).
+those failing, or the oldest checks first (the order of the scheduler's rolling audit).
 
 Files come from the catalogue of stored files (``stored_files``) a page at a time, so choosing
 among millions keeps memory flat and holds no transaction open while files are read.  The
@@ -48,6 +48,11 @@ def every_file(store: Store) -> Iterator[Target]:
 def checked_before(store: Store, moment: int) -> Iterator[Target]:
     """Files never checked, or last checked before ``moment`` (seconds since the epoch)."""
     return _pages(store, select(*_COLUMNS).where(_not_checked_since(moment)), _BY_FILE)
+
+
+def failing(store: Store, statuses: tuple[str, ...]) -> Iterator[Target]:
+    """Files whose last check found one of ``statuses``: to confirm a restore from the backup."""
+    return _pages(store, select(*_COLUMNS).where(StoredFile.status.in_(statuses)), _BY_FILE)
 
 
 def random_sample(store: Store, count: int, moment: int | None = None) -> list[Target]:

@@ -32,11 +32,13 @@ def fixity_group() -> None:
               help="Only N files drawn at random (among those --max-age chooses, if given).")
 @click.option("--max-age", "max_age", type=click.FloatRange(min=0), metavar="DAYS",
               help="Only files never checked or last checked more than DAYS days ago.")
+@click.option("--failing", is_flag=True, help="Only files whose last check failed (after restoring them from the "
+              "backup of the storage root).")
 @click.option("--mb-per-second", "mb_per_second", type=click.FloatRange(min=0), metavar="MB",
               help="Read no faster than this many MB (10^6 bytes) per second; 0: full speed "
                    "[default: fixity.mb_per_second].")
 @pass_settings
-def fixity_audit_command(settings: Settings, sample: int | None, max_age: float | None,
+def fixity_audit_command(settings: Settings, sample: int | None, max_age: float | None, failing: bool,
                          mb_per_second: float | None) -> None:
     """Re-hash stored files (every one by default) and compare each with the SHA-512 recorded when
     it came in.
@@ -52,7 +54,7 @@ def fixity_audit_command(settings: Settings, sample: int | None, max_age: float 
     unlisted = catalogue_unlisted(store, depository)
     for target in unlisted:
         click.echo(f"catalogued {target.urn} {target.content_path}: in the inventory, not in the catalogue")
-    targets, kind = _chosen(store, sample, max_age)
+    targets, kind = _chosen(store, sample, max_age, failing)
     rate = float(settings["fixity.mb_per_second"] if mb_per_second is None else mb_per_second) * MB
     report = audit(store, depository, targets, kind, rate, lambda line: click.echo(line, err=True), len(unlisted))
     click.echo(report.summary())
@@ -62,17 +64,22 @@ def fixity_audit_command(settings: Settings, sample: int | None, max_age: float 
         sys.exit(1)
 
 
-def _chosen(store: Store, sample: int | None, max_age: float | None) -> tuple[Iterable[Target], str]:
+def _chosen(store: Store, sample: int | None, max_age: float | None, failing: bool) -> tuple[Iterable[Target], str]:
     """The files the options choose, and the kind of run the log records."""
-    from objects.fixity_targets import checked_before, every_file, random_sample
+    from objects import fixity_targets
+    from objects.fixity import FAILED
 
+    if failing:
+        if sample is not None or max_age is not None:
+            raise click.UsageError("--failing checks every failing file: give it alone")
+        return fixity_targets.failing(store, FAILED), "failing"
     moment = int(time.time() - max_age * DAY) if max_age is not None else None
     age = f"max-age {max_age:g} days" if max_age is not None else ""
     if sample is not None:
-        return random_sample(store, sample, moment), f"sample {sample}" + (f" of {age}" if age else "")
+        return fixity_targets.random_sample(store, sample, moment), f"sample {sample}" + (f" of {age}" if age else "")
     if moment is not None:
-        return checked_before(store, moment), age
-    return every_file(store), "all"
+        return fixity_targets.checked_before(store, moment), age
+    return fixity_targets.every_file(store), "all"
 
 
 @fixity_group.command("status")

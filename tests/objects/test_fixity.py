@@ -134,7 +134,8 @@ def test_a_changed_byte_fails_loudly_and_is_never_repaired(damaged_hub, damaged_
     assert kazneb("fixity", "audit").exit_code == 1  # still failing: nothing was repaired in between
 
     path.write_bytes(original)  # restored from the backup of the storage root
-    assert kazneb("fixity", "audit").exit_code == 0
+    confirmed = kazneb("fixity", "audit", "--failing")
+    assert confirmed.exit_code == 0 and "fixity audit (failing): 1 file(s)" in confirmed.output
     status = kazneb("fixity", "status")
     assert status.exit_code == 0, status.output
     assert "failing now: 0 file(s)" in status.output
