@@ -94,7 +94,7 @@ class RollingState:
 def rolling_audit(store: Store, depository: Depository, policy: FixityPolicy, say: Say = lambda line: None,
                   now: float | None = None) -> AuditReport | None:
     """One run of the rolling audit if it is due and no other process is running one; None when
-    nothing was read."""
+    there was nothing to do (not due, another process auditing, nothing chosen)."""
     with _only_one(depository) as mine:
         if not mine:
             return None
