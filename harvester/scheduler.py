@@ -113,9 +113,11 @@ def run_due(store: Store, say: Say = lambda line: None) -> PassReport:
 
 
 def run_forever(store: Store, interval: float = 60.0, after_pass: Callable[[], object] | None = None,
-                say: Say = lambda line: None) -> None:
+                say: Say = lambda line: None, each_pass: Callable[[], object] | None = None) -> None:
     """Harvest due partners every ``interval`` seconds; ``after_pass`` runs after a pass that
-    harvested.  The summary is said when a pass did something or the held partners changed."""
+    harvested, ``each_pass`` after every pass (the command's other duties, such as the rolling
+    fixity audit, which the harvester knows nothing of).  The summary is said when a pass did
+    something or the held partners changed."""
     held: dict[str, int] = {}
     while True:
         report = run_due(store, say)
@@ -124,4 +126,6 @@ def run_forever(store: Store, interval: float = 60.0, after_pass: Callable[[], o
         held = report.held
         if report.runs and after_pass:
             after_pass()
+        if each_pass:
+            each_pass()
         time.sleep(interval)

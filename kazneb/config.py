@@ -74,7 +74,12 @@ SETTINGS: tuple[Setting, ...] = (
             "memory:// counts in each worker's memory; a shared store (e.g. redis://) counts across workers."),
     Setting("fixity.max_age_days", 30, "No stored byte goes unchecked longer than this many days: the scheduler's "
             "rolling audit re-hashes the files checked longest ago."),
-    Setting("fixity.mb_per_second", 50, "Throttle of the scheduler's rolling audit, in MB read per second."),
+    Setting("fixity.mb_per_second", 50, "Throttle of fixity audits, in MB (10^6 bytes) read per second: the "
+            "scheduler's rolling audit, and `kazneb fixity audit` unless --mb-per-second says otherwise (0: no "
+            "throttle). `kazneb fixity status` says if it is too slow for fixity.max_age_days."),
+    Setting("fixity.every_minutes", 60, "The scheduler runs its rolling audit once this many minutes have passed "
+            "since the last one; one run reads at most what the throttle allows in this time, so harvests get "
+            "their turn."),
 )
 
 
@@ -149,5 +154,11 @@ def _check(values: dict[str, Any], path: Path) -> None:
     for key in ("oai.page_size", "oai.identifiers_page_size", "oai.sets_page_size"):
         if not isinstance(values[key], int) or values[key] < 1:
             raise ConfigError(f"{path}: {key} must be a positive whole number, not {values[key]!r}")
+    for key in ("fixity.max_age_days", "fixity.every_minutes"):
+        if not isinstance(values[key], int | float) or isinstance(values[key], bool) or values[key] <= 0:
+            raise ConfigError(f"{path}: {key} must be a positive number, not {values[key]!r}")
+    if not isinstance(values["fixity.mb_per_second"], int | float) or values["fixity.mb_per_second"] < 0:
+        raise ConfigError(f"{path}: fixity.mb_per_second must be a number, 0 or more, not "
+                          f"{values['fixity.mb_per_second']!r}")
     if not str(values["hub.namespace"]).strip() or ":" in str(values["hub.namespace"]):
         raise ConfigError(f"{path}: hub.namespace must be a non-empty name without ':'")

@@ -93,4 +93,5 @@ class StoredFile(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     sha512: Mapped[str] = mapped_column(String(128))
     checked_at: Mapped[int | None] = mapped_column(BigInteger)  # the last re-hash, seconds since the epoch
-    status: Mapped[str] = mapped_column(String(16), default="unchecked")  # unchecked | ok | mismatch | missing
+    #: unchecked | ok | mismatch | missing | unreadable (objects/fixity.py)
+    status: Mapped[str] = mapped_column(String(16), default="unchecked")

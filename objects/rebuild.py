@@ -1,8 +1,9 @@
 """Rebuilding the catalogue from the storage root alone: its OCFL objects and its event log.
 
 The log is replayed in order, so state that made no new version (a level change, a
-withdrawal, a notice) comes back too; then any stored version the log does not mention (a
-log damaged or cut short) is catalogued from its own metadata file, and reported.
+withdrawal, a notice, what fixity audits found) comes back too; then any stored version the
+log does not mention (a log damaged or cut short) is catalogued from its own metadata file,
+and reported.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from objects import events
+from objects import events, fixity
 from objects.catalogue import apply_event, catalogue_version, clear, remember_head
 from objects.ids import agreement_urn, object_urn
 from objects.models import ObjectVersion
@@ -57,6 +58,8 @@ def _replay(session, depository: Depository, entry: dict, report: RebuildReport)
         report.agreements += 1
     elif kind in events.STATE_KINDS:
         apply_event(session, entry)
+    elif kind in fixity.EVENT_KINDS:
+        fixity.replay(session, entry)
 
 
 def _catalogue_unlogged(session, depository: Depository, urn: str, report: RebuildReport) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from kazneb.commands.agreements import agreement_group
 from kazneb.commands.crosswalk import crosswalk_command
 from kazneb.commands.deposit import deposit_command
 from kazneb.commands.files import import_command, ingest_command
+from kazneb.commands.fixity import fixity_group
 from kazneb.commands.harvests import harvest_group, scheduler_command
 from kazneb.commands.index import index_group
 from kazneb.commands.objects import events_group, objects_group
@@ -69,6 +70,7 @@ COMMANDS = (
     deposit_command,  # deposit.py
     objects_group, events_group,  # objects.py
     restore_command,  # restore.py
+    fixity_group,  # fixity.py
 )
 for _command in COMMANDS:
     main.add_command(_command)

@@ -147,15 +147,19 @@ def _held(store: Store, run_id: int) -> int:
 
 
 @click.command("scheduler")
-@click.option("--once", is_flag=True, help="One pass over due partners, then exit (1 if a harvest failed).")
+@click.option("--once", is_flag=True, help="One pass over due partners (and the rolling fixity audit if it is due), "
+              "then exit (1 if a harvest failed or a stored file failed its fixity check).")
 @click.option("--interval", type=float, default=60.0, show_default=True, help="Seconds between passes.")
 @pass_settings
 def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
-    """Run due harvests continuously (several schedulers may run; each partner is locked).
+    """Run due harvests continuously (several schedulers may run; each partner is locked), and the
+    rolling fixity audit of the deposited copies every fixity.every_minutes.
 
     Prints a line when a harvest starts, one per finished run and one per failure, and a
-    summary of each pass that did something (held partners included)."""
+    summary of each pass that did something (held partners included); a line per fixity
+    failure and a summary of each rolling audit run."""
     from harvester.scheduler import run_due, run_forever
+    from kazneb.commands.fixity import rolling_audit_step
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
     store = open_store(settings)
@@ -164,9 +168,11 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
             report = run_due(store, _say)
             if report.runs:
                 update_search_index(settings, store, _say)
+            intact = rolling_audit_step(settings, store, _say)
             _say(report.summary())
-            sys.exit(0 if report.ok else 1)
-        run_forever(store, interval, lambda: update_search_index(settings, store, _say), _say)
+            sys.exit(0 if report.ok and intact else 1)
+        run_forever(store, interval, lambda: update_search_index(settings, store, _say), _say,
+                    each_pass=lambda: rolling_audit_step(settings, store, _say))
 
 
 def _say(line: str) -> None:
