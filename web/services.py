@@ -1,4 +1,4 @@
-"""The store and the search engine an app uses, made once per app on first use."""
+"""The store, the search engine and the depository an app uses, made once per app on first use."""
 
 from __future__ import annotations
 
@@ -25,3 +25,16 @@ def search_engine() -> SearchEngine:
 
 def store():  # type: ignore[no-untyped-def]
     return current_app.extensions["kazneb_store"]
+
+
+def depository():  # type: ignore[no-untyped-def]
+    """The app's depository (``app.extensions['kazneb_depository']``), opened from the settings on first use.
+
+    ocfl-py loads in half a second: imported here, only a worker that serves a copy pays for it."""
+    extensions = current_app.extensions
+    if "kazneb_depository" not in extensions:
+        from objects.storage import Depository
+
+        with _lock:
+            extensions.setdefault("kazneb_depository", Depository.from_settings(current_app.config["KAZNEB_SETTINGS"]))
+    return extensions["kazneb_depository"]
