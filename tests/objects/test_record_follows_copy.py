@@ -429,6 +429,14 @@ def test_the_commands_say_what_changed_and_refuse_with_status_1(hub, kazneb, tmp
     assert verified.exit_code == 0 and "chain intact" in verified.output
 
 
+def test_the_deposit_command_brings_the_index_along(hub, kazneb, tmp_path, db_url) -> None:  # type: ignore[no-untyped-def]
+    result = kazneb("deposit", "--partner", "p1", "--record", "oai:p1:1", "--access", "preview-24",
+                    "--consent", str(hub.consent), str(hub.pdf()))
+    assert result.exit_code == 0, result.output
+    assert "search index: 3 indexed" in result.output
+    assert search_access(tmp_path, db_url) == "preview-24"
+
+
 def search_access(tmp_path: Path, db_url: str) -> str:
     """The level the configured (embedded) index holds for record 1."""
     engine = engine_from_settings(load_settings(tmp_path / "kazneb.toml", overrides={"database.url": db_url}))
