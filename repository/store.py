@@ -324,7 +324,10 @@ class Store:
 
     @staticmethod
     def _hub(session: Session, local_id: str) -> HubRecord:
-        hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id)).one_or_none()
+        """The hub record, locked and read afresh (PostgreSQL): what is republished from it is
+        what a harvest committed last, never an older read."""
+        hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id).with_for_update()
+                              .execution_options(populate_existing=True)).one_or_none()
         if hub is None:
             raise StoreError(f"no hub record {local_id!r}")
         return hub
@@ -391,7 +394,11 @@ class Store:
         return {row.id: Partner(**row._asdict()) for row in rows}
 
     def _existing_sources(self, conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], _Known]:
-        """What the store holds for these (partner, source key) pairs."""
+        """What the store holds for these (partner, source key) pairs.
+
+        Their hub records are locked until the transaction ends (PostgreSQL; SQLite's writer
+        holds the whole database already), in id order: a deposit or a level change committed
+        meanwhile would otherwise be written over with the level read before it."""
         sources, hubs = SOURCE_RECORDS, HUB_RECORDS
         found: dict[tuple[str, str], _Known] = {}
         by_partner: dict[str, list[str]] = {}
@@ -403,7 +410,8 @@ class Store:
                     select(sources.c.source_key, sources.c.id, sources.c.content_hash, sources.c.deleted,
                            sources.c.hub_record_id, hubs.c.local_id, hubs.c.copy_access)
                     .join(hubs, hubs.c.id == sources.c.hub_record_id)
-                    .where(sources.c.partner_id == partner_id, sources.c.source_key.in_(chunk)))
+                    .where(sources.c.partner_id == partner_id, sources.c.source_key.in_(chunk))
+                    .order_by(hubs.c.id).with_for_update(of=hubs))
                 for key, sid, digest, deleted, hid, local_id, copy_access in rows:
                     found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted), copy_access)
         return found
