@@ -149,6 +149,10 @@ class DigitalObject:
     label: str | None = None
     pages: int | None = None
     checksum: str | None = None  # "sha256:<hex>", for fixity
+    #: True for the hub's page of a deposited copy (MODS ``url/@access="object in context"``) rather
+    #: than the file itself; never stored (the store adds that link as it renders, see
+    #: ``repository/publishing.py``), so None, not False, by default: nothing in the stored JSON.
+    in_context: bool | None = None
 
 
 @dataclass

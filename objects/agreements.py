@@ -16,6 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crosswalks.model import ACCESS_LEVELS
+from harvester.errors import PartnerConfigError
+from harvester.partner_levels import Offer, OfferOf, check_offered
+from harvester.partners import load_partner
 from objects import events
 from objects.catalogue import METADATA, apply_event, catalogue_version, remember_head, utc_stamp
 from objects.content import inspect_file
@@ -63,19 +66,31 @@ def in_force(session: Session, partner_id: str, day: date) -> Agreement | None:
     return None
 
 
-def require_level(session: Session, partner_id: str, level: str, day: date) -> Agreement:
-    """The agreement that lets ``partner_id`` deposit at ``level`` today, or the refusal."""
+def require_level(session: Session, partner_id: str, level: str, day: date, doing: str = "deposit",
+                  subject: str = "--access") -> Agreement:
+    """The agreement that lets ``partner_id`` deposit (or do what ``doing`` says) at ``level``
+    today, or the refusal (``subject``: the parameter that names the level)."""
     agreement = in_force(session, partner_id, day)
     if agreement is None:
         latest = session.execute(select(Agreement).where(Agreement.partner_id == partner_id)
                                  .order_by(Agreement.signed.desc())).scalars().first()
         why = (f"its agreement {latest.number} is {_state(latest, day)}" if latest is not None
                else "it has no cooperation agreement on record (kazneb agreement add)")
-        raise DepositRefused("--partner", f"partner {partner_id} cannot deposit: {why}")
+        raise DepositRefused("--partner", f"partner {partner_id} cannot {doing}: {why}")
     if level not in agreement.levels:
-        raise DepositRefused("--access", f"partner {partner_id}'s agreement {agreement.number} offers "
+        raise DepositRefused(subject, f"partner {partner_id}'s agreement {agreement.number} offers "
                              f"{', '.join(agreement.levels)}, not {level}")
     return agreement
+
+
+def offer_of(store: Store, day: date) -> OfferOf:
+    """Partner id → the levels its agreement in force on ``day`` offers (None: no agreement in
+    force): what ``kazneb partner set/sync`` holds a partner's default and rules to."""
+    def offer(partner_id: str) -> Offer | None:
+        with store.reading() as session:
+            agreement = in_force(session, partner_id, day)
+            return Offer(agreement.number, tuple(agreement.levels)) if agreement is not None else None
+    return offer
 
 
 def add(store: Store, depository: Depository, partner_id: str, number: str, signed: date, levels: list[str],
@@ -88,6 +103,7 @@ def add(store: Store, depository: Depository, partner_id: str, number: str, sign
         if current is not None:
             raise DepositRefused("--partner", f"partner {partner_id} already has agreement {current.number} in force; "
                                  "record its termination first (kazneb agreement terminate)")
+        _require_partner_levels(session, partner_id, number, levels)
     identifier = agreement_id(partner_id, number)
     urn = agreement_urn(identifier)
     if depository.exists(urn):
@@ -108,6 +124,18 @@ def add(store: Store, depository: Depository, partner_id: str, number: str, sign
         depository.settle(pending)
     with store.reading() as session:
         return session.get(Agreement, identifier)  # type: ignore[return-value]
+
+
+def _require_partner_levels(session: Session, partner_id: str, number: str, levels: list[str]) -> None:
+    """Refuse an agreement that does not offer a level the partner's default or rules use: its
+    records would be published at a level it never agreed to.  The levels are changed first."""
+    config = load_partner(session, partner_id)
+    try:
+        check_offered(config, Offer(number, tuple(levels)))
+    except PartnerConfigError as exc:
+        raise DepositRefused("--levels", f"{exc}: change them first (kazneb partner set {partner_id} --access "
+                             "LEVEL, or its entry in partners.toml and kazneb partner sync), then record "
+                             "the agreement") from exc
 
 
 def terminate(store: Store, depository: Depository, partner_id: str, notice: date, by: str) -> AgreementStatus:

@@ -26,6 +26,7 @@ from objects.content import InspectedFile, inspect_file
 from objects.errors import DepositRefused
 from objects.ids import check_id, new_object_id, object_urn
 from objects.models import DigitalObject, ObjectFile
+from objects.publication import follow
 from objects.quality import QualityReport, QualityThresholds, check_quality
 from objects.records import RecordRef, find_record
 from objects.recovery import recover
@@ -200,7 +201,8 @@ def _store(store: Store, depository: Depository, checked: _Checked) -> Receipt:
 
 def complete(store: Store, depository: Depository, pending: Pending, writer: VersionWriter | None = None) -> None:
     """Log and catalogue a version that is in the root, then forget its pending note.  Called
-    with the object locked, by the deposit itself or by recovery after a kill."""
+    with the object locked, by the deposit itself or by recovery after a kill.  The record
+    follows its copy (``objects/publication.py``) in the same transaction."""
     metadata = json.loads(depository.file_path(
         pending.urn, depository.logical_files(pending.urn, pending.version)[METADATA]).read_text(encoding="utf-8"))
     if not _logged(depository, pending):
@@ -210,6 +212,7 @@ def complete(store: Store, depository: Depository, pending: Pending, writer: Ver
     with store.session() as session:
         catalogue_version(session, depository, pending.urn, pending.version)
         remember_head(session, events.head(depository.root))
+        follow(store, session, metadata["record"]["local_id"])
     depository.settle(pending)
 
 

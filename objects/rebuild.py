@@ -3,7 +3,9 @@
 The log is replayed in order, so state that made no new version (a level change, a
 withdrawal, a notice, what fixity audits found) comes back too; then any stored version the
 log does not mention (a log damaged or cut short) is catalogued from its own metadata file,
-and reported.
+and reported.  Last, every record with a copy follows its copies again
+(``objects/publication.py``): the records whose level the rebuilt catalogue changes are
+published again, and reported.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from objects import events, fixity
 from objects.catalogue import apply_event, catalogue_version, clear, remember_head
 from objects.ids import agreement_urn, object_urn
 from objects.models import ObjectVersion
+from objects.publication import RecordLevel, follow_all
 from objects.recovery import recover
 from objects.storage import Depository
 from repository.store import Store
@@ -28,6 +31,8 @@ class RebuildReport:
     versions: int = 0
     events: int = 0
     unlogged: list[str] = field(default_factory=list)
+    #: Records published again because the rebuilt catalogue gives them another level or link.
+    republished: list[RecordLevel] = field(default_factory=list)
 
 
 def rebuild(store: Store, depository: Depository) -> RebuildReport:
@@ -43,6 +48,8 @@ def rebuild(store: Store, depository: Depository) -> RebuildReport:
             session.flush()
         for urn in depository.urns():
             _catalogue_unlogged(session, depository, urn, report)
+        session.flush()
+        report.republished = follow_all(store, session)
         remember_head(session, events.head(depository.root))
     return report
 

@@ -1,5 +1,11 @@
 """Where a record's access level comes from: one rule, applied by every path that writes.
 
+0. A record with a deposited copy that is not withdrawn has its copy's level (with several,
+   the most open: open, then preview-24, then read-only).  The depository keeps it on the hub
+   record (``hub_records.copy_access``, set by ``Store.set_copy_level`` from
+   ``objects/publication.py``) and the store applies it to every write of the record, so no
+   harvest, delivery, own level or change of the partner's levels touches it; the levels
+   below are kept, and come back when the record has no live copy left.
 1. A level given to the record itself (``kazneb ingest --access``, ``kazneb import --access``)
    is kept with its source record (``source_records.own_access``) and wins, through every
    later harvest and delivery of the same record, until another level is given to it.
@@ -8,17 +14,19 @@
 3. Else the partner's default level.
 
 The harvester computes 2-3 (``PartnerConfig.access_for``) for each record it reads; the
-functions here put 1 on top, so a re-harvest can never republish a read-only record as open.
+functions here put 1 on top, so a re-harvest can never republish a read-only record as open;
+the store puts 0 on top of all (``Store.write_records``, ``Store.set_access``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from repository.models import SourceRecord
+from repository.models import HubRecord, SourceRecord
 from repository.store import IncomingRecord, check_access
 
 CHUNK = 500
@@ -65,6 +73,16 @@ def remember_own_level(session: Session, partner_id: str, source_keys: Sequence[
 def partner_level(access_for, source_sets: Sequence[str], rights: Sequence[str], own: str | None) -> str:  # type: ignore[no-untyped-def]
     """The rule for a stored record: its own level, else ``access_for(sets, rights)`` (the partner's)."""
     return own or access_for(list(source_sets or []), list(rights or []))
+
+
+def rule_level(session: Session, local_id: str, access_for) -> str:  # type: ignore[no-untyped-def]
+    """The level rules 1-3 give a stored record (what it falls back to when its last copy goes):
+    ``access_for`` is its partner's ``PartnerConfig.access_for``."""
+    sets, own, canonical = session.execute(
+        select(SourceRecord.source_sets, SourceRecord.own_access, HubRecord.canonical)
+        .join(HubRecord, HubRecord.id == SourceRecord.hub_record_id).where(HubRecord.local_id == local_id)).one()
+    canonical = json.loads(canonical) if isinstance(canonical, str) else (canonical or {})
+    return partner_level(access_for, sets or [], canonical.get("rights") or [], own)
 
 
 def give_level(store, session: Session, partner_id: str, source_keys: Sequence[str], level: str) -> int:  # type: ignore[no-untyped-def]

@@ -70,6 +70,11 @@ class HubRecord(Base):
     partner_id: Mapped[str] = mapped_column(ForeignKey("partners.id"))
     canonical: Mapped[dict] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
+    #: The most open level among the record's deposited copies that are not withdrawn (None: it
+    #: has no live copy).  While set it *is* the record's level (``repository/levels.py``) and the
+    #: renderings link to the record's page; the depository (``objects/publication.py``) sets it
+    #: through :meth:`repository.store.Store.set_copy_level`, so the store never reads its tables.
+    copy_access: Mapped[str | None] = mapped_column(String(16))
 
 
 class SourceRecord(Base):

@@ -5,17 +5,24 @@ metadata, provenance) is rendered here and stored, so that serving a page is a r
 scan and a string join.  The bare ``<header>`` (ListIdentifiers) starts the record
 right after ``<record>``: its length is stored beside it and the query cuts it out,
 so it is not rendered or stored apart.
+
+A record with a live deposited copy is rendered with one more digital object in front of the
+partner's own: its page on the hub (:func:`with_copy_link`), which oai_dc writes as a
+``dc:identifier``, MARC as an 856 whose ``$z`` names the level, and MODS as a
+``location/url`` "object in context".  The link is added here, not kept in the stored
+canonical record: the copy is the hub's, not something the partner said about its record.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from urllib.parse import quote
 
 from crosswalks.formats import FORMATS
-from crosswalks.model import CanonicalRecord
+from crosswalks.model import CanonicalRecord, DigitalObject
 from repository.oai import xml
 
 
@@ -40,6 +47,28 @@ class Publisher:
         for prefix, fmt in FORMATS.items():
             metadata = None if deleted or record is None else fmt.render_utf8(record)
             yield prefix, xml.record(header_xml, metadata, about), len(header_xml)
+
+
+#: How the link to a deposited copy's page is labelled (MARC 856 $3, MODS url/@displayLabel).
+COPY_LINK_LABEL = "Electronic copy in the Kazakhstan National Electronic Library"
+
+
+def record_path(local_id: str) -> str:
+    """The path of a record's page on the hub (``web/pages.py``), its local id quoted as a URL path
+    (a local id may hold '%', '?' and '#')."""
+    return "/record/" + quote(local_id, safe=":/")
+
+
+def record_page(base_url: str, local_id: str) -> str:
+    """The public address of a record's page: where a deposited copy is reached from."""
+    return base_url.rstrip("/") + record_path(local_id)
+
+
+def with_copy_link(record: CanonicalRecord, page_url: str) -> CanonicalRecord:
+    """``record`` with the link to its page first among its digital objects (a copy, not a change
+    of the stored record)."""
+    link = DigitalObject(page_url, label=COPY_LINK_LABEL, in_context=True)
+    return dataclasses.replace(record, objects=[link, *record.objects])
 
 
 def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,

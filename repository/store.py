@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, defer, sessionmaker
 
 from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
 from crosswalks.xmlchars import legal_xml
@@ -35,7 +35,7 @@ from repository.models import (
     SourceRecord,
 )
 from repository.oai import xml
-from repository.publishing import Publisher, provenance_of
+from repository.publishing import Publisher, provenance_of, record_page, with_copy_link
 from repository.visibility import CommitFence
 
 #: The Core tables the bulk write path works on (the ORM is for single rows).
@@ -223,13 +223,16 @@ class Store:
 
         Unchanged content (same canonical record, access level and sets) leaves the
         hub record and its datestamp alone, so re-harvests cost aggregators nothing.
+        A record with a live deposited copy is written at its copy's level, whatever level
+        it comes with (``repository/levels.py``).
         Raises :class:`StoreError` (naming the record) before writing anything when a
         record names an unknown partner or access level.
         """
         conn = session.connection()
         partners = self._partners(conn, {i.partner_id for i in incomings})
-        prepared = [self._prepare(incoming, partners) for incoming in incomings]
-        existing = self._existing_sources(conn, [(p.incoming.partner_id, p.incoming.source_key) for p in prepared])
+        existing = self._existing_sources(conn, [(i.partner_id, i.source_key) for i in incomings])
+        prepared = [self._prepare(incoming, partners, existing.get((incoming.partner_id, incoming.source_key)))
+                    for incoming in incomings]
         statuses: list[str] = []
         changed: dict[tuple[str, str], _Prepared] = {}
         for item in prepared:
@@ -279,12 +282,12 @@ class Store:
         return statuses
 
     def set_access(self, session: Session, local_id: str, access: str) -> bool:
-        """Change a hub record's access level (a new datestamp); False if unchanged."""
+        """Change a hub record's access level under the rule (its own level, its partner's): a new
+        datestamp; False if unchanged.  A record with a live deposited copy keeps its copy's level
+        (False): only :meth:`set_copy_level` changes that."""
         check_access(access, "record {!r}", local_id)
-        hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id)).one_or_none()
-        if hub is None:
-            raise StoreError(f"no hub record {local_id!r}")
-        if hub.access == access:
+        hub = self._hub(session, local_id)
+        if hub.access == access or hub.copy_access is not None:
             return False
         canonical = dict(hub.canonical)
         canonical["access"] = access
@@ -292,20 +295,64 @@ class Store:
         self._republish(session, [(hub, canonical)])
         return True
 
-    def republish(self, session: Session, hub_ids: Sequence[int]) -> int:
+    def set_copy_level(self, session: Session, local_id: str, copy_level: str | None,
+                       rule_level: str | None = None) -> bool:
+        """Make the level of a record's live deposited copies its level, and publish it again.
+
+        ``copy_level``: the most open level among the record's copies that are not withdrawn,
+        None when it has none left; ``rule_level``: the level the rule gives it without a copy
+        (its own level, then its partner's rules and default), needed when ``copy_level`` is
+        None.  A change republishes the record (renderings with or without the link to its
+        page, datestamp, sets, change log); returns False when nothing changed.  A tombstone
+        stays one: its copy level is kept for the day its partner sends the record again.
+        """
+        level = copy_level or rule_level
+        if level is None:
+            raise StoreError(f"record {local_id!r}: without a copy it needs the level its rule gives it")
+        check_access(level, "record {!r}", local_id)
+        hub = self._hub(session, local_id)
+        if hub.deleted:
+            hub.copy_access = copy_level
+            return False
+        if hub.copy_access == copy_level and hub.access == level:
+            return False
+        hub.copy_access, hub.access = copy_level, level
+        canonical = dict(hub.canonical)
+        canonical["access"] = level
+        self._republish(session, [(hub, canonical)])
+        return True
+
+    @staticmethod
+    def _hub(session: Session, local_id: str) -> HubRecord:
+        """The hub record, locked and read afresh (PostgreSQL): what is republished from it is
+        what a harvest committed last, never an older read."""
+        hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id).with_for_update()
+                              .execution_options(populate_existing=True)).one_or_none()
+        if hub is None:
+            raise StoreError(f"no hub record {local_id!r}")
+        return hub
+
+    def republish(self, session: Session, hub_ids: Sequence[int], copies: bool = True) -> int:
         """Publish these records again from what is stored, under today's rules (a new datestamp,
         new renderings): for a migration whose rule changes what some records publish.  Returns
-        how many were republished (tombstones are left alone: they publish a header only)."""
+        how many were republished (tombstones are left alone: they publish a header only).
+
+        ``copies=False``: for a migration older than 0012, whose schema has no ``copy_access``
+        yet (the column is then neither read nor written; no record had a copy)."""
+        options = [] if copies else [defer(HubRecord.copy_access, raiseload=True)]
         done = 0
         for chunk in _chunks(sorted(set(hub_ids)), 500):
-            hubs = session.scalars(select(HubRecord).where(HubRecord.id.in_(chunk), HubRecord.deleted.is_(False)))
+            hubs = session.scalars(select(HubRecord).options(*options)
+                                   .where(HubRecord.id.in_(chunk), HubRecord.deleted.is_(False)))
             pairs = [(hub, legal_text(dict(hub.canonical or {}))) for hub in hubs]
-            self._republish(session, pairs)
+            self._republish(session, pairs, copies)
             done += len(pairs)
         return done
 
-    def _republish(self, session: Session, changes: list[tuple[HubRecord, dict[str, Any]]]) -> None:
-        """Store each hub record's new canonical dict (and content hash) and publish it again."""
+    def _republish(self, session: Session, changes: list[tuple[HubRecord, dict[str, Any]]],
+                   copies: bool = True) -> None:
+        """Store each hub record's new canonical dict (and content hash) and publish it again
+        (``copies``: see :meth:`republish`)."""
         items = []
         for hub, canonical in changes:
             source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
@@ -316,7 +363,8 @@ class Store:
             provenance = _Provenance(source.source_key, source.source_datestamp, source.metadata_namespace,
                                      source.harvested_at)
             items.append(_Publication(hub.id, hub.local_id, hub.partner_id, hub.deleted, hub.access,
-                                      CanonicalRecord.from_dict(canonical), provenance))
+                                      CanonicalRecord.from_dict(canonical), provenance,
+                                      has_copy=copies and hub.copy_access is not None))
         if not items:
             return
         session.flush()
@@ -324,11 +372,13 @@ class Store:
         partners = self._partners(conn, {hub.partner_id for hub, _ in changes})
         self._publish(conn, self._batch(session), items, partners)
 
-    def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner]) -> _Prepared:
+    def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner], known: _Known | None) -> _Prepared:
+        """The record as it will be stored: at its live copy's level if it has one, else at the
+        level it comes with, else its partner's default."""
         partner = partners.get(incoming.partner_id)
         if partner is None:
             raise StoreError(f"record {incoming.source_key!r}: unknown partner {incoming.partner_id!r}")
-        access = incoming.access or partner.default_access
+        access = (known.copy_access if known is not None else None) or incoming.access or partner.default_access
         check_access(access, "record {!r}", incoming.source_key)
         incoming.record.access = access
         canonical = canonical_json_bytes(incoming.record)
@@ -344,7 +394,11 @@ class Store:
         return {row.id: Partner(**row._asdict()) for row in rows}
 
     def _existing_sources(self, conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], _Known]:
-        """What the store holds for these (partner, source key) pairs."""
+        """What the store holds for these (partner, source key) pairs.
+
+        Their hub records are locked until the transaction ends (PostgreSQL; SQLite's writer
+        holds the whole database already), in id order: a deposit or a level change committed
+        meanwhile would otherwise be written over with the level read before it."""
         sources, hubs = SOURCE_RECORDS, HUB_RECORDS
         found: dict[tuple[str, str], _Known] = {}
         by_partner: dict[str, list[str]] = {}
@@ -354,11 +408,12 @@ class Store:
             for chunk in _chunks(sorted(set(partner_keys)), 500):
                 rows = conn.execute(
                     select(sources.c.source_key, sources.c.id, sources.c.content_hash, sources.c.deleted,
-                           sources.c.hub_record_id, hubs.c.local_id)
+                           sources.c.hub_record_id, hubs.c.local_id, hubs.c.copy_access)
                     .join(hubs, hubs.c.id == sources.c.hub_record_id)
-                    .where(sources.c.partner_id == partner_id, sources.c.source_key.in_(chunk)))
-                for key, sid, digest, deleted, hid, local_id in rows:
-                    found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted))
+                    .where(sources.c.partner_id == partner_id, sources.c.source_key.in_(chunk))
+                    .order_by(hubs.c.id).with_for_update(of=hubs))
+                for key, sid, digest, deleted, hid, local_id, copy_access in rows:
+                    found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted), copy_access)
         return found
 
     def _write_changed(self, session: Session, items: list[_Prepared],
@@ -397,7 +452,8 @@ class Store:
             provenance = _Provenance(p.incoming.source_key, p.incoming.source_datestamp,
                                      p.incoming.metadata_namespace, stamp)
             publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
-                                              p.access, p.incoming.record, provenance))
+                                              p.access, p.incoming.record, provenance,
+                                              has_copy=known.copy_access is not None))
         self._publish(conn, batch, publications, partners, fresh={_known(p, existing).hub_id for p in fresh},
                       stamped=True)
 
@@ -492,8 +548,11 @@ class Store:
             all_specs.update(specs)
             partner = partners.get(item.partner_id)
             about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
+            record = item.record
+            if item.has_copy and record is not None and not item.deleted:
+                record = with_copy_link(record, record_page(self.base_url, item.local_id))
             for prefix, record_xml, header_length in self.publisher.render(
-                    self.oai_identifier(item.local_id), stamp, specs, item.deleted, item.record, about):
+                    self.oai_identifier(item.local_id), stamp, specs, item.deleted, record, about):
                 rendering_rows.append((item.hub_id, prefix, stamp, record_xml, header_length))
             set_rows += [(spec, item.hub_id, stamp) for spec in specs if spec not in oai_sets.EVERY_RECORD_SETS]
         if old_ids and not stamped:
@@ -588,6 +647,7 @@ class _Known:
     local_id: str
     digest: str
     deleted: bool
+    copy_access: str | None = None  # the level of its live deposited copies (None: none)
 
 
 @dataclass
@@ -607,6 +667,7 @@ class _Publication:
     access: str
     record: CanonicalRecord | None
     provenance: _Provenance | None
+    has_copy: bool = False  # a live deposited copy: the renderings link to the record's page
 
 
 def _known(item: _Prepared, existing: dict[tuple[str, str], _Known]) -> _Known:

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from crosswalks.formats import FORMATS
+from repository.publishing import record_path
 
 #: Actions each access level allows a reader (in the order the record page shows them).
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -32,6 +33,6 @@ def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyp
         "actions": list(ACTIONS.get(view.access, ())),
         "partners": list(view.partner_ids),
         "record": view.canonical.to_dict(),
-        "links": {"self": f"{base}/api/records/{path}", "page": f"{base}/record/{path}",
+        "links": {"self": f"{base}/api/records/{path}", "page": f"{base}{record_path(view.local_id)}",
                   "oai": oai},
     }

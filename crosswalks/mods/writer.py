@@ -267,7 +267,8 @@ def mods_parts(record: CanonicalRecord) -> list[str]:
     terms = access.terms_for(record.access)
     for obj in record.objects:
         attrs = _a("displayLabel", obj.label) + _a("note", terms.link_note if terms else None)
-        attrs += ' access="raw object"' + (' usage="primary display"' if obj is record.objects[0] else "")
+        attrs += (' access="object in context"' if obj.in_context else ' access="raw object"')
+        attrs += ' usage="primary display"' if obj is record.objects[0] else ""
         url = _el("url", _uri(obj.url), attrs)
         out.append(_wrap("location", url))
     out += (_access_conditions(record.access), _rights(record))

@@ -11,6 +11,7 @@ import click
 from crosswalks.model import ACCESS_LEVELS
 from kazneb.commands.context import open_store, pass_settings
 from kazneb.commands.depository import BY_HELP, open_depository, refused, who
+from kazneb.commands.follow import update_search_index
 from kazneb.config import Settings
 from objects.errors import DepositRefused
 from objects.rights import COPYRIGHT_STATUSES
@@ -49,15 +50,18 @@ def deposit_command(settings: Settings, partner_id: str | None, record: str | No
 
     Every file is opened and every digest recomputed before anything is stored; the receipt
     lists each file's SHA-512, its pages and the quality warnings.  Pages of several files are
-    in the natural order of their names.  Exit status 1 when the deposit (or any bag) is refused."""
+    in the natural order of their names.  The record takes the copy's level and links to it
+    (OAI-PMH, search, its page).  Exit status 1 when the deposit (or any bag) is refused."""
     from objects.deposit import DepositRequest, IncomingFile, deposit
     from objects.quality import QualityThresholds
 
     store, depository = open_store(settings), open_depository(settings)
     thresholds = QualityThresholds.from_settings(settings)
     if bag or bags:
-        sys.exit(_deposit_bags(settings, store, depository, thresholds, [bag] if bag else _bags_in(bags),
-                               partner_id))
+        status = _deposit_bags(settings, store, depository, thresholds, [bag] if bag else _bags_in(bags),
+                               partner_id)
+        update_search_index(settings, store, click.echo)
+        sys.exit(status)
     if not partner_id or not files:
         raise click.UsageError("give --partner and the copy's FILES (or --bag / --bags)")
     request = DepositRequest(
@@ -70,6 +74,7 @@ def deposit_command(settings: Settings, partner_id: str | None, record: str | No
         raise refused(exc) from exc
     for line in receipt.lines():
         click.echo(line)
+    update_search_index(settings, store, click.echo)
 
 
 def _incoming(paths: tuple[Path, ...]) -> list[IncomingFile]:

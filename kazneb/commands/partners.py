@@ -8,10 +8,11 @@ import click
 
 from crosswalks.model import ACCESS_LEVELS
 from harvester.errors import HarvestError
-from harvester.partner_levels import history
+from harvester.partner_levels import OfferOf, history
 from harvester.partner_set import PartnerSetError, add_partner, set_enabled, set_partner, sync_levels
 from harvester.partners import PartnerConfig, all_partners
 from kazneb.commands.context import open_store, partner, partners_file, pass_settings, when
+from kazneb.commands.depository import today
 from kazneb.commands.follow import update_search_index
 from kazneb.config import Settings
 
@@ -64,7 +65,8 @@ SETTABLE = {"name": "name_en", "name_kk": "name_kk", "name_ru": "name_ru", "url"
 @click.option("--name-kk", help="Name in Kazakh.")
 @click.option("--name-ru", help="Name in Russian.")
 @click.option("--url", help='OAI-PMH base URL ("" : the partner delivers files only).')
-@click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Default level (republishes its records).")
+@click.option("--access", type=click.Choice(ACCESS_LEVELS), help="Default level (republishes its records; "
+              "one its agreement in force offers).")
 @click.option("--format", "prefix", help="Metadata prefix.")
 @click.option("--set", "sets", multiple=True, help="Set to harvest (repeatable; replaces the list).")
 @click.option("--all-sets", is_flag=True, help="Harvest the whole repository again (no sets).")
@@ -82,7 +84,7 @@ def partner_set(settings: Settings, partner_id: str, all_sets: bool, **given: ob
         changes["sets"] = list(changes["sets"])  # type: ignore[call-overload]
     store = open_store(settings)
     try:
-        lines = set_partner(store, partners_file(settings), partner_id, changes)
+        lines = set_partner(store, partners_file(settings), partner_id, changes, agreement_offers(store))
     except HarvestError as exc:  # PartnerSetError included
         raise click.ClickException(str(exc)) from exc
     for line in lines:
@@ -96,12 +98,20 @@ def partner_sync(settings: Settings) -> None:
     """Apply partners.toml, levels included (each change of level is shown and recorded)."""
     store = open_store(settings)
     try:
-        lines = sync_levels(store, partners_file(settings))
+        lines = sync_levels(store, partners_file(settings), agreement_offers(store))
     except HarvestError as exc:
         raise click.ClickException(str(exc)) from exc
     for line in lines or [f"{partners_file(settings)}: every partner is as the file says"]:
         click.echo(line)
     update_search_index(settings, store, click.echo)
+
+
+def agreement_offers(store) -> OfferOf:  # type: ignore[no-untyped-def]
+    """The levels each partner's agreement in force offers today: its default and rules must be
+    among them (the agreements are the depository's, loaded only here)."""
+    from objects.agreements import offer_of
+
+    return offer_of(store, today())
 
 
 @partner_group.command("list")

@@ -109,3 +109,25 @@ def test_0010_leaves_a_store_without_such_records_alone(store) -> None:  # type:
     migrate_to(store.engine, "0010_one_xml_rule")
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT id, datestamp FROM hub_records ORDER BY id")).all() == before
+
+
+def test_0010_republishes_under_the_schema_of_its_own_time(store) -> None:  # type: ignore[no-untyped-def]
+    """A store at 0009 is migrated to the newest revision in one go: 0010 republishes through
+    today's store code while columns added after it (0012's ``copy_access``) do not exist yet."""
+    from sqlalchemy import text
+
+    from tests.oai_helpers import add_records
+
+    add_records(store, "p1", range(2))
+    migrate_to(store.engine, "0009_installation", down=True)
+    with store.engine.begin() as conn:
+        dirty = ("replace(canonical, 'Автор 1', :dirty)" if conn.dialect.name == "sqlite"
+                 else "CAST(replace(CAST(canonical AS TEXT), 'Автор 1', :dirty) AS JSON)")
+        conn.execute(text(f"UPDATE hub_records SET canonical = {dirty} WHERE local_id = 'p1:oai:p1:1'"),
+                     {"dirty": "Автор\x96 1"})
+        before = conn.execute(text("SELECT datestamp FROM hub_records WHERE local_id = 'p1:oai:p1:1'")).scalar()
+    migrate_to(store.engine, "heads")
+    with store.engine.connect() as conn:
+        after, copy = conn.execute(text("SELECT datestamp, copy_access FROM hub_records"
+                                        " WHERE local_id = 'p1:oai:p1:1'")).one()
+    assert after > before and copy is None

@@ -121,6 +121,39 @@ def test_access_change_then_same_harvest_is_unchanged(store) -> None:  # type: i
     assert status == "unchanged"
 
 
+def test_a_copy_level_wins_over_every_write_and_links_the_renderings(store) -> None:  # type: ignore[no-untyped-def]
+    """The store alone (no depository): a record given a copy level keeps it through writes at
+    other levels and set_access, renders a link to its page, and falls back when it is cleared."""
+    from repository.publishing import record_page
+
+    add_records(store, "p1", range(2), access="read-only")
+    local_id = local_id_for("p1", "oai:p1:0")
+    page = record_page(store.base_url, local_id).encode()
+
+    def published() -> tuple[str, bool]:
+        with store.reading() as session:
+            hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id)).one()
+            xml = [bytes(r.record_xml) for r in session.scalars(select(RecordRendering).where(
+                RecordRendering.record_id == hub.id))]
+        assert len(xml) == 3 and len({page in x for x in xml}) == 1
+        return hub.access, page in xml[0]
+
+    with store.session() as session:
+        assert store.set_copy_level(session, local_id, "open")
+        assert not store.set_copy_level(session, local_id, "open")
+        assert not store.set_access(session, local_id, "preview-24")
+    assert published() == ("open", True)
+    for access, title in (("read-only", "Абай жолы 0"), ("preview-24", "changed")):
+        with store.session() as session:
+            store.write_record(session, IncomingRecord(
+                partner_id="p1", source_key="oai:p1:0", record=make_record(0, titles=[Title(title)]),
+                access=access))
+        assert published() == ("open", True)
+    with store.session() as session:
+        assert store.set_copy_level(session, local_id, None, "read-only")
+    assert published() == ("read-only", False)
+
+
 def _write_batch(store, partner_id: str, numbers: range) -> None:  # type: ignore[no-untyped-def]
     """Records ``numbers`` written in one ``write_records`` call, as a harvested page is."""
     with store.session() as session:
@@ -263,3 +296,37 @@ def test_a_record_published_under_a_hashed_id_keeps_it(store) -> None:  # type: 
         headers = session.scalars(select(RecordRendering.header_xml)).all()
     assert len(headers) == 3
     assert all(b"<identifier>oai:kazneb.kz:p1.23a5ac28c29e4362</identifier>" in bytes(h) for h in headers)
+
+
+def test_a_harvested_write_waits_for_a_copy_level_being_set_and_then_keeps_it(store) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL runs writers side by side (SQLite has one at a time): a harvested page that
+    holds a record while a deposit gives it a copy level reads that level only once the deposit
+    has committed, instead of writing over it with the level it read before."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's writers take turns: there is nothing to interleave")
+    from repository.publishing import record_page
+
+    add_records(store, "p1", range(1))
+    local_id = local_id_for("p1", "oai:p1:0")
+    outcome: list[str] = []
+
+    def harvest() -> None:
+        with store.session() as session:
+            outcome.append(store.write_record(session, IncomingRecord(
+                partner_id="p1", source_key="oai:p1:0", record=make_record(0, titles=[Title("Revised")]),
+                access="open")))
+
+    with store.session() as session:
+        store.set_copy_level(session, local_id, "read-only")
+        writer = threading.Thread(target=harvest)
+        writer.start()
+        writer.join(timeout=1.0)
+        assert writer.is_alive()  # the harvest waits for the record
+    writer.join(timeout=30)
+    assert outcome == ["updated"]
+    with store.reading() as session:
+        hub = session.scalars(select(HubRecord).where(HubRecord.local_id == local_id)).one()
+        xml = bytes(session.scalars(select(RecordRendering.record_xml).where(
+            RecordRendering.record_id == hub.id, RecordRendering.prefix == "oai_dc")).one())
+    assert (hub.access, hub.copy_access, hub.canonical["titles"][0]["value"]) == ("read-only", "read-only", "Revised")
+    assert record_page(store.base_url, local_id).encode() in xml

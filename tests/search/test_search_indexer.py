@@ -53,6 +53,24 @@ def test_deletion_and_access_change_reach_the_index(store: Store, engine: Search
     assert engine.count() == len(CORPUS) - 1
 
 
+def test_a_deposited_copys_level_reaches_the_index_and_its_withdrawal_too(store: Store, engine: SearchEngine) -> None:
+    """The store publishes a copy's level through the change log (``Store.set_copy_level``),
+    as the depository does; the index follows it there and back, whatever the partner says."""
+    load_corpus(store)
+    indexer.sync(store, engine)
+    hit = engine.search(SearchRequest(q="steppe ecology")).hits[0]
+    rule = hit["access"]
+    with store.session() as session:
+        assert store.set_copy_level(session, hit["id"], "read-only")
+        assert not store.set_access(session, hit["id"], "open")  # the partner's level does not touch it
+    assert indexer.sync(store, engine).indexed == 1
+    assert engine.search(SearchRequest(q="steppe ecology")).hits[0]["access"] == "read-only"
+    with store.session() as session:
+        store.set_copy_level(session, hit["id"], None, rule)
+    assert indexer.sync(store, engine).indexed == 1
+    assert engine.search(SearchRequest(q="steppe ecology")).hits[0]["access"] == rule
+
+
 def test_crash_before_commit_loses_nothing(store: Store, tmp_path: Path) -> None:
     load_corpus(store)
     engine = EmbeddedEngine(tmp_path / "idx")

@@ -68,3 +68,31 @@ def test_a_chosen_facet_value_stays_with_its_count_and_the_others_stay_selectabl
     assert "language=kaz" not in shown["Kazakh"][1]  # the chosen value's link unticks it
     both = requests.get(site_url + shown["Russian"][1], params={"lang": "en"}, timeout=30).text
     assert "7 records found" in both  # a second language is ORed with the first
+
+
+def test_a_record_with_a_deposited_copy_shows_its_copys_level(tmp_path, request) -> None:  # type: ignore[no-untyped-def]
+    """The page shows the level the store publishes: a deposited copy's level wins over its
+    partner's, and the page follows the copy there and back (``Store.set_copy_level`` is what the
+    depository calls; tests/objects/test_record_follows_copy.py does it through deposits)."""
+    from urllib.parse import unquote
+
+    from tests.services.live_server import live_server
+    from tests.web.conftest import build_app
+
+    app, _ = build_app("embedded", tmp_path, request)
+    store = app.extensions["kazneb_store"]
+
+    def actions(url: str, path: str) -> list[str]:
+        return re.findall(r'class="action action-[^"]*"[^>]*>([^<]+)<', page(url, path, lang="en").text)
+
+    with live_server(app) as url:
+        path = record_path(url, '"Libraries of the Steppe"')
+        local_id = unquote(path.removeprefix("/record/"))
+        assert actions(url, path) == ["Download", "Read online"]
+        with store.session() as session:
+            store.set_copy_level(session, local_id, "read-only")
+        assert actions(url, path) == ["Read online"]
+        assert 'class="badge access-read-only"' in page(url, path, lang="en").text
+        with store.session() as session:
+            store.set_copy_level(session, local_id, None, "open")
+        assert actions(url, path) == ["Download", "Read online"]

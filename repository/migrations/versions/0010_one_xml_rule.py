@@ -16,7 +16,8 @@ are not published; each is cleaned the next time its partner sends it.
 The store publishes the records with the OAI identifiers they already have: the hub's
 namespace is read from one of their stored headers.  Run it while nothing else writes (as
 every migration): the records are stamped under the commit fence, committed with the
-migration.
+migration.  The store's code is today's, its schema this revision's: columns added later
+(0012's ``hub_records.copy_access``) are left out (``Store.republish(copies=False)``).
 """
 
 import json
@@ -70,7 +71,7 @@ def upgrade() -> None:
 
     store = Store(conn.engine, hub_namespace(conn, hub_ids[0]))
     with store.session(connection=conn) as session:
-        store.republish(session, hub_ids)
+        store.republish(session, hub_ids, copies=False)  # no copies before 0012
 
 
 def downgrade() -> None:
