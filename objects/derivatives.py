@@ -46,13 +46,20 @@ FULL, CAPPED = "full", "capped"
 
 @dataclass(frozen=True)
 class Derivative:
-    """A made page: its file, the size of its full image and of each pyramid level (largest first)."""
+    """A made page: its file, the size of its full image and of each pyramid level (largest first).
+
+    ``identity`` (inode, modification time, size) tells a remade file from the one it replaced."""
 
     path: Path
     width: int
     height: int
     bands: int
     levels: tuple[tuple[int, int], ...]
+    identity: tuple[int, int, int]
+
+    def level(self, number: int) -> pyvips.Image:
+        """Pyramid level ``number`` (0: the full image), opened once and shared by the requests that read it."""
+        return _opened(str(self.path), self.identity, number)
 
 
 def variant(max_side: int | None) -> str:
@@ -79,20 +86,28 @@ def read(path: Path) -> Derivative | None:
     except FileNotFoundError:
         return None
     try:
-        return _read(str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        return _read(str(path), (stat.st_ino, stat.st_mtime_ns, stat.st_size))
     except pyvips.Error:
         return None
 
 
 @lru_cache(maxsize=4096)
-def _read(path: str, mtime_ns: int, size: int, inode: int) -> Derivative:
+def _read(path: str, identity: tuple[int, int, int]) -> Derivative:
     """The header of every pyramid level (cached by the file's identity: a remade file is read again)."""
-    first = pyvips.Image.new_from_file(path, page=0)
+    first = _opened(path, identity, 0)
     levels = [(first.width, first.height)]
     for page in range(1, first.get("n-pages") if first.get_typeof("n-pages") else 1):
-        level = pyvips.Image.new_from_file(path, page=page)
+        level = _opened(path, identity, page)
         levels.append((level.width, level.height))
-    return Derivative(Path(path), first.width, first.height, first.bands, tuple(levels))
+    return Derivative(Path(path), first.width, first.height, first.bands, tuple(levels), identity)
+
+
+@lru_cache(maxsize=256)
+def _opened(path: str, identity: tuple[int, int, int], level: int) -> pyvips.Image:
+    """One level of a derivative file, kept open for the next request (a file descriptor each, hence
+    the bound).  ``revalidate``: libvips' own cache knows files by name only, and would give the
+    pages of a file since replaced by a remade one."""
+    return pyvips.Image.new_from_file(path, page=level, revalidate=True)
 
 
 def build(source: PageSource, target: Path, max_side: int | None) -> Derivative:

@@ -41,7 +41,7 @@ def extract(derivative: Derivative, region: Region, width: int, height: int) -> 
     """The region at ``width`` x ``height``, cut from the smallest pyramid level with enough pixels
     (a level one pixel short is stretched by that pixel rather than reading a level four times larger)."""
     level, box = _level_for(derivative, region, width, height)
-    image = pyvips.Image.new_from_file(str(derivative.path), page=level).crop(*box)
+    image = derivative.level(level).crop(*box)
     if (image.width, image.height) != (width, height):
         image = image.resize(width / image.width, vscale=height / image.height)
         if (image.width, image.height) != (width, height):  # libvips rounds its own way; a pixel at most
