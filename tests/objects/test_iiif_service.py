@@ -288,3 +288,19 @@ def test_page_images_are_rate_limited_per_client(hub, copies, settings, tmp_path
         assert refused.headers["Access-Control-Allow-Origin"] == "*"
         assert limited.get(f"/iiif/3/{object_id}/p1/info.json").status_code == 200  # information is not counted
         assert limited.get(f"/iiif/3/{object_id}/probe").status_code == 200
+
+
+def test_behind_a_trusted_proxy_each_reader_has_a_count_of_their_own(hub, copies, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"/iiif/3/{copies['open']}/p1/0,0,50,50/50,/0/default.jpg"
+
+    def status(served, forwarded: str) -> int:  # type: ignore[no-untyped-def]
+        return served.get(url, headers={"X-Forwarded-For": forwarded}).status_code
+
+    with serving(settings, hub.store, hub.depository.root, tmp_path / "proxied",
+                 **{"delivery.image_rate_limit": "2 per minute", "delivery.trusted_proxies": 1}) as proxied:
+        assert [status(proxied, "10.0.0.1") for _ in range(3)] == [200, 200, 429]
+        assert status(proxied, "10.0.0.2") == 200  # another reader behind the same proxy
+        assert status(proxied, "6.6.6.6, 10.0.0.1") == 429  # what a client puts before the proxy's entry is not its
+    with serving(settings, hub.store, hub.depository.root, tmp_path / "direct",
+                 **{"delivery.image_rate_limit": "2 per minute"}) as direct:
+        assert [status(direct, f"10.0.0.{n}") for n in range(3)] == [200, 200, 429]  # untrusted: the connection's
