@@ -1,8 +1,9 @@
-"""The derivative cache: what the hub makes from the deposited copies, kept outside the depository.
+"""The folder of what the hub derives from deposited copies: rebuildable, never the record of truth.
 
-Why outside: the storage root keeps exactly what partners deposited, nothing more, and is backed
-up and audited as such.  Everything in this folder (page images, excerpts) is made from it, can
-be deleted at any time and is made again (``kazneb objects derive``, or on first view).
+Page images, excerpts and the like can always be made again from the depository, so they live
+outside it (a backup of the depository need not carry them, and wiping this folder loses
+nothing but time).  Each kind of derivative keeps a subfolder of its own (``excerpts/``, the
+IIIF page derivatives beside it).
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from objects.errors import StorageError
 
 
 def cache_root(settings: Settings) -> Path:
-    """``delivery.derivatives``, else ``<stem>-derivatives`` beside the SQLite database.
-
-    Raises :class:`StorageError` when neither names a folder (PostgreSQL without the setting).
-    """
+    """``delivery.derivatives``, else ``<stem>-derivatives`` beside the SQLite database."""
     configured = str(settings.get("delivery.derivatives") or "").strip()
     root = Path(configured) if configured else settings.beside_database("derivatives")
     if root is None:
-        raise StorageError("delivery.derivatives must name the folder of the page derivatives: the database "
-                           "has no folder to keep it beside")
+        raise StorageError("delivery.derivatives must name the folder of the derivatives: the database has no "
+                           "folder to keep it beside")
     return root.resolve()
