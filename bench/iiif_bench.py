@@ -109,8 +109,10 @@ def make_hub(folder: Path, book: Path, scan: Path) -> tuple[str, Path, dict[str,
 def derive(db_url: str, config: Path, object_id: str) -> float:
     env = {**os.environ, "KAZNEB_DATABASE_URL": db_url, "KAZNEB_CONFIG": str(config)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kazneb.cli", "objects", "derive", object_id], cwd=ROOT, env=env,
-                   check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", "from kazneb.cli import main; main()", "objects", "derive", object_id],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    if "1 made now" not in done.stdout:
+        raise RuntimeError(f"kazneb objects derive made nothing: {done.stdout} {done.stderr}")
     return time.perf_counter() - started
 
 

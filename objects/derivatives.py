@@ -29,13 +29,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyvips
-from sqlalchemy.orm import Session
 
 from objects.access import IMAGE, decide
 from objects.models import DigitalObject
 from objects.pageimages import page_image
 from objects.pages import PageSource, page_sources
 from objects.storage import Depository
+from repository.store import Store
 
 #: Side of the square tiles in the TIFF, and of the tiles the image service advertises.
 TILE = 512
@@ -153,31 +153,35 @@ class Derived:
     made: int
 
 
-def derive_object(session: Session, depository: Depository, cache: Path, object_id: str, cap: int,
+def derive_object(store: Store, depository: Depository, cache: Path, object_id: str, cap: int,
                   rebuild: bool = False) -> Derived | None:
     """Make every page of the copy's current version for what its level allows now (None for a
     withdrawn copy, whose pages are removed from the cache instead).  Pages already made are kept
-    unless ``rebuild``; older versions' pages are removed."""
-    row = session.get(DigitalObject, object_id)
-    if row is None:
-        raise LookupError(f"no object {object_id}")
-    decision = decide(row.access, row.withdrawn, IMAGE, cap=cap)
+    unless ``rebuild``; older versions' pages are removed.  The catalogue is read first, in a short
+    transaction: making a book's pages takes minutes, and no snapshot is held open meanwhile."""
+    with store.reading() as session:
+        row = session.get(DigitalObject, object_id)
+        if row is None:
+            raise LookupError(f"no object {object_id}")
+        decision = decide(row.access, row.withdrawn, IMAGE, cap=cap)
+        head = row.head
+        sources = page_sources(session, depository, object_id, head) if decision.allowed else []
     if not decision.allowed:
         shutil.rmtree(cache / "pages" / object_id, ignore_errors=True)
         return None
     kind = variant(decision.max_side)
-    sources = page_sources(session, depository, object_id, row.head)
     made = 0
     for source in sources:
-        target = page_path(cache, object_id, row.head, source.number, kind)
+        target = page_path(cache, object_id, head, source.number, kind)
         if rebuild or not usable(read(target), decision.max_side):
             build(source, target, decision.max_side)
             made += 1
-    marker = done_path(cache, object_id, row.head, kind)
+    marker = done_path(cache, object_id, head, kind)
+    marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"pages": len(sources), "max_side": decision.max_side, "at": int(time.time())}),
                       encoding="utf-8")
-    _remove_older_versions(cache, object_id, row.head)
-    return Derived(object_id, row.head, kind, len(sources), made)
+    _remove_older_versions(cache, object_id, head)
+    return Derived(object_id, head, kind, len(sources), made)
 
 
 def _remove_older_versions(cache: Path, object_id: str, head: int) -> None:

@@ -73,8 +73,7 @@ def drain(store: Store, depository: Depository, cache: Path, cap: int,
     report = DrainReport()
     for object_id in due(store, cache, cap, _since(cache)):
         try:
-            with store.reading() as session:
-                derived = derive_object(session, depository, cache, object_id, cap)
+            derived = derive_object(store, depository, cache, object_id, cap)
         except Exception as exc:  # noqa: BLE001 - a damaged copy must not stop the queue; it is said
             report.failed[object_id] = f"{type(exc).__name__}: {exc}"
             say(f"page derivatives of {object_id} failed: {type(exc).__name__}: {exc}")

@@ -47,11 +47,10 @@ def derive_command(settings: Settings, object_id: str | None, rebuild: bool) -> 
     if not ids:
         click.echo("no deposited copies")
     for one in ids:
-        with store.reading() as session:
-            try:
-                derived = derive_object(session, depository, cache, one, cap, rebuild=rebuild)
-            except LookupError as exc:
-                raise click.ClickException(str(exc)) from exc
+        try:
+            derived = derive_object(store, depository, cache, one, cap, rebuild=rebuild)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from exc
         if derived is None:
             click.echo(f"{one}: withdrawn, its pages are not served (none kept in the cache)")
         else:

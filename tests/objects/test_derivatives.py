@@ -52,9 +52,8 @@ def test_pages_run_across_the_files_in_their_order(hub) -> None:  # type: ignore
 
 def test_an_open_copy_gets_full_pages_and_a_capped_copy_capped_ones(hub, cache) -> None:  # type: ignore[no-untyped-def]
     open_id, capped_id = book(hub, "open", 0), book(hub, "preview-24", 1)
-    with hub.store.reading() as session:
-        full = derivatives.derive_object(session, hub.depository, cache, open_id, CAP)
-        capped = derivatives.derive_object(session, hub.depository, cache, capped_id, CAP)
+    full = derivatives.derive_object(hub.store, hub.depository, cache, open_id, CAP)
+    capped = derivatives.derive_object(hub.store, hub.depository, cache, capped_id, CAP)
     assert (full.kind, full.pages, full.made) == ("full", 6, 6)
     assert (capped.kind, capped.pages, capped.made) == ("capped", 6, 6)
     assert made(cache, open_id, 1, "full") == [(620, 880)] * 2 + [(700, 1000)] * 3 + [(900, 640)]
@@ -63,9 +62,8 @@ def test_an_open_copy_gets_full_pages_and_a_capped_copy_capped_ones(hub, cache) 
     assert derivatives.is_derived(cache, open_id, 1, "full") and derivatives.is_derived(cache, capped_id, 1, "capped")
     tiled = pyvips.Image.new_from_file(str(derivatives.page_path(cache, open_id, 1, 3, "full")))
     assert tiled.get("tile-width") == derivatives.TILE and tiled.get("n-pages") >= 2  # tiled, with a pyramid
-    with hub.store.reading() as session:
-        again = derivatives.derive_object(session, hub.depository, cache, capped_id, CAP)
-        rebuilt = derivatives.derive_object(session, hub.depository, cache, capped_id, CAP, rebuild=True)
+    again = derivatives.derive_object(hub.store, hub.depository, cache, capped_id, CAP)
+    rebuilt = derivatives.derive_object(hub.store, hub.depository, cache, capped_id, CAP, rebuild=True)
     assert (again.made, rebuilt.made) == (0, 6)
     assert not list(cache.rglob("*.tmp"))
 
@@ -81,12 +79,10 @@ def test_a_lowered_cap_makes_the_page_again_on_its_next_view(hub, cache) -> None
 
 def test_a_new_version_replaces_the_pages_of_the_old_one(hub, cache) -> None:  # type: ignore[no-untyped-def]
     object_id = book(hub)
-    with hub.store.reading() as session:
-        derivatives.derive_object(session, hub.depository, cache, object_id, CAP)
+    derivatives.derive_object(hub.store, hub.depository, cache, object_id, CAP)
     corrected = hub.pdf("corrected.pdf", pages=2, dpi=300, width=500, height=700, seed=9)
     assert hub.deposit([corrected], record=None, object_id=object_id).version == 2
-    with hub.store.reading() as session:
-        derived = derivatives.derive_object(session, hub.depository, cache, object_id, CAP)
+    derived = derivatives.derive_object(hub.store, hub.depository, cache, object_id, CAP)
     assert (derived.version, derived.pages) == (2, 2)
     assert not derivatives.version_dir(cache, object_id, 1).exists()
     assert made(cache, object_id, 2, "full") == [(500, 700)] * 2
