@@ -45,13 +45,17 @@ def page_image(source: PageSource, long_side: int | None = None) -> pyvips.Image
 
 
 def _raster(path: str, long_side: int | None, **options: object) -> pyvips.Image:
-    """A TIFF page or a JPEG: loaded whole and streamed, or shrunk while it streams (thumbnail)."""
+    """A TIFF page or a JPEG: loaded whole and streamed, or shrunk while it streams (thumbnail).
+
+    Read through a source, never by file name: libvips reads ``[...]`` at the end of a name as load
+    options, and a partner may well name a file ``scan[2].tif``."""
     if long_side is not None:
-        suffix = "[" + ",".join(f"{name}={value}" for name, value in options.items()) + "]" if options else ""
-        return displayable(pyvips.Image.thumbnail(path + suffix, long_side, height=long_side, size="down"))
-    image = pyvips.Image.new_from_file(path, access="sequential", **options)
+        given = ",".join(f"{name}={value}" for name, value in options.items())
+        return displayable(pyvips.Image.thumbnail_source(pyvips.Source.new_from_file(path), long_side,
+                                                         height=long_side, size="down", option_string=given))
+    image = pyvips.Image.new_from_source(pyvips.Source.new_from_file(path), "", access="sequential", **options)
     if _orientation(image) > 1:  # turning needs random access: load it again that way
-        image = pyvips.Image.new_from_file(path, **options).autorot()
+        image = pyvips.Image.new_from_source(pyvips.Source.new_from_file(path), "", **options).autorot()
     return displayable(image)
 
 
