@@ -70,8 +70,9 @@ def test_an_open_copy_gets_full_pages_and_a_capped_copy_capped_ones(hub, cache) 
 
 def test_file_names_with_brackets_are_read_as_names(hub, cache) -> None:  # type: ignore[no-untyped-def]
     """libvips reads "[...]" after a file name as load options; a partner's file may be called that."""
-    scan = generated.tiff(hub.folder / "scan[page=1].tif", pages=2, dpi=300, width=700, height=1000)
-    jpeg = generated.jpeg_pages(hub.folder / "j", pages=1, width=900, height=640)[0].rename(hub.folder / "p[1].jpg")
+    scan = generated.tiff(hub.folder / "scan.tif[page=1]", pages=2, dpi=300, width=700, height=1000)
+    jpeg = generated.jpeg_pages(hub.folder / "j", pages=1, width=900, height=640)[0]
+    jpeg = jpeg.rename(hub.folder / "p.jpg[shrink=8]")
     for level, record in (("open", 0), ("read-only", 1)):
         object_id = hub.deposit([scan, jpeg], record=hub.records[record], access=level).object_id
         derived = derivatives.derive_object(hub.store, hub.depository, cache, object_id, CAP)
