@@ -72,6 +72,10 @@ SETTINGS: tuple[Setting, ...] = (
             "syntax); beyond it the answer is 429 with Retry-After."),
     Setting("delivery.rate_limit_storage", "memory://", "Where the rate limit counts (flask-limiter storage URI): "
             "memory:// counts in each worker's memory; a shared store (e.g. redis://) counts across workers."),
+    Setting("delivery.trusted_proxies", 0, "Reverse proxies in front of the hub that append the client's address to "
+            "X-Forwarded-For (nginx: proxy_add_x_forwarded_for). The rate limit counts per client address: 0 takes "
+            "the connection's (behind a proxy, every reader would share one count), N the Nth address from the "
+            "end of X-Forwarded-For."),
     Setting("fixity.max_age_days", 30, "No stored byte goes unchecked longer than this many days: the scheduler's "
             "rolling audit re-hashes the files checked longest ago."),
     Setting("fixity.mb_per_second", 50, "Throttle of fixity audits, in MB (10^6 bytes) read per second: the "

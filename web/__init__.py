@@ -1,4 +1,5 @@
-"""The reader-facing side: the JSON API under /api, the search pages and the deposited copies' files."""
+"""The reader-facing side: the JSON API under /api, the search pages, the deposited copies' files
+and the IIIF image service."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the API and the web pages (with their translations) on ``app``."""
+    """Register the API, the web pages (with their translations), the copies' files and the IIIF
+    image service on ``app``."""
     from web.api import api_blueprint
     from web.delivery import delivery_blueprint
     from web.i18n import init_babel
+    from web.iiif import init_app as init_iiif
     from web.pages import pages_blueprint
 
     app.register_blueprint(api_blueprint)
     app.register_blueprint(pages_blueprint)
     app.register_blueprint(delivery_blueprint)
     init_babel(app)
+    init_iiif(app)

@@ -14,6 +14,7 @@ import click
 from kazneb.commands.agreements import agreement_group
 from kazneb.commands.crosswalk import crosswalk_command
 from kazneb.commands.deposit import deposit_command
+from kazneb.commands.derive import derive_command
 from kazneb.commands.files import import_command, ingest_command
 from kazneb.commands.fixity import fixity_group
 from kazneb.commands.harvests import harvest_group, scheduler_command
@@ -74,3 +75,4 @@ COMMANDS = (
 )
 for _command in COMMANDS:
     main.add_command(_command)
+objects_group.add_command(derive_command)  # derive.py: kazneb objects derive

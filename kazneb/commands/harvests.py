@@ -147,18 +147,21 @@ def _held(store: Store, run_id: int) -> int:
 
 
 @click.command("scheduler")
-@click.option("--once", is_flag=True, help="One pass over due partners (and the rolling fixity audit if it is due), "
-              "then exit (1 if a harvest failed or a stored file failed its fixity check).")
+@click.option("--once", is_flag=True, help="One pass over due partners (and the rolling fixity audit if it is due, and "
+              "the copies' page derivatives still to make), then exit (1 if a harvest failed or a stored file "
+              "failed its fixity check).")
 @click.option("--interval", type=float, default=60.0, show_default=True, help="Seconds between passes.")
 @pass_settings
 def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
-    """Run due harvests continuously (several schedulers may run; each partner is locked), and the
-    rolling fixity audit of the deposited copies every fixity.every_minutes.
+    """Run due harvests continuously (several schedulers may run; each partner is locked), the
+    rolling fixity audit of the deposited copies every fixity.every_minutes, and after each pass
+    the page derivatives of copies deposited or changed since (kazneb objects derive).
 
     Prints a line when a harvest starts, one per finished run and one per failure, and a
     summary of each pass that did something (held partners included); a line per fixity
-    failure and a summary of each rolling audit run."""
+    failure and a summary of each rolling audit run; a line per copy whose pages were made."""
     from harvester.scheduler import run_due, run_forever
+    from kazneb.commands.derive import derive_step
     from kazneb.commands.fixity import rolling_audit_step
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
@@ -169,10 +172,12 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
             if report.runs:
                 update_search_index(settings, store, _say)
             intact = rolling_audit_step(settings, store, _say)
+            derive_step(settings, store, _say)
             _say(report.summary())
             sys.exit(0 if report.ok and intact else 1)
         run_forever(store, interval, lambda: update_search_index(settings, store, _say), _say,
-                    each_pass=lambda: rolling_audit_step(settings, store, _say))
+                    each_pass=lambda: (rolling_audit_step(settings, store, _say),
+                                       derive_step(settings, store, _say)))
 
 
 def _say(line: str) -> None:

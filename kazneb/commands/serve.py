@@ -20,8 +20,12 @@ from repository.store import Store
 @click.option("--port", default=8080, show_default=True, type=int)
 @pass_settings
 def serve_command(settings: Settings, host: str, port: int) -> None:
-    """Serve the hub (OAI-PMH at /oai) with Flask's server; use gunicorn in production."""
+    """Serve the hub (OAI-PMH at /oai) with Flask's server; use gunicorn in production.
+
+    While it serves, it keeps the search index in step and makes the page derivatives of newly
+    deposited copies (the scheduler does both in production)."""
     from kazneb.app import create_app
+    from kazneb.commands.derive import deriving
 
     settings = advertised_at(settings, port)
     app = create_app(settings)
@@ -29,7 +33,8 @@ def serve_command(settings: Settings, host: str, port: int) -> None:
     click.echo(f"OAI-PMH base URL: http://{host}:{port}/oai  (point your harvester here)")
     click.echo(f"search page: http://{host}:{port}/   search API: http://{host}:{port}/api/search?q=...")
     store = app.extensions["kazneb_store"]
-    with following(settings, store, click.echo):  # the dev server's process keeps search in step
+    # the dev server's process keeps search in step and makes the page derivatives
+    with following(settings, store, click.echo), deriving(settings, store, click.echo):
         app.run(host=host, port=port, threaded=True)
 
 
