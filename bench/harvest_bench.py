@@ -83,7 +83,7 @@ def harvest(url: str, db: str, out) -> None:  # type: ignore[no-untyped-def]
 
     pin_to_core(0)
     store = Store.from_settings(load_settings(ROOT / "config" / "kazneb.toml",
-                                              overrides={"database.url": f"sqlite:///{db}"}))
+                                              overrides={"database.url": f"sqlite:///{db}"}), writing=True)
     migrate(store.engine)
     config = PartnerConfig(id="bench", base_url=url, rate_limit=0, timeout=120)
     with store.session() as session:

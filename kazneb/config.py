@@ -38,6 +38,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("database.url", "sqlite:///kazneb.db", "SQLAlchemy URL of the store (KAZNEB_DATABASE_URL overrides)."),
     Setting("database.sqlite_cache_trim_mb", 256, "SQLite: each time a writer has grown the file by this "
             "many MB, the OS may drop the file's cached pages behind it (0: never)."),
+    Setting("database.sqlite_mmap_mb", 1024, "SQLite: MB of the database file read through a memory map by "
+            "serving processes (OAI list pages are then read, not copied)."),
+    Setting("database.sqlite_writer_mmap_mb", 64, "SQLite: the same for harvests, ingests and the scheduler, which "
+            "mostly write: the pages they read through the map count in their RSS (100,000 records: 265 MB peak "
+            "with 1024, 191 with 0)."),
     Setting("database.sqlite_foreign_keys", False, "SQLite: enforce foreign keys on every write (costs about 6 % "
             "of a harvest; off, `kazneb check` finds any dangling reference). PostgreSQL always enforces them."),
     Setting("oai.page_size", 100, "Records per ListRecords page."),

@@ -19,11 +19,14 @@ from repository import pagecache
 WRITE_OPTION = "kazneb_write_transaction"
 
 
-def make_engine(url: str, cache_trim_mb: int = 256, sqlite_foreign_keys: bool = False) -> Engine:
+def make_engine(url: str, cache_trim_mb: int = 256, sqlite_foreign_keys: bool = False,
+                mmap_mb: int = 1024) -> Engine:
     """An engine for ``url``.  SQLite gets WAL and a busy timeout; its writers let the OS drop
     the file's cached pages every ``cache_trim_mb`` of growth (0: never; see
     :mod:`repository.pagecache`), and it enforces foreign keys only when asked (see
-    :mod:`repository.integrity` for why, and for the check that runs instead)."""
+    :mod:`repository.integrity` for why, and for the check that runs instead).  Up to
+    ``mmap_mb`` of the file is read through a memory map: the provider's list pages are then
+    read, not copied; every page read so counts in the process's RSS."""
     from sqlalchemy import create_engine
 
     if url.startswith("sqlite"):
@@ -41,7 +44,7 @@ def make_engine(url: str, cache_trim_mb: int = 256, sqlite_foreign_keys: bool = 
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute(f"PRAGMA foreign_keys={'ON' if sqlite_foreign_keys else 'OFF'}")
-            cursor.execute("PRAGMA mmap_size=1073741824")  # list pages are read, not copied
+            cursor.execute(f"PRAGMA mmap_size={int(mmap_mb) << 20}")
             cursor.execute("PRAGMA cache_size=-65536")
             cursor.close()
 

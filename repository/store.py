@@ -98,9 +98,12 @@ class Store:
         self._json_as_text = getattr(engine.dialect, "_json_serializer", None) is json_column_text
 
     @classmethod
-    def from_settings(cls, settings) -> Store:  # type: ignore[no-untyped-def]
+    def from_settings(cls, settings, writing: bool = False) -> Store:  # type: ignore[no-untyped-def]
+        """The store the settings name; ``writing``: for a process that mostly writes (a harvest,
+        an ingest), which reads through a smaller memory map (``database.sqlite_writer_mmap_mb``)."""
+        mmap_key = "database.sqlite_writer_mmap_mb" if writing else "database.sqlite_mmap_mb"
         engine = make_engine(settings.database_url, settings["database.sqlite_cache_trim_mb"],
-                             bool(settings["database.sqlite_foreign_keys"]))
+                             bool(settings["database.sqlite_foreign_keys"]), int(settings[mmap_key]))
         return cls(engine, settings["hub.namespace"], settings["hub.base_url"])
 
     @contextmanager

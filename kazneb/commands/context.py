@@ -17,9 +17,10 @@ from repository.store import Store
 pass_settings = click.make_pass_decorator(Settings)
 
 
-def open_store(settings: Settings) -> Store:
-    """The store, migrated, with partners.toml applied (but for levels: see ``partner sync``)."""
-    store = Store.from_settings(settings)
+def open_store(settings: Settings, writing: bool = False) -> Store:
+    """The store, migrated, with partners.toml applied (but for levels: see ``partner sync``);
+    ``writing`` for the commands that write many records (see ``Store.from_settings``)."""
+    store = Store.from_settings(settings, writing)
     migrate(store.engine)
     try:
         sync_registry(store, partners_file(settings))

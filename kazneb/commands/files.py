@@ -38,7 +38,7 @@ def ingest_command(settings: Settings, partner_id: str, access: str | None, batc
             list_delivery(path)  # a missing delivery is a usage error, before the store is touched
         except HarvestError as exc:
             raise click.BadParameter(str(exc), param_hint="PATH") from exc
-    store = open_store(settings)
+    store = open_store(settings, writing=True)
     with store.session() as session:
         config = partner(session, partner_id)
     runs = []

@@ -46,7 +46,7 @@ def harvest_run(settings: Settings, partner_ids: tuple[str, ...], everyone: bool
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     if not partner_ids and not everyone:
         raise click.UsageError("name partners or give --all")
-    store = open_store(settings)
+    store = open_store(settings, writing=True)
     with store.session() as session:
         partners = (harvestable(all_partners(session)) if everyone
                     else [partner(session, pid) for pid in partner_ids])
@@ -165,7 +165,7 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
     from kazneb.commands.fixity import rolling_audit_step
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
-    store = open_store(settings)
+    store = open_store(settings, writing=True)
     with following(settings, store, _say):
         if once:
             report = run_due(store, _say)

@@ -330,3 +330,16 @@ def test_a_harvested_write_waits_for_a_copy_level_being_set_and_then_keeps_it(st
             RecordRendering.record_id == hub.id, RecordRendering.prefix == "oai_dc")).one())
     assert (hub.access, hub.copy_access, hub.canonical["titles"][0]["value"]) == ("read-only", "read-only", "Revised")
     assert record_page(store.base_url, local_id).encode() in xml
+
+
+def test_writing_processes_read_through_a_smaller_memory_map(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Harvests and ingests map at most database.sqlite_writer_mmap_mb of the file, serving
+    processes database.sqlite_mmap_mb: what a writer reads through the map counts in its RSS."""
+    from sqlalchemy import text
+
+    from tests.conftest import make_settings
+
+    settings = make_settings(f"sqlite:///{tmp_path}/hub.db", **{"database.sqlite_writer_mmap_mb": 48})
+    for writing, expected in ((False, 1024 << 20), (True, 48 << 20)):
+        with Store.from_settings(settings, writing).engine.connect() as conn:
+            assert conn.execute(text("PRAGMA mmap_size")).scalar() == expected
