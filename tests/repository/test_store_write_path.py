@@ -337,6 +337,7 @@ def test_writing_processes_read_through_a_smaller_memory_map(tmp_path) -> None: 
     processes database.sqlite_mmap_mb: what a writer reads through the map counts in its RSS."""
     from sqlalchemy import text
 
+    from repository.store import Store
     from tests.conftest import make_settings
 
     settings = make_settings(f"sqlite:///{tmp_path}/hub.db", **{"database.sqlite_writer_mmap_mb": 48})
