@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy import select
@@ -20,8 +21,10 @@ from kazneb.commands.context import open_store, pass_settings
 from kazneb.commands.depository import open_depository
 from kazneb.config import Settings
 from objects.errors import StorageError
-from objects.storage import Depository
 from repository.store import Store
+
+if TYPE_CHECKING:
+    from objects.storage import Depository  # ocfl-py takes 0.5 s to load: only when a command runs
 
 #: Seconds between two drains of the queue while ``kazneb serve`` runs.
 SERVE_DRAIN_SECONDS = 5.0
@@ -119,6 +122,8 @@ def _cache(settings: Settings) -> Path:
 
 def _existing_depository(settings: Settings) -> Depository | None:
     """The storage root, if one was made (a drain never creates one)."""
+    from objects.storage import Depository
+
     try:
         depository = Depository.from_settings(settings)
     except StorageError:
