@@ -36,6 +36,7 @@ def search_page():  # type: ignore[no-untyped-def]
         abort(503)
     status = 400 if error else 200
     return render_template("search.html", page=page, search=search, error=error, args=args,
+                           offers=_hit_offers(page.hits if page else []),
                            facet_link=lambda name, value: _toggle(args, name, value),
                            page_link=lambda cursor: _page(args, cursor),
                            highlight=lambda text: Markup(text)), status
@@ -104,6 +105,15 @@ def _holdings(partner_ids: list[str]) -> list[dict[str, str]]:
             holdings.append({"id": partner_id, "name": name,
                              "search": url_for("pages.search_page", partner=partner_id)})
     return holdings
+
+
+def _hit_offers(hits: list[dict]) -> dict[str, list[Offer]]:  # type: ignore[type-arg]
+    """local id → the hub's routes of its live copy, for the hits that have one (one query a page)."""
+    if not hits:
+        return {}
+    with store().reading() as session:
+        copies = live_copies(session, [str(hit["id"]) for hit in hits])
+    return {local_id: copy_offers(*copy) for local_id, copy in copies.items()}
 
 
 def _actions(view) -> list[Offer]:  # type: ignore[no-untyped-def]

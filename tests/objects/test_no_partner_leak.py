@@ -79,3 +79,32 @@ def test_a_record_without_a_copy_links_the_partner_only_when_open(hub, hub_app) 
         html = hub_app.test_client().get(record_page("", local_id_for("p1", f"oai:p1:{n}"))).get_data(as_text=True)
         assert (PARTNER_FILE.format(n=n) in html) == (level == "open"), level
         assert "pages=1-24" not in html
+
+
+class OneResultPage:
+    """A search engine that finds the three records (the page's offers come from the catalogue, not the index)."""
+
+    def __init__(self, levels: dict[str, str]) -> None:
+        self.levels = levels
+
+    def search(self, request):  # type: ignore[no-untyped-def]
+        from search.engine import SearchPage
+
+        hits = [{"id": local_id, "title": local_id, "access": level, "creators": [], "languages": [],
+                 "highlight": {}}
+                for local_id, level in self.levels.items()]
+        return SearchPage(len(hits), hits, {}, None)
+
+
+def test_search_results_offer_the_hubs_routes_of_live_copies(hub, hub_app) -> None:  # type: ignore[no-untyped-def]
+    with_partner_files(hub)
+    copies = {level: hub.deposit([hub.pdf(f"{level}.pdf")], record=f"oai:p1:{n}", access=level).object_id
+              for n, level in LEVELS.items() if level != "open"}
+    hub_app.extensions["kazneb_search"] = OneResultPage(
+        {local_id_for("p1", f"oai:p1:{n}"): level for n, level in LEVELS.items()})
+    html = hub_app.test_client().get("/?q=x").get_data(as_text=True)
+    actions = re.findall(r'class="action action-([a-z_0-9]+)" href="([^"]+)"', html)
+    assert sorted(actions) == sorted([("read_online", f"/objects/{copies['read-only']}/view"),
+                                   ("download_first_24_pages", f"/objects/{copies['preview-24']}/excerpt"),
+                                   ("read_online", f"/objects/{copies['preview-24']}/view")])
+    assert "library.example.kz" not in html
