@@ -11,6 +11,11 @@ partner's own: its page on the hub (:func:`with_copy_link`), which oai_dc writes
 ``dc:identifier``, MARC as an 856 whose ``$z`` names the level, and MODS as a
 ``location/url`` "object in context".  The link is added here, not kept in the stored
 canonical record: the copy is the hub's, not something the partner said about its record.
+
+Only an open record republishes the partner's own links to its files (:func:`without_partner_files`):
+for a read-only or preview-24 record they would be a download around the hub's enforced routes
+(issue 20, section 5), so they are left out of every format, and the record's page — where the
+hub's reading page, and for preview-24 the excerpt, are offered — takes their place.
 """
 
 from __future__ import annotations
@@ -69,6 +74,21 @@ def with_copy_link(record: CanonicalRecord, page_url: str) -> CanonicalRecord:
     of the stored record)."""
     link = DigitalObject(page_url, label=COPY_LINK_LABEL, in_context=True)
     return dataclasses.replace(record, objects=[link, *record.objects])
+
+
+#: The only level at which the partner's links to its files are republished.
+FILES_REPUBLISHED_AT = "open"
+
+
+def without_partner_files(record: CanonicalRecord, access: str | None) -> CanonicalRecord:
+    """``record`` as it may be published at ``access``: unchanged when open, else without the partner's
+    digital objects (the hub's own in-context link, if present, stays).  The hub cannot tell a
+    partner's file link from its viewer page, so every partner link goes: a missing link is
+    mended by the record's page, a leaked file is not mended."""
+    if access == FILES_REPUBLISHED_AT or not record.objects:
+        return record
+    kept = [obj for obj in record.objects if obj.in_context]
+    return record if len(kept) == len(record.objects) else dataclasses.replace(record, objects=kept)
 
 
 def provenance_of(base_url: str | None, partner_id: str, source_key: str, source_datestamp: str | None,

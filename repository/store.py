@@ -35,7 +35,7 @@ from repository.models import (
     SourceRecord,
 )
 from repository.oai import xml
-from repository.publishing import Publisher, provenance_of, record_page, with_copy_link
+from repository.publishing import Publisher, provenance_of, record_page, with_copy_link, without_partner_files
 from repository.visibility import CommitFence
 
 #: The Core tables the bulk write path works on (the ORM is for single rows).
@@ -552,6 +552,8 @@ class Store:
             partner = partners.get(item.partner_id)
             about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
             record = item.record
+            if record is not None:
+                record = without_partner_files(record, item.access)
             if item.has_copy and record is not None and not item.deleted:
                 record = with_copy_link(record, record_page(self.base_url, item.local_id))
             for prefix, record_xml, header_length in self.publisher.render(

@@ -14,9 +14,11 @@ def init_app(app: Flask) -> None:
     from web.i18n import init_babel
     from web.iiif import init_app as init_iiif
     from web.pages import pages_blueprint
+    from web.viewer import viewer_blueprint
 
     app.register_blueprint(api_blueprint)
     app.register_blueprint(pages_blueprint)
     app.register_blueprint(delivery_blueprint)
+    app.register_blueprint(viewer_blueprint)
     init_babel(app)
     init_iiif(app)

@@ -8,8 +8,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from repository.publishing import without_partner_files
 from search.engine import BadRequest, SearchError
 from web import i18n
+from web.offers import Offer, copy_offers, live_copies, partner_offers
 from web.params import search_request
 from web.records import ACTIONS, record_json
 from web.redirects import local_target
@@ -34,6 +36,7 @@ def search_page():  # type: ignore[no-untyped-def]
         abort(503)
     status = 400 if error else 200
     return render_template("search.html", page=page, search=search, error=error, args=args,
+                           offers=_hit_offers(page.hits if page else []),
                            facet_link=lambda name, value: _toggle(args, name, value),
                            page_link=lambda cursor: _page(args, cursor),
                            highlight=lambda text: Markup(text)), status
@@ -45,7 +48,7 @@ def record_page(record_id: str):  # type: ignore[no-untyped-def]
     if view is None or view.deleted:
         abort(404)
     data = record_json(view, request.url_root)
-    return render_template("record.html", record=data, canonical=view.canonical,
+    return render_template("record.html", record=data, canonical=without_partner_files(view.canonical, view.access),
                            holdings=_holdings(view.partner_ids), actions=_actions(view))
 
 
@@ -104,14 +107,21 @@ def _holdings(partner_ids: list[str]) -> list[dict[str, str]]:
     return holdings
 
 
-def _actions(view) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    """The reader actions the access level allows, linked to the partner's digital copy."""
-    copy = next((o.url for o in view.canonical.objects if o.url), None)
-    links = []
-    for action in ACTIONS.get(view.access, ()):
-        url = None
-        if copy:
-            first_pages = ("&" if "?" in copy else "?") + "pages=1-24"
-            url = copy + (first_pages if action == "download_first_24_pages" else "")
-        links.append({"action": action, "url": url})
-    return links
+def _hit_offers(hits: list[dict]) -> dict[str, list[Offer]]:  # type: ignore[type-arg]
+    """local id → the hub's routes of its live copy, for the hits that have one (one query a page)."""
+    if not hits:
+        return {}
+    with store().reading() as session:
+        copies = live_copies(session, [str(hit["id"]) for hit in hits])
+    return {local_id: copy_offers(*copy) for local_id, copy in copies.items()}
+
+
+def _actions(view) -> list[Offer]:  # type: ignore[no-untyped-def]
+    """The reader actions the record's level allows, as links to the hub's routes of its live copy
+    (:mod:`web.offers`); never a partner's file with ``?pages=1-24`` appended."""
+    with store().reading() as session:
+        copy = live_copies(session, [view.local_id]).get(view.local_id)
+    if copy is not None:
+        return copy_offers(*copy)
+    partner_url = next((o.url for o in view.canonical.objects if o.url), None)
+    return partner_offers(ACTIONS.get(view.access, ()), view.access, partner_url)

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from crosswalks.formats import FORMATS
-from repository.publishing import record_path
+from repository.publishing import record_path, without_partner_files
 
 #: Actions each access level allows a reader (in the order the record page shows them).
 ACTIONS: dict[str, tuple[str, ...]] = {
@@ -32,7 +32,7 @@ def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyp
         "access": view.access,
         "actions": list(ACTIONS.get(view.access, ())),
         "partners": list(view.partner_ids),
-        "record": view.canonical.to_dict(),
+        "record": without_partner_files(view.canonical, view.access).to_dict(),
         "links": {"self": f"{base}/api/records/{path}", "page": f"{base}{record_path(view.local_id)}",
                   "oai": oai},
     }

@@ -139,6 +139,34 @@ def _service(object_id: str, page: str) -> PageService:
     return PageService(object_id, number, ensure(cache, source, object_id, version, decision.max_side))
 
 
+def page_service(object_id: str, number: int) -> PageService:
+    """Page ``number``'s derivative as its image service serves it (for the reading page's sizes)."""
+    return _service(object_id, f"p{number}")
+
+
+def page_services(object_id: str) -> list[PageService]:
+    """Every page's derivative, made now where missing: a manifest's canvases are as large as the
+    services, and only the made page says how large that is (a PDF page's pixels depend on its scans)."""
+    cap = _cap()
+    with store().reading() as session:
+        row = _copy(object_id, session)
+        decision = decide(row.access, row.withdrawn, IMAGE, cap=cap)
+        if not decision.allowed:
+            raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
+        sources = page_sources(session, _depository(), object_id, row.head)
+        version = row.head
+    cache = _cache()
+    return [PageService(object_id, source.number, ensure(cache, source, object_id, version, decision.max_side))
+            for source in sources]
+
+
+def probes(object_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The descriptions of the page images' probe and of the download's probe."""
+    token_id = _external("iiif.token")
+    return (auth.probe_service(_external("iiif.probe", object_id=object_id), token_id),
+            auth.probe_service(_external("iiif.download_probe", object_id=object_id), token_id))
+
+
 def _copy(object_id: str, session=None) -> DigitalObject:  # type: ignore[no-untyped-def]
     """The catalogued copy, or 404."""
     if not ID_PATTERN.fullmatch(object_id):

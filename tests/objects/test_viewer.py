@@ -1,0 +1,125 @@
+"""The manifest and the reading page over real HTTP, at every level and withdrawn: the route × level table
+of issue 20, validated with iiif-prezi3's models, and the page read without JavaScript.
+
+What must hold: a manifest offers a ``rendering`` only where the level allows a download (the
+copy for open, the excerpt for preview-24, nothing for read-only); its canvases are as large as
+their image services; the reading page's images never ask more than the service gives, and a
+read-only copy's page has no download link.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from iiif_prezi3 import Manifest
+
+from tests.objects.iiif_helpers import CAP, serving, withdraw
+
+LEVELS = ["open", "read-only", "preview-24"]
+PAGE = (600, 850)
+CAPPED = (round(CAP * PAGE[0] / PAGE[1]), CAP)
+#: Route × level → status (withdrawn: 403 at every level).
+TABLE = {"view": {"open": 200, "read-only": 200, "preview-24": 200},
+         "manifest": {"open": 200, "read-only": 200, "preview-24": 200}}
+
+
+@pytest.fixture
+def copies(hub) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """A three-page scanned PDF at each level: level -> object id."""
+    found = {}
+    for number, level in enumerate(LEVELS):
+        book = hub.pdf(f"book-{level}.pdf", pages=3, dpi=300, width=PAGE[0], height=PAGE[1], seed=number)
+        found[level] = hub.deposit([book], record=hub.records[number], access=level).object_id
+    return found
+
+
+@pytest.fixture
+def served(hub, settings, tmp_path):  # type: ignore[no-untyped-def]
+    with serving(settings, hub.store, hub.depository.root, tmp_path / "derivatives") as found:
+        yield found
+
+
+def test_the_route_level_table_for_view_and_manifest(hub, copies, served) -> None:  # type: ignore[no-untyped-def]
+    for route, statuses in TABLE.items():
+        for level, status in statuses.items():
+            assert served.get(f"/objects/{copies[level]}/{route}").status_code == status, (route, level)
+    for level, object_id in copies.items():
+        withdraw(hub.store, object_id)
+        for route in TABLE:
+            answer = served.get(f"/objects/{object_id}/{route}", headers={"Accept-Language": "en"})
+            assert answer.status_code == 403, (route, level)
+            assert 'data-reason="withdrawn"' in answer.text and "withdrawn" in answer.text
+    assert served.get("/objects/nosuchcopy/view").status_code == 404
+    assert served.get("/objects/nosuchcopy/manifest").status_code == 404
+
+
+def test_the_manifest_of_each_level_is_valid_and_offers_only_what_the_level_allows(copies, served) -> None:  # type: ignore[no-untyped-def]
+    for level, object_id in copies.items():
+        answer = served.get(f"/objects/{object_id}/manifest")
+        assert answer.headers["Content-Type"].startswith("application/ld+json")
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
+        document = answer.json()
+        Manifest(**{k: v for k, v in document.items() if k != "@context"})  # raises if not Presentation 3.0
+        assert document["id"] == f"{served.url}/objects/{object_id}/manifest"
+        assert len(document["items"]) == 3
+        for number, canvas in enumerate(document["items"], 1):
+            assert set(canvas["label"]) == {"kk", "ru", "en"}
+            body = canvas["items"][0]["items"][0]["body"]
+            service = body["service"][0]
+            assert service["id"] == f"{served.url}/iiif/3/{object_id}/p{number}"
+            assert body["id"] == service["id"] + "/full/max/0/default.jpg"
+            info = served.info(object_id, number)
+            size = (canvas["width"], canvas["height"])
+            assert size == (info["width"], info["height"]) == (body["width"], body["height"])
+            assert (canvas["width"], canvas["height"]) == (PAGE if level == "open" else CAPPED)
+            assert service["service"][0] == {"id": info["service"][0]["id"], "type": "AuthProbeService2"}
+        for field in document["metadata"]:
+            assert set(field["label"]) == {"kk", "ru", "en"}
+        probes = [service["id"] for service in document["services"]]
+        assert probes == [f"{served.url}/iiif/3/{object_id}/probe", f"{served.url}/iiif/3/{object_id}/download/probe"]
+        assert document["homepage"][0]["id"].startswith(f"{served.url}/record/")
+        rendering = document.get("rendering")
+        if level == "open":
+            assert rendering == [{"id": f"{served.url}/objects/{object_id}/download", "type": "Text",
+                                  "label": rendering[0]["label"], "format": "application/pdf"}]
+        elif level == "preview-24":
+            assert [r["id"] for r in rendering] == [f"{served.url}/objects/{object_id}/excerpt"]
+        else:
+            assert rendering is None and "/download\"" not in answer.text and "/excerpt" not in answer.text
+        for item in rendering or []:
+            assert served.get(item["id"].removeprefix(served.url)).status_code == 200
+
+
+def test_the_reading_page_pages_and_zooms_without_javascript(copies, served) -> None:  # type: ignore[no-untyped-def]
+    object_id = copies["read-only"]
+    first = served.get(f"/objects/{object_id}/view")
+    assert first.status_code == 200  # the <img> and links below work with scripts off (Mirador, if installed, adds one)
+    images = re.findall(r'<img class="page-image" src="([^"]+)"', first.text)
+    assert images == [f"/iiif/3/{object_id}/p1/full/{CAPPED[0]},/0/default.jpg"]
+    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    second = served.get(f"/objects/{object_id}/view?page=2&zoom=5")
+    assert f"/iiif/3/{object_id}/p2/full/{CAPPED[0]},/0/default.jpg" in second.text
+    assert 'rel="prev"' in second.text and "zoom-in" not in second.text
+    last = served.get(f"/objects/{object_id}/view?page=3")
+    assert 'rel="next"' not in last.text
+    for bad in ("0", "4", "x", "-1"):
+        assert served.get(f"/objects/{object_id}/view?page={bad}").status_code == 404
+    assert served.get(images[0]).status_code == 200
+
+
+def test_the_reading_page_never_asks_more_than_the_service_and_links_only_what_is_allowed(copies, served) -> None:  # type: ignore[no-untyped-def]
+    for level, object_id in copies.items():
+        width = served.info(object_id)["width"]
+        for zoom in range(8):
+            page = served.get(f"/objects/{object_id}/view?zoom={zoom}").text
+            asked = [int(w) for w in re.findall(r"/full/(\d+),/0/default\.jpg", page)]
+            assert asked and all(w <= width for w in asked), (level, zoom, asked)
+        links = re.findall(r'href="([^"]+)"', page)
+        downloads = [link for link in links if "/download" in link or "/files/" in link]
+        excerpts = [link for link in links if "/excerpt" in link]
+        assert downloads == ([f"/objects/{object_id}/download"] if level == "open" else [])
+        assert excerpts == ([f"/objects/{object_id}/excerpt"] if level == "preview-24" else [])
+        assert f"/objects/{object_id}/manifest" in links
+    read_only = copies["read-only"]
+    assert served.get(f"/objects/{read_only}/download").status_code == 403
