@@ -9,6 +9,7 @@ read-only copy's page has no download link.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -89,6 +90,10 @@ def test_the_manifest_of_each_level_is_valid_and_offers_only_what_the_level_allo
             assert rendering is None and "/download\"" not in answer.text and "/excerpt" not in answer.text
         for item in rendering or []:
             assert served.get(item["id"].removeprefix(served.url)).status_code == 200
+        for_mirador = served.get(f"/objects/{object_id}/manifest?probes=none").json()
+        assert "services" not in for_mirador and "AuthProbeService2" not in json.dumps(for_mirador)
+        assert [c["id"] for c in for_mirador["items"]] == [c["id"] for c in document["items"]]
+        assert for_mirador.get("rendering") == document.get("rendering")
 
 
 def test_the_reading_page_pages_and_zooms_without_javascript(copies, served) -> None:  # type: ignore[no-untyped-def]

@@ -67,8 +67,9 @@ class ManifestCopy:
     level: str
     title: str | None
     pages: list[tuple[int, int]]
-    image_probe: dict[str, Any]
-    download_probe: dict[str, Any]
+    #: The Auth 2.0 probes; None leaves them out (for Mirador 4.0, which stops on them: web/viewer.py).
+    image_probe: dict[str, Any] | None
+    download_probe: dict[str, Any] | None
     metadata: list[tuple[str, list[str]]] = field(default_factory=list)
     homepage: Link | None = None
     rendering: Link | None = None
@@ -90,8 +91,9 @@ def manifest(copy: ManifestCopy) -> dict[str, Any]:
         "summary": language_map(f"level:{copy.level}"),
         "behavior": ["paged"],
         "items": [_canvas(copy, number, width, height) for number, (width, height) in enumerate(copy.pages, 1)],
-        "services": [copy.image_probe, copy.download_probe],
     }
+    if copy.image_probe is not None and copy.download_probe is not None:
+        document["services"] = [copy.image_probe, copy.download_probe]
     if copy.homepage is not None:
         document["homepage"] = [_link(copy.homepage)]
     if copy.rendering is not None:
@@ -105,9 +107,10 @@ def _canvas(copy: ManifestCopy, number: int, width: int, height: int) -> dict[st
     image = {
         "id": f"{service_id}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
         "width": width, "height": height,
-        "service": [{"id": service_id, "type": "ImageService3", "profile": PROFILE,
-                     "service": [{"id": copy.image_probe["id"], "type": "AuthProbeService2"}]}],
+        "service": [{"id": service_id, "type": "ImageService3", "profile": PROFILE}],
     }
+    if copy.image_probe is not None:
+        image["service"][0]["service"] = [{"id": copy.image_probe["id"], "type": "AuthProbeService2"}]
     return {
         "id": canvas_id, "type": "Canvas", "label": language_map("page", n=number), "width": width, "height": height,
         "items": [{"id": f"{canvas_id}/paint", "type": "AnnotationPage",
