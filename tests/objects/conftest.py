@@ -82,11 +82,43 @@ class Hub:
                        QualityThresholds())
 
 
-@pytest.fixture
-def hub(store: Store, depository: Depository, tmp_path: Path) -> Hub:
+def ready_hub(store: Store, depository: Depository, tmp_path: Path) -> Hub:
+    """Partner p1 with three records and an agreement at every level, over ``depository``."""
     records = add_records(store, "p1", range(3))
     folder = tmp_path / "files"
     folder.mkdir()
     scan = generated.pdf(folder / "agreement.pdf", pages=1, dpi=200)
     agreements.add(store, depository, "p1", "15/2024", SIGNED, LEVELS, scan, "tester", date(2026, 12, 7))
     return Hub(store, depository, folder, records)
+
+
+@pytest.fixture
+def hub(store: Store, depository: Depository, tmp_path: Path) -> Hub:
+    return ready_hub(store, depository, tmp_path)
+
+
+@pytest.fixture
+def damaged_hub(store: Store, damaged_depository: Depository, tmp_path: Path) -> Hub:
+    """The ``hub`` fixture's pieces over a storage root the test may damage."""
+    return ready_hub(store, damaged_depository, tmp_path)
+
+
+@pytest.fixture
+def copies(hub: Hub) -> dict[str, str]:
+    """A three-page scanned PDF (pages of ``iiif_helpers.PAGE``) at each level: level -> object id."""
+    from tests.objects.iiif_helpers import PAGE
+
+    found = {}
+    for number, level in enumerate(LEVELS):
+        book = hub.pdf(f"book-{level}.pdf", pages=3, dpi=300, width=PAGE[0], height=PAGE[1], seed=number)
+        found[level] = hub.deposit([book], record=hub.records[number], access=level).object_id
+    return found
+
+
+@pytest.fixture
+def served(hub: Hub, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The hub over HTTP, serving ``hub``'s copies with its derivatives in ``tmp_path``."""
+    from tests.objects.iiif_helpers import serving
+
+    with serving(settings, hub.store, hub.depository.root, tmp_path / "derivatives") as found:
+        yield found

@@ -19,6 +19,8 @@ from tests.services.live_server import live_server
 
 #: The cap the tests run with: small, so the generated pages (600 px and more) are all above it.
 CAP = 300
+#: The generated scans: 600 x 850 pixels at 300 dpi, all above the cap.
+PAGE = (600, 850)
 
 
 @dataclass

@@ -13,13 +13,12 @@ import hashlib
 import json
 import re
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
 
-from objects import agreements, events, fixity, generated
+from objects import events, fixity
 from objects.digests import file_sha512
 from objects.fixity_rolling import FixityPolicy, RollingState, choose, load_state, rolling_audit, save_state
 from objects.fixity_status import Throttle, fixity_status
@@ -27,22 +26,10 @@ from objects.fixity_targets import Target, every_file
 from objects.ids import object_urn
 from objects.models import StoredFile
 from objects.rebuild import rebuild
-from tests.oai_helpers import add_records
-from tests.objects.conftest import LEVELS, SIGNED, Hub
+from tests.objects.conftest import Hub
 
 DAY = 86400
 POLICY = FixityPolicy(max_age_days=30, mb_per_second=50, every_minutes=60)
-
-
-@pytest.fixture
-def damaged_hub(store, damaged_depository, tmp_path: Path) -> Hub:  # type: ignore[no-untyped-def]
-    """The ``hub`` fixture's pieces over a storage root the test may damage."""
-    records = add_records(store, "p1", range(3))
-    folder = tmp_path / "files"
-    folder.mkdir()
-    scan = generated.pdf(folder / "agreement.pdf", pages=1, dpi=200)
-    agreements.add(store, damaged_depository, "p1", "15/2024", SIGNED, LEVELS, scan, "tester", date(2026, 12, 7))
-    return Hub(store, damaged_depository, folder, records)
 
 
 @pytest.fixture

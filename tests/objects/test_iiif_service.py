@@ -12,34 +12,16 @@ import http.client
 import io
 from urllib.parse import urlsplit
 
-import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from objects import derivatives, generated
-from tests.objects.iiif_helpers import CAP, serving, tiles, withdraw
+from tests.objects.iiif_helpers import CAP, PAGE, serving, tiles, withdraw
 
 LEVELS = ["open", "read-only", "preview-24"]
-#: The generated scans: 600 x 850 pixels at 300 dpi, all above the cap.
-PAGE = (600, 850)
 CAPPED = (round(CAP * PAGE[0] / PAGE[1]), CAP)
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 AUTH_CONTEXT = "http://iiif.io/api/auth/2/context.json"
 
-
-@pytest.fixture
-def copies(hub) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A three-page scanned PDF at each level: level -> object id."""
-    found = {}
-    for number, level in enumerate(LEVELS):
-        book = hub.pdf(f"book-{level}.pdf", pages=3, dpi=300, width=PAGE[0], height=PAGE[1], seed=number)
-        found[level] = hub.deposit([book], record=hub.records[number], access=level).object_id
-    return found
-
-
-@pytest.fixture
-def served(hub, settings, tmp_path):  # type: ignore[no-untyped-def]
-    with serving(settings, hub.store, hub.depository.root, tmp_path / "derivatives") as found:
-        yield found
 
 
 def test_info_json_describes_the_page_at_the_size_the_level_allows(copies, served) -> None:  # type: ignore[no-untyped-def]

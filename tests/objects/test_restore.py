@@ -18,7 +18,7 @@ from objects.errors import RestoreRefused
 from objects.quality import QualityThresholds
 from objects.restore import RestoreRequest, restore
 from tests.oai_helpers import add_records
-from tests.objects.conftest import LEVELS, SIGNED, Hub
+from tests.objects.conftest import Hub
 
 LIMIT = 1 << 30
 
@@ -168,21 +168,6 @@ def test_the_restore_is_logged_and_the_log_anchored(hub, tmp_path) -> None:  # t
         anchor = remembered_head(session)
     assert anchor is not None and anchor.seq == entry["seq"]
     assert events.verify(hub.depository.root, anchor) == []
-
-
-@pytest.fixture
-def damaged_hub(store, damaged_depository, tmp_path) -> Hub:  # type: ignore[no-untyped-def]
-    """The hub fixture on a storage root the test may damage (left out of the suite-end validation)."""
-    from datetime import date
-
-    from objects import agreements
-
-    records = add_records(store, "p1", range(3))
-    folder = tmp_path / "files"
-    folder.mkdir()
-    scan = generated.pdf(folder / "agreement.pdf", pages=1, dpi=200)
-    agreements.add(store, damaged_depository, "p1", "15/2024", SIGNED, LEVELS, scan, "tester", date(2026, 12, 7))
-    return Hub(store, damaged_depository, folder, records)
 
 
 def test_a_copy_damaged_in_storage_is_never_handed_over(damaged_hub, tmp_path) -> None:  # type: ignore[no-untyped-def]

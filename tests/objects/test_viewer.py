@@ -12,33 +12,16 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
 from iiif_prezi3 import Manifest
 
-from tests.objects.iiif_helpers import CAP, serving, withdraw
+from tests.objects.iiif_helpers import CAP, PAGE, withdraw
 
 LEVELS = ["open", "read-only", "preview-24"]
-PAGE = (600, 850)
 CAPPED = (round(CAP * PAGE[0] / PAGE[1]), CAP)
 #: Route × level → status (withdrawn: 403 at every level).
 TABLE = {"view": {"open": 200, "read-only": 200, "preview-24": 200},
          "manifest": {"open": 200, "read-only": 200, "preview-24": 200}}
 
-
-@pytest.fixture
-def copies(hub) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """A three-page scanned PDF at each level: level -> object id."""
-    found = {}
-    for number, level in enumerate(LEVELS):
-        book = hub.pdf(f"book-{level}.pdf", pages=3, dpi=300, width=PAGE[0], height=PAGE[1], seed=number)
-        found[level] = hub.deposit([book], record=hub.records[number], access=level).object_id
-    return found
-
-
-@pytest.fixture
-def served(hub, settings, tmp_path):  # type: ignore[no-untyped-def]
-    with serving(settings, hub.store, hub.depository.root, tmp_path / "derivatives") as found:
-        yield found
 
 
 def test_the_route_level_table_for_view_and_manifest(hub, copies, served) -> None:  # type: ignore[no-untyped-def]
