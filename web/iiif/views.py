@@ -122,12 +122,8 @@ def token():  # type: ignore[no-untyped-def]
 def _service(object_id: str, page: str) -> PageService:
     """The page's derivative for what the copy's level allows; made now if missing (the first view)."""
     number = _page_number(page)
-    cap = _cap()
     with store().reading() as session:
-        row = _copy(object_id, session)
-        decision = decide(row.access, row.withdrawn, IMAGE, cap=cap)
-        if not decision.allowed:
-            raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
+        row, decision = _images_allowed(object_id, session)
         cache = _cache()
         made = read(page_path(cache, object_id, row.head, number, variant(decision.max_side)))
         if made is not None and usable(made, decision.max_side):
@@ -139,6 +135,15 @@ def _service(object_id: str, page: str) -> PageService:
     return PageService(object_id, number, ensure(cache, source, object_id, version, decision.max_side))
 
 
+def _images_allowed(object_id: str, session):  # type: ignore[no-untyped-def]
+    """The copy's row and the decision for its page images; a refusal is the Image API's 403."""
+    row = _copy(object_id, session)
+    decision = decide(row.access, row.withdrawn, IMAGE, cap=_cap())
+    if not decision.allowed:
+        raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
+    return row, decision
+
+
 def page_service(object_id: str, number: int) -> PageService:
     """Page ``number``'s derivative as its image service serves it (for the reading page's sizes)."""
     return _service(object_id, f"p{number}")
@@ -147,12 +152,8 @@ def page_service(object_id: str, number: int) -> PageService:
 def page_services(object_id: str) -> list[PageService]:
     """Every page's derivative, made now where missing: a manifest's canvases are as large as the
     services, and only the made page says how large that is (a PDF page's pixels depend on its scans)."""
-    cap = _cap()
     with store().reading() as session:
-        row = _copy(object_id, session)
-        decision = decide(row.access, row.withdrawn, IMAGE, cap=cap)
-        if not decision.allowed:
-            raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
+        row, decision = _images_allowed(object_id, session)
         sources = page_sources(session, _depository(), object_id, row.head)
         version = row.head
     cache = _cache()
