@@ -281,7 +281,6 @@ print(json.dumps({"findings": len(report.findings), "rss_mb": int(peak.split()[1
 """
 
 
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads the peak from Linux's /proc")
 def test_checking_a_200_mb_tiff_decodes_every_page_in_flat_memory(tmp_path: Path) -> None:
     """The peak of a fresh interpreter's own memory (VmHWM; see test_content for why not ru_maxrss)."""
     path = generated.tiff(tmp_path / "big.tif", pages=2, width=10_000, height=10_000, compression="none",
