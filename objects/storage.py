@@ -172,13 +172,7 @@ class Depository:
     def prune(self, urn: str) -> None:
         """Remove the empty folders a write killed before its rename left on the object's path
         (OCFL forbids empty folders in the storage hierarchy)."""
-        folder = self.object_dir(urn)
-        while folder != self.root and folder.is_relative_to(self.root):
-            if folder.exists():
-                if any(folder.iterdir()):
-                    return
-                folder.rmdir()
-            folder = folder.parent
+        _remove_empty_folders(self.object_dir(urn), self.root)
 
     def roll_forward(self, urn: str) -> int:
         """Finish a new version whose folder was renamed into the object but whose root inventory
@@ -249,7 +243,7 @@ class VersionWriter:
         inventory = self.inventory
         if inventory.content_paths_for_digest(stored.sha512):
             staged.unlink()  # the same bytes are already stored: the state points at them
-            _remove_empty_parents(staged.parent, self.work / self.vdir)
+            _remove_empty_folders(staged.parent, self.work / self.vdir)
             stored = StoredVersionFile(stored.logical_path, inventory.content_paths_for_digest(stored.sha512)[0],
                                        stored.size, stored.sha512, stored.digests)
         else:
@@ -314,10 +308,14 @@ def _logical(path: str) -> str:
     return path
 
 
-def _remove_empty_parents(folder: Path, top: Path) -> None:
-    """OCFL forbids empty folders in a version's content: remove those a skipped file left."""
-    while folder != top and folder.is_relative_to(top) and not any(folder.iterdir()):
-        folder.rmdir()
+def _remove_empty_folders(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents below ``top`` while they are empty (or absent): OCFL
+    forbids empty folders, in a version's content and in the storage hierarchy alike."""
+    while folder != top and folder.is_relative_to(top):
+        if folder.exists():
+            if any(folder.iterdir()):
+                return
+            folder.rmdir()
         folder = folder.parent
 
 
