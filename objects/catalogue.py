@@ -31,14 +31,19 @@ def read_metadata(depository: Depository, urn: str, version: int | None = None) 
 
 
 def catalogue_version(session: Session, depository: Depository, urn: str, version: int) -> None:
-    """Catalogue one stored version (an object's or an agreement's); idempotent."""
+    """Catalogue one stored version (an object's or an agreement's); idempotent.  The inventory
+    is read once and handed to each step."""
     kind, _ = id_of_urn(urn)
-    metadata = read_metadata(depository, urn, version)
+    inventory = depository.inventory(urn)
+    state = inventory["versions"][f"v{version}"]["state"]
+    metadata_digest = next(digest for digest, paths in state.items() if METADATA in paths)
+    metadata = json.loads(depository.file_path(urn, inventory["manifest"][metadata_digest][0])
+                          .read_text(encoding="utf-8"))
     if kind == "agreement":
         _catalogue_agreement(session, metadata)
     else:
-        _catalogue_object_version(session, depository, urn, version, metadata)
-    _catalogue_stored_files(session, depository, urn, version, metadata)
+        _catalogue_object_version(session, depository, urn, inventory, version, metadata)
+    _catalogue_stored_files(session, depository, urn, inventory, version, metadata)
 
 
 def _catalogue_agreement(session: Session, metadata: dict[str, Any]) -> None:
@@ -54,8 +59,8 @@ def _catalogue_agreement(session: Session, metadata: dict[str, Any]) -> None:
     session.add(row)
 
 
-def _catalogue_object_version(session: Session, depository: Depository, urn: str, version: int,
-                              metadata: dict[str, Any]) -> None:
+def _catalogue_object_version(session: Session, depository: Depository, urn: str, inventory: dict[str, Any],
+                              version: int, metadata: dict[str, Any]) -> None:
     if session.get(ObjectVersion, (metadata["object"], version)) is not None:
         return
     at = _seconds(metadata["deposited_at"])
@@ -71,12 +76,11 @@ def _catalogue_object_version(session: Session, depository: Depository, urn: str
     session.flush()
     session.add(ObjectVersion(object_id=row.id, version=version, created_at=at, deposited_by=metadata["deposited_by"],
                               consent_name=metadata["consent"], quality=metadata.get("quality", {})))
-    _catalogue_files(session, depository, urn, version, metadata)
+    _catalogue_files(session, depository, urn, inventory, version, metadata)
 
 
-def _catalogue_files(session: Session, depository: Depository, urn: str, version: int,
+def _catalogue_files(session: Session, depository: Depository, urn: str, inventory: dict[str, Any], version: int,
                      metadata: dict[str, Any]) -> None:
-    inventory = depository.inventory(urn)
     state = inventory["versions"][f"v{version}"]["state"]
     by_path = {logical: digest for digest, paths in state.items() for logical in paths}
     described = {entry["path"]: entry for entry in metadata["files"]}
@@ -86,15 +90,15 @@ def _catalogue_files(session: Session, depository: Depository, urn: str, version
                                                        else "payload")
         session.add(ObjectFile(
             object_id=metadata["object"], version=version, logical_path=logical, role=role,
-            position=entry.get("position"), size=entry.get("size", _size(depository, urn, inventory, digest)),
+            position=entry.get("position"),
+            size=entry["size"] if "size" in entry else _size(depository, urn, inventory, digest),
             sha512=digest, media_type=entry.get("media_type"), pages=entry.get("pages"),
             content_path=inventory["manifest"][digest][0], partner_digests=entry.get("partner_digests", {})))
 
 
-def _catalogue_stored_files(session: Session, depository: Depository, urn: str, version: int,
-                            metadata: dict[str, Any]) -> None:
+def _catalogue_stored_files(session: Session, depository: Depository, urn: str, inventory: dict[str, Any],
+                            version: int, metadata: dict[str, Any]) -> None:
     """The files this version added to the storage (a checked state: they were hashed as they came in)."""
-    inventory = depository.inventory(urn)
     at = _seconds(metadata.get("deposited_at") or metadata["recorded_at"])
     for digest, paths in inventory["manifest"].items():
         for content_path in paths:
