@@ -21,17 +21,16 @@ from sqlalchemy import select
 
 from crosswalks.model import ACCESS_LEVELS
 from objects import agreements, events
-from objects.catalogue import METADATA, catalogue_version, remember_head, utc_stamp
+from objects.catalogue import METADATA, utc_stamp
 from objects.content import InspectedFile, inspect_file
 from objects.errors import DepositRefused
 from objects.ids import check_id, new_object_id, object_urn
 from objects.models import DigitalObject, ObjectFile
-from objects.publication import follow
 from objects.quality import QualityReport, QualityThresholds, check_quality
 from objects.records import RecordRef, find_record
-from objects.recovery import recover
+from objects.recovery import complete, recover
 from objects.rights import check_rights
-from objects.storage import Depository, Pending, VersionWriter
+from objects.storage import Depository
 from repository.models import Partner
 from repository.store import Store
 
@@ -116,8 +115,7 @@ def _check(store: Store, request: DepositRequest, thresholds: QualityThresholds,
             raise DepositRefused("--partner", f"unknown partner {request.partner_id!r}")
         existing = _existing_object(session, request)
         if existing is not None:
-            record = RecordRef(existing.partner_id, existing.source_key, existing.local_id, None, False)
-            record = _with_pages(session, store, record)
+            record = find_record(session, store.oai_identifier(""), existing.partner_id, existing.source_key)
         elif request.record:
             record = find_record(session, store.oai_identifier(""), request.partner_id, request.record)
         else:
@@ -152,10 +150,6 @@ def _existing_object(session, request: DepositRequest) -> DigitalObject | None: 
     if row.partner_id != request.partner_id:
         raise DepositRefused("--object", f"object {request.object_id} is not partner {request.partner_id}'s")
     return row
-
-
-def _with_pages(session, store: Store, record: RecordRef) -> RecordRef:  # type: ignore[no-untyped-def]
-    return find_record(session, store.oai_identifier(""), record.partner_id, record.source_key)
 
 
 def _check_rights(request: DepositRequest) -> None:
@@ -195,31 +189,8 @@ def _store(store: Store, depository: Depository, checked: _Checked) -> Receipt:
         metadata = _metadata(checked, writer.version, files, consent_path)
         writer.add_bytes(json.dumps(metadata, ensure_ascii=False, indent=1).encode(), METADATA)
         pending = writer.publish(f"deposit by partner {request.partner_id} ({request.source})", request.by)
-        complete(store, depository, pending, writer)
+        complete(store, depository, pending)
     return _receipt(checked, writer.version, files)
-
-
-def complete(store: Store, depository: Depository, pending: Pending, writer: VersionWriter | None = None) -> None:
-    """Log and catalogue a version that is in the root, then forget its pending note.  Called
-    with the object locked, by the deposit itself or by recovery after a kill.  The record
-    follows its copy (``objects/publication.py``) in the same transaction."""
-    metadata = json.loads(depository.file_path(
-        pending.urn, depository.logical_files(pending.urn, pending.version)[METADATA]).read_text(encoding="utf-8"))
-    if not _logged(depository, pending):
-        events.append(depository.root, "deposit", object=metadata["object"], version=pending.version,
-                      partner=metadata["partner"], record=metadata["record"]["local_id"], access=metadata["access"],
-                      files=len(metadata["files"]), by=metadata["deposited_by"])
-    with store.session() as session:
-        catalogue_version(session, depository, pending.urn, pending.version)
-        remember_head(session, events.head(depository.root))
-        follow(store, session, metadata["record"]["local_id"])
-    depository.settle(pending)
-
-
-def _logged(depository: Depository, pending: Pending) -> bool:
-    object_id = pending.urn.rsplit(":", 1)[-1]
-    return any(e.get("kind") == "deposit" and e.get("object") == object_id and e.get("version") == pending.version
-               for e in events.read(depository.root))
 
 
 def _described(checked: _Checked, payload: list) -> list[dict[str, Any]]:  # type: ignore[type-arg]
