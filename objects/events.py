@@ -87,6 +87,7 @@ def verify(root: Path, anchor: Head | None = None) -> list[str]:
     the head the database remembers: a log that ends before it has lost its last entries."""
     problems: list[str] = []
     previous = Head(0, GENESIS)
+    anchored: str | None = None  # the hash the log holds at the anchor's number, read in the same pass
     for line, entry in enumerate(read(root), start=1):
         if "unreadable" in entry:
             problems.append(f"line {line}: not a JSON entry")
@@ -98,19 +99,14 @@ def verify(root: Path, anchor: Head | None = None) -> list[str]:
         if entry_hash(entry) != entry.get("hash"):
             problems.append(f"line {line}: entry {entry.get('seq')} was changed after it was written")
         previous = Head(int(entry.get("seq", 0)), str(entry.get("hash")))
+        if anchor is not None and previous.seq == anchor.seq:
+            anchored = previous.hash
     if anchor is not None and anchor.seq > previous.seq:
         problems.append(f"the log ends at entry {previous.seq}, but entry {anchor.seq} was written: "
                         "entries were removed from its end")
-    elif anchor is not None and anchor.seq and _hash_at(root, anchor.seq) != anchor.hash:
+    elif anchor is not None and anchor.seq and anchored != anchor.hash:
         problems.append(f"entry {anchor.seq} is not the one the database remembers")
     return problems
-
-
-def _hash_at(root: Path, seq: int) -> str | None:
-    for entry in read(root):
-        if entry.get("seq") == seq:
-            return entry.get("hash")
-    return None
 
 
 def _last(log: Any) -> Head:
