@@ -33,13 +33,12 @@ from objects.errors import StorageError
 from objects.ids import ID_PATTERN
 from objects.models import DigitalObject
 from objects.pages import page_count, page_sources
-from objects.storage import Depository
 from web.iiif import auth
 from web.iiif.errors import IIIFError
 from web.iiif.info import IMAGE_CONTEXT, PROFILE_URI, info_json
 from web.iiif.params import FORMATS, parse
 from web.iiif.transform import render
-from web.services import store
+from web.services import depository, store
 
 iiif_blueprint = Blueprint("iiif", __name__, url_prefix="/iiif/3")
 images_blueprint = Blueprint("iiif_images", __name__, url_prefix="/iiif/3")
@@ -196,8 +195,12 @@ def _cache() -> Path:
     return _configured("kazneb_derivatives", lambda settings: cache_root(settings))
 
 
-def _depository() -> Depository:
-    return _configured("kazneb_depository", Depository.from_settings)
+def _depository():  # type: ignore[no-untyped-def]
+    """The app's depository (``web.services.depository``); 503 when the settings name no root."""
+    try:
+        return depository()
+    except StorageError as exc:
+        raise IIIFError(503, str(exc)) from exc
 
 
 def _configured(key: str, make):  # type: ignore[no-untyped-def]
