@@ -66,6 +66,8 @@ class Depository:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self.staging = self.root.parent / (self.root.name + ".staging")
+        #: Maps an object's URI to its folder (the layout extension 0003), made once.
+        self._layout = ocfl.StorageRoot(root=str(self.root), layout_name=LAYOUT)
 
     @classmethod
     def from_settings(cls, settings) -> Depository:  # type: ignore[no-untyped-def]
@@ -92,7 +94,7 @@ class Depository:
         return self
 
     def object_dir(self, urn: str) -> Path:
-        return self.root / ocfl.StorageRoot(root=str(self.root), layout_name=LAYOUT).object_path(urn)
+        return self.root / self._layout.object_path(urn)
 
     def exists(self, urn: str) -> bool:
         return (self.object_dir(urn) / INVENTORY).exists()
