@@ -40,15 +40,15 @@ UNREADABLE = (pikepdf.PdfError, pyvips.Error, ValueError, OSError, DepositRefuse
 
 
 @dataclass(frozen=True)
-class PageSource:
-    """One file of the copy, in page order."""
+class SourceFile:
+    """One file of the copy, in page order (objects.pages.PageSource is one page of it)."""
 
     path: Path
     media_type: str
     name: str
 
 
-def build(sources: Sequence[PageSource], target: Path, limit: int = PREVIEW_PAGES) -> int:
+def build(sources: Sequence[SourceFile], target: Path, limit: int = PREVIEW_PAGES) -> int:
     """Write to ``target`` a new PDF of the first ``limit`` pages of ``sources``, verify it, and return
     its page count.  Raises :class:`ExcerptError` when a source cannot be read or the result fails
     its verification."""
@@ -131,7 +131,7 @@ class PageCopier:
 
 
 @contextmanager
-def _as_pdf(source: PageSource, pages: int) -> Iterator[pikepdf.Pdf]:
+def _as_pdf(source: SourceFile, pages: int) -> Iterator[pikepdf.Pdf]:
     """The source as an open PDF: itself, or (images) a PDF made of its first ``pages`` pages."""
     try:
         if source.media_type == "application/pdf":
@@ -148,7 +148,7 @@ def _as_pdf(source: PageSource, pages: int) -> Iterator[pikepdf.Pdf]:
         yield pdf
 
 
-def _tiff_pages(source: PageSource, pages: int) -> Iterator[bytes]:
+def _tiff_pages(source: SourceFile, pages: int) -> Iterator[bytes]:
     """The first ``pages`` pages of a TIFF, each as a PNG (lossless; resolution kept)."""
     for page in tiff.read_pages(source.path, source.name)[:pages]:
         image = pyvips.Image.new_from_file(str(source.path), page=page.directory, access="sequential")

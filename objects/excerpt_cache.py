@@ -48,11 +48,11 @@ def cached_excerpt(settings: Settings, copy: HeadCopy) -> Path:
 
 
 def _build(copy: HeadCopy, target: Path) -> None:
-    from objects.excerpt import PageSource, build  # pikepdf, img2pdf and libvips: loaded by the first excerpt only
+    from objects.excerpt import SourceFile, build  # pikepdf, img2pdf and libvips: loaded by the first excerpt only
 
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        build([PageSource(file.path, file.media_type, file.name) for file in _sources(copy)], temporary)
+        build([SourceFile(file.path, file.media_type, file.name) for file in _sources(copy)], temporary)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)

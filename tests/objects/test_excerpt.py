@@ -15,7 +15,7 @@ import pytest
 import pyvips
 
 from objects import generated
-from objects.excerpt import PageSource, build
+from objects.excerpt import SourceFile, build
 from objects.excerpt_check import ExcerptError, Taken, verify
 from tests.objects.tangled import LINKED_PAGE, OUTLINE_PAGES, image_digests, stream_digests, tangled_pdf
 
@@ -27,7 +27,7 @@ NOT_PAGES = {"/Outlines", "/Names", "/Dests", "/AcroForm", "/OpenAction", "/AA",
 
 def excerpt_of(tmp_path: Path, *sources: tuple[Path, str]) -> Path:
     target = tmp_path / "excerpt.pdf"
-    build([PageSource(path, media_type, path.name) for path, media_type in sources], target)
+    build([SourceFile(path, media_type, path.name) for path, media_type in sources], target)
     return target
 
 
