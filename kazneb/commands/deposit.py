@@ -110,7 +110,8 @@ def _deposit_bags(settings: Settings, store: Store, depository: Depository, thre
         return 1
     for path in paths:
         try:
-            with opened_bag(path, depository.staging / "work", limit) as opened:
+            # Not under staging/work: recovery, which every deposit runs first, sweeps that folder.
+            with opened_bag(path, depository.staging / "bags", limit) as opened:
                 if partner_id and opened.partner != partner_id:
                     raise DepositRefused(path.name, f"is partner {opened.partner}'s (KazNEB-Partner), "
                                          f"not {partner_id}'s")
