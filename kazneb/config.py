@@ -89,6 +89,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fixity.every_minutes", 60, "The scheduler runs its rolling audit once this many minutes have passed "
             "since the last one; one run reads at most what the throttle allows in this time, so harvests get "
             "their turn."),
+    Setting("consolidation.match_threshold", 0.85, "Two records scoring at least this (0-1) are the same work, "
+            "unless a veto forbids it (docs/operators/consolidation.md)."),
+    Setting("consolidation.review_threshold", 0.7, "Pairs scoring at least this but under the match threshold are "
+            "listed by `kazneb cluster review` for an operator to decide."),
+    Setting("consolidation.max_cluster_size", 30, "No cluster grows beyond this many records: a larger union is "
+            "refused and reported (a chain of links, not one work)."),
 )
 
 
@@ -169,5 +175,19 @@ def _check(values: dict[str, Any], path: Path) -> None:
     if not isinstance(values["fixity.mb_per_second"], int | float) or values["fixity.mb_per_second"] < 0:
         raise ConfigError(f"{path}: fixity.mb_per_second must be a number, 0 or more, not "
                           f"{values['fixity.mb_per_second']!r}")
+    _check_thresholds(values, path)
     if not str(values["hub.namespace"]).strip() or ":" in str(values["hub.namespace"]):
         raise ConfigError(f"{path}: hub.namespace must be a non-empty name without ':'")
+
+
+def _check_thresholds(values: dict[str, Any], path: Path) -> None:
+    match, review = values["consolidation.match_threshold"], values["consolidation.review_threshold"]
+    for key, value in (("consolidation.match_threshold", match), ("consolidation.review_threshold", review)):
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
+            raise ConfigError(f"{path}: {key} must be a number above 0 and at most 1, not {value!r}")
+    if review > match:
+        raise ConfigError(f"{path}: consolidation.review_threshold ({review}) must not exceed "
+                          f"consolidation.match_threshold ({match})")
+    size = values["consolidation.max_cluster_size"]
+    if not isinstance(size, int) or isinstance(size, bool) or size < 2:
+        raise ConfigError(f"{path}: consolidation.max_cluster_size must be a whole number, 2 or more, not {size!r}")

@@ -104,6 +104,30 @@ class SourceRecord(Base):
         .scalar_subquery(), deferred=True)
 
 
+class RecordKeys(Base):
+    """The keys a record is matched on (``crosswalks/workkeys.py``), written with the record.
+
+    Keyed by the record's own hub record, which stays its own whatever cluster it joins: the
+    identifier it had before consolidation, and gets back when split off."""
+
+    __tablename__ = "record_keys"
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    keys: Mapped[str] = mapped_column(Text)  # compact JSON of WorkKeys.to_dict()
+
+
+class RecordBlock(Base):
+    """A block a record is compared within (``crosswalks.workkeys.blocks``): the index that finds
+    a new record's candidates among a million without loading them all."""
+
+    __tablename__ = "record_blocks"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    block: Mapped[str] = mapped_column(String(300), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True, index=True)
+
+
 class RecordRendering(Base):
     """A hub record pre-rendered as a whole OAI ``<record>`` in one metadata format."""
 

@@ -25,6 +25,7 @@ from repository.digests import canonical_json_bytes, content_hash, dumps, legal_
 from repository.engine import WRITE_OPTION, JsonText, json_column_text, make_engine
 from repository.errors import StoreError
 from repository.identifiers import check_partner_id, local_id_for
+from repository.matchkeys import forget_keys, write_keys
 from repository.models import (
     HubRecord,
     OaiSet,
@@ -282,6 +283,7 @@ class Store:
         partner = self._partners(conn, {partner_id}).get(partner_id)
         items = [_Publication(k.hub_id, k.local_id, partner_id, True, "", None, None) for k in doomed.values()]
         self._publish(conn, batch, items, partner and {partner_id: partner})
+        forget_keys(conn, [k.hub_id for k in doomed.values()])
         return statuses
 
     def set_access(self, session: Session, local_id: str, access: str) -> bool:
@@ -459,6 +461,8 @@ class Store:
                                               has_copy=known.copy_access is not None))
         self._publish(conn, batch, publications, partners, fresh={_known(p, existing).hub_id for p in fresh},
                       stamped=True)
+        write_keys(conn, [(_known(p, existing).hub_id, p.incoming.record) for p in items],
+                   replacing=[_known(p, existing).hub_id for p in old])
 
     def _insert_hubs(self, conn: Connection, rows: list[tuple]) -> dict[str, int]:
         """Insert hub records (``_HUB_COLUMNS``); their ids by local id."""

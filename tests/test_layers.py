@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("crosswalks", "repository", "harvester", "search", "web", "objects")
+PACKAGES = ("crosswalks", "repository", "harvester", "search", "web", "objects", "consolidation")
 #: The command layer and what only it may import.
 TOP = ("kazneb.commands", "kazneb.cli", "kazneb.follow", "kazneb.app", "kazneb.wsgi", "click")
 PROJECT = ("kazneb", *PACKAGES)

@@ -12,6 +12,7 @@ import gc
 import click
 
 from kazneb.commands.agreements import agreement_group
+from kazneb.commands.cluster import cluster_group
 from kazneb.commands.crosswalk import crosswalk_command
 from kazneb.commands.deposit import deposit_command
 from kazneb.commands.derive import derive_command
@@ -72,6 +73,7 @@ COMMANDS = (
     objects_group, events_group,  # objects.py
     restore_command,  # restore.py
     fixity_group,  # fixity.py
+    cluster_group,  # cluster.py
 )
 for _command in COMMANDS:
     main.add_command(_command)

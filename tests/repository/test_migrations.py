@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import consolidation.models  # noqa: F401 - registers the clusters and decisions
 import harvester.models  # noqa: F401 - registers the harvester's tables on the shared metadata
 import objects.models  # noqa: F401 - registers the catalogue of deposited copies
 from repository.models import Base

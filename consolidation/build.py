@@ -1,0 +1,249 @@
+"""A clustering run over the store: the whole collection, or the records changed since the last run.
+
+A full run compares every pair of records that share a block and builds every cluster anew
+from the pairs that match, the operators' decisions and the vetoes.  An incremental run
+compares only the records changed since the last run (the store's change log) with the
+records they share a block with, and keeps existing clusters as they are: a record changed
+since is taken out of its cluster and placed again.  Both write the same tables; run a full
+run after retuning thresholds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
+
+from consolidation.blocking import Candidates, candidates, group_by_block
+from consolidation.clusters import Clustering, Joinable, cluster
+from consolidation.decisions import decided_pairs
+from consolidation.keystore import load_keys, records_in_blocks, refresh_keys
+from consolidation.models import ClusterLink, ClusterMember, ClusterRun
+from consolidation.scoring import Decision, Thresholds, decide, parts_of, weighted
+from consolidation.vetoes import veto
+from crosswalks.workkeys import WorkKeys, blocks
+from repository.models import HubRecord, RecordChange
+
+MEMBERS: Table = ClusterMember.__table__  # type: ignore[assignment]
+LINKS: Table = ClusterLink.__table__  # type: ignore[assignment]
+RUNS: Table = ClusterRun.__table__  # type: ignore[assignment]
+CHANGES: Table = RecordChange.__table__  # type: ignore[assignment]
+HUBS: Table = HubRecord.__table__  # type: ignore[assignment]
+
+#: Outcomes whose links are kept for ``explain`` and ``review``; a veto only when it stopped a
+#: pair that scored at least the review threshold (the others stopped nothing).
+KEPT_OUTCOMES = ("match", "review", "related")
+
+
+@dataclass(frozen=True)
+class Options:
+    """The settings a run follows (``consolidation.*``)."""
+
+    thresholds: Thresholds = Thresholds()
+    max_cluster_size: int = 30
+
+
+@dataclass
+class RunReport:
+    """What a run did: ``kazneb cluster build`` prints it and ``cluster_runs`` keeps it."""
+
+    kind: str
+    #: Records looked at: all of them in a full run, the changed ones and their neighbours otherwise.
+    records: int = 0
+    keys_computed: int = 0
+    pairs: int = 0
+    outcomes: Counter = field(default_factory=Counter)
+    clusters: int = 0
+    clustered_records: int = 0
+    largest: int = 0
+    refused: Counter = field(default_factory=Counter)
+    conflicts: list[str] = field(default_factory=list)
+    missing_decisions: list[str] = field(default_factory=list)
+    skipped_blocks: int = 0
+    last_seq: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "records": self.records, "keys_computed": self.keys_computed,
+                "pairs": self.pairs, "outcomes": dict(self.outcomes), "clusters": self.clusters,
+                "clustered_records": self.clustered_records, "largest": self.largest,
+                "refused": dict(self.refused), "conflicts": self.conflicts,
+                "missing_decisions": self.missing_decisions, "skipped_blocks": self.skipped_blocks,
+                "last_seq": self.last_seq, "seconds": round(self.seconds, 3)}
+
+
+def cohesion_guard(keys: Mapping[int, WorkKeys], options: Options) -> Joinable:
+    """Refuses a union that would exceed the size limit, put a vetoed pair together, or grow a
+    cluster through a weak link: the pairs across the two clusters must score, on average, at
+    least the review threshold."""
+    def joinable(left: Sequence[int], right: Sequence[int]) -> str | None:
+        size = len(left) + len(right)
+        if size > options.max_cluster_size:
+            return "size"
+        if size <= 2:
+            return None
+        total = 0.0
+        for x in left:
+            for y in right:
+                if veto(keys[x], keys[y]) is not None:
+                    return "veto"
+                total += weighted(parts_of(keys[x], keys[y]))
+        return "cohesion" if total / (len(left) * len(right)) < options.thresholds.review else None
+    return joinable
+
+
+def compare(pairs: Iterable[tuple[int, int]], keys: Mapping[int, WorkKeys], options: Options,
+            set_isbns: set[str]) -> dict[tuple[int, int], Decision]:
+    """Decisions worth keeping (:data:`KEPT_OUTCOMES`, and vetoes that stopped a likely pair)."""
+    kept: dict[tuple[int, int], Decision] = {}
+    review = options.thresholds.review
+    for a, b in pairs:
+        decision = decide(keys[a], keys[b], options.thresholds, set_isbns)
+        if decision.outcome in KEPT_OUTCOMES or (decision.outcome == "veto" and decision.score >= review):
+            kept[(a, b)] = decision
+    return kept
+
+
+def matches_in_order(decisions: Mapping[tuple[int, int], Decision]) -> list[tuple[int, int]]:
+    """Matched pairs, strongest first (ties in id order, so runs are repeatable)."""
+    matched = [(pair, d.score) for pair, d in decisions.items() if d.outcome == "match"]
+    return [pair for pair, _ in sorted(matched, key=lambda item: (-item[1], item[0]))]
+
+
+def full_run(engine: Engine, options: Options = Options()) -> RunReport:
+    """Cluster the whole collection and write clusters, links and the run's report."""
+    started = time.time()
+    report = RunReport("full")
+    with engine.begin() as conn:
+        report.last_seq = _last_change(conn)
+        report.keys_computed = refresh_keys(conn)
+        keys = load_keys(conn)
+        found = candidates(group_by_block((i, blocks(k)) for i, k in keys.items()), keys)
+        decisions = compare(found.pairs, keys, options, found.set_isbns)
+        clustering = _cluster(conn, keys, decisions, options, report)
+        _note(report, keys, found, decisions, clustering)
+        conn.execute(delete(MEMBERS))
+        conn.execute(delete(LINKS))
+        _write(conn, clustering.clusters(), decisions)
+        _finish(conn, report, started)
+    return report
+
+
+def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
+    """Place the records changed since the last run; a full run when there was none."""
+    started = time.time()
+    with engine.begin() as conn:
+        since = last_run_seq(conn)
+    if since is None:
+        return full_run(engine, options)
+    report = RunReport("incremental")
+    with engine.begin() as conn:
+        report.last_seq = _last_change(conn)
+        report.keys_computed = refresh_keys(conn)
+        changed = set(conn.execute(select(CHANGES.c.record_id).where(CHANGES.c.seq > since)).scalars())
+        keys, groups, fixed = _neighbourhood(conn, changed)
+        new = changed & keys.keys()
+        found = candidates(groups, keys, new=new)
+        decisions = compare(found.pairs, keys, options, found.set_isbns)
+        clustering = _cluster(conn, keys, decisions, options, report, fixed=fixed)
+        _note(report, keys, found, decisions, clustering)
+        affected = sorted(set(keys) | changed)
+        for chunk in _chunks(affected, 500):
+            conn.execute(delete(MEMBERS).where(MEMBERS.c.record_id.in_(chunk)))
+        for chunk in _chunks(sorted(changed), 500):
+            conn.execute(delete(LINKS).where(LINKS.c.a_id.in_(chunk) | LINKS.c.b_id.in_(chunk)))
+        _write(conn, clustering.clusters(), decisions)
+        _finish(conn, report, started)
+    return report
+
+
+def _neighbourhood(conn: Connection, changed: set[int]) -> tuple[dict[int, WorkKeys], dict[str, list[int]],
+                                                                    list[list[int]]]:
+    """Keys of the changed records, of the records sharing a block with them and of their
+    clusters' members; the blocks; the existing clusters (changed records taken out)."""
+    own = load_keys(conn, changed)
+    groups = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)})
+    near = {hub_id for ids in groups.values() for hub_id in ids} | own.keys()
+    clusters = _clusters_of(conn, near)
+    members = {hub_id for ids in clusters.values() for hub_id in ids}
+    keys = own | load_keys(conn, (near | members) - own.keys())
+    fixed = [[i for i in ids if i not in changed and i in keys] for ids in clusters.values()]
+    return keys, groups, [ids for ids in fixed if len(ids) > 1]
+
+
+def _clusters_of(conn: Connection, ids: set[int]) -> dict[int, list[int]]:
+    """Cluster id -> members, for the clusters any of ``ids`` is in."""
+    cluster_ids: set[int] = set()
+    for chunk in _chunks(sorted(ids), 500):
+        cluster_ids.update(conn.execute(select(MEMBERS.c.cluster_id).where(MEMBERS.c.record_id.in_(chunk))).scalars())
+    found: dict[int, list[int]] = {}
+    for chunk in _chunks(sorted(cluster_ids), 500):
+        for hub_id, cluster_id in conn.execute(select(MEMBERS.c.record_id, MEMBERS.c.cluster_id)
+                                               .where(MEMBERS.c.cluster_id.in_(chunk))):
+            found.setdefault(cluster_id, []).append(hub_id)
+    return found
+
+
+def _cluster(conn: Connection, keys: Mapping[int, WorkKeys], decisions: Mapping[tuple[int, int], Decision],
+             options: Options, report: RunReport, fixed: Sequence[Sequence[int]] = ()) -> Clustering:
+    """Clusters of the records in ``keys``: operators' forced pairs and the ``fixed`` clusters
+    first, then the matches, never against a forbidden pair."""
+    forced, forbidden, report.missing_decisions = decided_pairs(conn)
+    present = keys.keys()
+    forced = [(a, b) for a, b in forced if a in present and b in present]
+    forbidden = [(a, b) for a, b in forbidden if a in present and b in present]
+    kept_together = [(ids[0], other) for ids in fixed for other in ids[1:]]
+    clustering = cluster(present, matches_in_order(decisions), forced=forced + kept_together,
+                         forbidden=forbidden, joinable=cohesion_guard(keys, options))
+    report.conflicts = [f"merge {a} {b} is refused: a forbidden pair would share a cluster"
+                        for a, b in clustering.conflicts]
+    return clustering
+
+
+def _note(report: RunReport, keys: Mapping[int, WorkKeys], found: Candidates,
+          decisions: Mapping[tuple[int, int], Decision], clustering: Clustering) -> None:
+    groups = [ids for ids in clustering.clusters() if len(ids) > 1]
+    report.records = len(keys)
+    report.pairs = len(found.pairs)
+    report.outcomes = Counter(d.outcome for d in decisions.values())
+    report.skipped_blocks = len(found.skipped_blocks)
+    report.refused = clustering.refused
+    report.clusters = len(groups)
+    report.clustered_records = sum(len(ids) for ids in groups)
+    report.largest = max((len(ids) for ids in groups), default=1)
+
+
+def _write(conn: Connection, clusters: list[list[int]], decisions: Mapping[tuple[int, int], Decision]) -> None:
+    """Members of clusters of two or more (a record alone has no row), and the kept links."""
+    rows = [{"record_id": hub_id, "cluster_id": ids[0]} for ids in clusters if len(ids) > 1 for hub_id in ids]
+    for start in range(0, len(rows), 10000):
+        conn.execute(insert(MEMBERS), rows[start:start + 10000])
+    links = [{"a_id": a, "b_id": b, "outcome": d.outcome, "score": round(d.score, 4), "rule": d.rule,
+              "parts": {name: round(value, 4) for name, value in d.parts.items()}}
+             for (a, b), d in decisions.items()]
+    for start in range(0, len(links), 10000):
+        conn.execute(insert(LINKS), links[start:start + 10000])
+
+
+def _finish(conn: Connection, report: RunReport, started: float) -> None:
+    report.seconds = time.time() - started
+    conn.execute(insert(RUNS).values(kind=report.kind, started_at=int(started), finished_at=int(time.time()),
+                                     report=report.to_dict()))
+
+
+def last_run_seq(conn: Connection) -> int | None:
+    """The change-log position the last run covered, or None before the first run."""
+    report = conn.execute(select(RUNS.c.report).order_by(RUNS.c.id.desc()).limit(1)).scalar()
+    return None if report is None else int(report["last_seq"])
+
+
+def _last_change(conn: Connection) -> int:
+    return conn.execute(select(func.max(CHANGES.c.seq))).scalar() or 0
+
+
+def _chunks(values: list, size: int) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

@@ -1,0 +1,147 @@
+"""How alike two records are, and what follows from it.
+
+The score is a weighted mean of the parts both records have (title, creators, year,
+publisher, extent), each between 0 and 1.  A part one record lacks is left out rather than
+counted as a mismatch: partners catalogue with different care.  Vetoes come first
+(``consolidation/vetoes.py``); only then may a shared identifier decide, and only an ISBN that
+is not a set's (``consolidation/blocking.py``).
+
+Outcomes: ``match`` (the same work), ``review`` (between the two thresholds: an operator
+decides, ``kazneb cluster review``), ``distinct``, ``veto`` (a veto fired), ``related`` (a
+translation: different languages, the same creator).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from consolidation.vetoes import veto
+from crosswalks.workkeys import WorkKeys
+
+#: Weight of each part in the score.
+WEIGHTS: dict[str, float] = {"title": 0.45, "creators": 0.25, "year": 0.1, "publisher": 0.1, "pages": 0.1}
+
+#: A title at least this alike lets a shared identifier decide (an ISBN on two different
+#: titles is a cataloguing error, not a match).
+IDENTIFIER_TITLE_FLOOR = 0.6
+
+#: With fewer parts than this beside the title, a score can reach review but never match.
+MIN_EVIDENCE = 2
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """``consolidation.match_threshold`` and ``consolidation.review_threshold``."""
+
+    match: float = 0.85
+    review: float = 0.7
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What was decided about one pair, and why: stored with the link, shown by ``explain``."""
+
+    outcome: str
+    score: float
+    rule: str
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"outcome": self.outcome, "score": round(self.score, 4), "rule": self.rule,
+                "parts": {name: round(value, 4) for name, value in self.parts.items()}}
+
+
+def similarity(a: str, b: str) -> float:
+    """0-1 likeness of two skeletons, word order ignored."""
+    if not a or not b:
+        return 0.0
+    return fuzz.token_sort_ratio(a, b) / 100.0
+
+
+def title_likeness(a: WorkKeys, b: WorkKeys) -> float:
+    """Best likeness of any title of ``a`` with any title of ``b`` (main, with subtitle, other forms)."""
+    best = similarity(a.title, b.title)
+    if best < 1.0 and a.subtitle and b.subtitle:
+        best = max(best, similarity(f"{a.title} {a.subtitle}", f"{b.title} {b.subtitle}"))
+    if best < 1.0 and (a.other_titles or b.other_titles):
+        for left in (a.title, *a.other_titles):
+            for right in (b.title, *b.other_titles):
+                best = max(best, similarity(left, right))
+    return best
+
+
+def creator_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
+    """1 when a creator or an authority is shared, else the best likeness of two names; None when
+    both are anonymous, 0.5 when only one names a creator (the other partner may have left it out)."""
+    if not a.creators and not b.creators:
+        return None
+    if not a.creators or not b.creators:
+        return 0.5
+    if set(a.authorities) & set(b.authorities) or set(a.creators) & set(b.creators):
+        return 1.0
+    return max(similarity(x, y) for x in a.creators for y in b.creators)
+
+
+def year_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
+    if a.year is None or b.year is None:
+        return None
+    return 1.0 if a.year == b.year else 0.8
+
+
+def publisher_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
+    if not a.publisher or not b.publisher:
+        return None
+    return fuzz.token_set_ratio(a.publisher, b.publisher) / 100.0
+
+
+def pages_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
+    """1 for the same count, falling to 0 at a tenth apart (extents are counted differently)."""
+    if not a.pages or not b.pages:
+        return None
+    gap = abs(a.pages - b.pages) / max(a.pages, b.pages)
+    return max(0.0, 1.0 - 10 * gap)
+
+
+def parts_of(a: WorkKeys, b: WorkKeys) -> dict[str, float]:
+    """The parts both records have, by name."""
+    parts = {"title": title_likeness(a, b), "creators": creator_likeness(a, b), "year": year_likeness(a, b),
+             "publisher": publisher_likeness(a, b), "pages": pages_likeness(a, b)}
+    return {name: value for name, value in parts.items() if value is not None}
+
+
+def weighted(parts: dict[str, float]) -> float:
+    total = sum(WEIGHTS[name] for name in parts)
+    return sum(WEIGHTS[name] * value for name, value in parts.items()) / total if total else 0.0
+
+
+def shared_identifier(a: WorkKeys, b: WorkKeys, set_isbns: Collection[str]) -> str | None:
+    """The kind of a shared identifier that may decide ("isbn", "issn", "id"), or None."""
+    if any(isbn not in set_isbns for isbn in set(a.isbns) & set(b.isbns)):
+        return "isbn"
+    if set(a.other_ids) & set(b.other_ids):
+        return "id"
+    if set(a.issns) & set(b.issns):
+        return "issn"
+    return None
+
+
+def decide(a: WorkKeys, b: WorkKeys, thresholds: Thresholds = Thresholds(),
+           set_isbns: Collection[str] = ()) -> Decision:
+    """The outcome for one pair: vetoes first, then a deciding identifier, then the score."""
+    parts = parts_of(a, b)
+    score = weighted(parts)
+    vetoed = veto(a, b)
+    if vetoed is not None:
+        related = vetoed == "language" and parts.get("creators", 0.0) >= thresholds.match
+        return Decision("related" if related else "veto", score, f"veto:{vetoed}", parts)
+    identifier = shared_identifier(a, b, set_isbns)
+    if identifier is not None and parts["title"] >= IDENTIFIER_TITLE_FLOOR:
+        return Decision("match", score, f"identifier:{identifier}", parts)
+    if score >= thresholds.match and len(parts) - 1 >= MIN_EVIDENCE:
+        return Decision("match", score, "score", parts)
+    if score >= thresholds.review:
+        return Decision("review", score, "score", parts)
+    return Decision("distinct", score, "score", parts)

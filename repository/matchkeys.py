@@ -1,0 +1,52 @@
+"""Writing a record's matching keys beside it (``record_keys``, ``record_blocks``).
+
+The store calls these in the transaction that writes the record, so keys are never older than
+the record they describe: consolidation reads them and never transliterates a record again.
+A deleted record loses its keys (it must not match anything); its cluster is mended by the next
+``kazneb cluster build``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import Connection, Table, delete, insert
+
+from crosswalks.model import CanonicalRecord
+from crosswalks.workkeys import KEYS_VERSION, WorkKeys, blocks, work_keys
+from repository.digests import dumps
+from repository.models import RecordBlock, RecordKeys
+
+RECORD_KEYS: Table = RecordKeys.__table__  # type: ignore[assignment]
+RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
+
+
+def write_keys(conn: Connection, records: Sequence[tuple[int, CanonicalRecord]], replacing: Sequence[int]) -> None:
+    """Store the keys and blocks of ``records`` (hub record id, canonical record); the rows of the
+    ids in ``replacing`` are removed first."""
+    forget_keys(conn, replacing)
+    computed = [(hub_id, work_keys(record)) for hub_id, record in records]
+    insert_keys(conn, computed)
+
+
+def insert_keys(conn: Connection, computed: Sequence[tuple[int, WorkKeys]]) -> None:
+    """Insert computed keys and their blocks (the records have none yet)."""
+    if not computed:
+        return
+    conn.execute(insert(RECORD_KEYS), [{"record_id": hub_id, "version": KEYS_VERSION, "keys": dumps(keys.to_dict())}
+                                       for hub_id, keys in computed])
+    rows = [{"block": name, "record_id": hub_id} for hub_id, keys in computed for name in blocks(keys)]
+    if rows:
+        conn.execute(insert(RECORD_BLOCKS), rows)
+
+
+def forget_keys(conn: Connection, hub_ids: Sequence[int]) -> None:
+    """Remove the keys and blocks of these records."""
+    for chunk in _chunks(list(hub_ids), 500):
+        conn.execute(delete(RECORD_BLOCKS).where(RECORD_BLOCKS.c.record_id.in_(chunk)))
+        conn.execute(delete(RECORD_KEYS).where(RECORD_KEYS.c.record_id.in_(chunk)))
+
+
+def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
