@@ -265,6 +265,8 @@ def test_a_copy_of_several_files_offers_each_and_one_zip_in_page_order(site: Sit
 
     archive = site.request(f"/objects/{object_id}/download.zip")
     assert archive.status == 200 and archive.headers["Content-Type"] == "application/zip"
+    assert archive.headers["Content-Length"] == str(len(archive.body))  # announced before a file was read
+    assert archive.headers.get("Transfer-Encoding") is None
     assert archive.headers["Content-Disposition"] == f'attachment; filename="{object_id}.zip"'
     with zipfile.ZipFile(io.BytesIO(archive.body)) as opened:
         assert opened.testzip() is None
@@ -273,7 +275,7 @@ def test_a_copy_of_several_files_offers_each_and_one_zip_in_page_order(site: Sit
         for file in files:
             assert sha512(opened.read(file.name)) == sha512(file.read_bytes()), file.name
     head = site.request(f"/objects/{object_id}/download.zip", "HEAD")
-    assert head.status == 200 and head.body == b""
+    assert head.status == 200 and head.body == b"" and head.headers["Content-Length"] == str(len(archive.body))
 
 
 def test_a_preview_copy_gives_exactly_its_first_24_pages_once_built(site: Site, tmp_path: Path) -> None:
