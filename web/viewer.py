@@ -4,7 +4,8 @@ Both ask :func:`objects.access.decide` first (MANIFEST, VIEW): a withdrawn copy 
 says why (:mod:`web.refusals`).  What they offer to take away is decided again, per link:
 DOWNLOAD for the copy itself, EXCERPT for the first 24 pages, and nothing otherwise — a
 read-only copy's page has no download control, and its images are the capped service's, so
-there is no file to fetch.  The reading page works without JavaScript (an ``<img>`` per page,
+there is no file to fetch.  The manifest's ``thumbnail`` (page 1, :mod:`web.thumbnail`) is named
+where THUMBNAIL allows it.  The reading page works without JavaScript (an ``<img>`` per page,
 links for pages and zoom steps); where the operator installed Mirador
 (``scripts/install_mirador.sh``), it opens the manifest in it.
 """
