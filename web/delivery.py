@@ -16,7 +16,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from objects.access import DOWNLOAD, EXCERPT, PAYLOAD, PREVIEW_PAGES, decide
 from objects.copies import CopyFile, HeadCopy, head_copy
-from objects.zipstream import ZipEntry, zip_stream
+from objects.zipstream import ZipEntry, zip_length, zip_stream
 from web.disposition import content_disposition
 from web.refusals import Refused, refusal_response
 from web.services import depository, store
@@ -45,12 +45,14 @@ def copy_file(object_id: str, name: str) -> Response:
 
 @delivery_blueprint.get("/<object_id>/download.zip")
 def download_zip(object_id: str) -> Response:
-    """Every payload file in page order, zipped as the response is sent."""
+    """Every payload file in page order, zipped as the response is sent; its length is known before
+    (catalogued sizes, :func:`objects.zipstream.zip_length`), so it is announced."""
     copy = _allowed(object_id, DOWNLOAD)
     for file in copy.files:
         _require(copy, DOWNLOAD, file.role)
     entries = [ZipEntry(file.name, file.path, file.size) for file in copy.files]
     response = Response(zip_stream(entries, copy.deposited_at), mimetype="application/zip")
+    response.headers["Content-Length"] = str(zip_length(entries))
     response.headers["Content-Disposition"] = content_disposition(f"{copy.object_id}.zip")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

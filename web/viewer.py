@@ -4,7 +4,8 @@ Both ask :func:`objects.access.decide` first (MANIFEST, VIEW): a withdrawn copy 
 says why (:mod:`web.refusals`).  What they offer to take away is decided again, per link:
 DOWNLOAD for the copy itself, EXCERPT for the first 24 pages, and nothing otherwise — a
 read-only copy's page has no download control, and its images are the capped service's, so
-there is no file to fetch.  The reading page works without JavaScript (an ``<img>`` per page,
+there is no file to fetch.  The manifest's ``thumbnail`` (page 1, :mod:`web.thumbnail`) is named
+where THUMBNAIL allows it.  The reading page works without JavaScript (an ``<img>`` per page,
 links for pages and zoom steps); where the operator installed Mirador
 (``scripts/install_mirador.sh``), it opens the manifest in it.
 """
@@ -16,15 +17,16 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
-from objects.access import DOWNLOAD, EXCERPT, MANIFEST, VIEW, decide
+from objects.access import DOWNLOAD, EXCERPT, MANIFEST, THUMBNAIL, VIEW, decide
 from objects.copies import HeadCopy, head_copy
 from objects.models import DigitalObject
 from repository.publishing import record_path
 from web.iiif.errors import IIIFError
-from web.iiif.presentation import PRESENTATION_CONTEXT, Link, ManifestCopy, manifest
+from web.iiif.presentation import PRESENTATION_CONTEXT, Link, ManifestCopy, Thumbnail, manifest
 from web.reading import reading, zoom_steps
 from web.refusals import Refused, refusal_response
 from web.services import depository, store
+from web.thumbnail import thumbnail_size
 
 viewer_blueprint = Blueprint("viewer", __name__, url_prefix="/objects")
 viewer_blueprint.register_error_handler(Refused, refusal_response)
@@ -43,17 +45,19 @@ def manifest_route(object_id: str) -> Response:
 
     local_id, record = _record(object_id)
     image_probe, download_probe = probes(object_id) if request.args.get("probes") != "none" else (None, None)
+    pages = [(service.derivative.width, service.derivative.height) for service in page_services(object_id)]
     document = manifest(ManifestCopy(
         manifest_id=url_for("viewer.manifest_route", object_id=object_id, _external=True),
         service_base=request.url_root + f"iiif/3/{object_id}",
         level=copy.access,
         title=record.main_title if record else None,
-        pages=[(service.derivative.width, service.derivative.height) for service in page_services(object_id)],
+        pages=pages,
         image_probe=image_probe, download_probe=download_probe,
         metadata=_metadata(record),
         homepage=Link(request.url_root.rstrip("/") + record_path(local_id), "record", "text/html")
         if record else None,
         rendering=_rendering(copy, external=True),
+        thumbnail=_thumbnail(copy, pages[0]) if pages else None,
     ))
     response = Response(json.dumps(document, ensure_ascii=False, indent=1),
                         content_type=f'application/ld+json;profile="{PRESENTATION_CONTEXT}"')
@@ -111,6 +115,14 @@ def _rendering(copy: HeadCopy, external: bool) -> Link | None:
         return Link(url_for("delivery.excerpt", object_id=copy.object_id, _external=external), "excerpt",
                     "application/pdf")
     return None
+
+
+def _thumbnail(copy: HeadCopy, first_page: tuple[int, int]) -> Thumbnail | None:
+    """Page 1's thumbnail, as large as the thumbnail route will make it from that page's service."""
+    if not decide(copy.access, copy.withdrawn, THUMBNAIL).allowed:
+        return None
+    url = url_for("thumbnail.thumbnail", object_id=copy.object_id, _external=True)
+    return Thumbnail(url, *thumbnail_size(*first_page))
 
 
 def _record(object_id: str):  # type: ignore[no-untyped-def]

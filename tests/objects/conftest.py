@@ -115,6 +115,21 @@ def copies(hub: Hub) -> dict[str, str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's headless Chromium through Playwright, one per test module; missing, it is installed, and
+    if that fails the tests fail (never skipped).  Loaded only by the browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.chromium import ARTEFACTS, FLAGS, ensure_chromium
+
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS, headless=True)
+        yield launched
+        launched.close()
+
+
 @pytest.fixture
 def served(hub: Hub, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
     """The hub over HTTP, serving ``hub``'s copies with its derivatives in ``tmp_path``."""

@@ -21,6 +21,9 @@ from tests.services.live_server import live_server
 CAP = 300
 #: The generated scans: 600 x 850 pixels at 300 dpi, all above the cap.
 PAGE = (600, 850)
+#: Whatever on a page could hand a reader a file: the pages' download and excerpt actions, any link to them.
+DOWNLOAD_CONTROLS = (".action-download, .action-download_first_24_pages, a[href*='/download'], a[href*='/excerpt'], "
+                     "a[href*='/files/']")
 
 
 @dataclass

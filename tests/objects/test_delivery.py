@@ -32,7 +32,8 @@ from tests.conftest import make_settings
 KAZAKH_NAME = "Абай жолы.pdf"
 LEVELS = ("open", "read-only", "preview-24")
 #: Route → the levels it serves (never a withdrawn copy): the table of issue 20.
-SERVES = {"download": {"open"}, "file": {"open"}, "zip": {"open"}, "excerpt": {"open", "preview-24"}}
+SERVES = {"download": {"open"}, "file": {"open"}, "zip": {"open"}, "excerpt": {"open", "preview-24"},
+          "thumbnail": {"open", "read-only", "preview-24"}}
 
 
 @pytest.fixture
@@ -110,10 +111,11 @@ def requests_for(object_id: str, name: str) -> Iterator[tuple[str, str, str, dic
     """(route, method, path, headers): every way in to one object's routes."""
     base = f"/objects/{object_id}"
     for route, path in (("download", f"{base}/download"), ("file", f"{base}/files/{quote(name)}"),
-                        ("zip", f"{base}/download.zip"), ("excerpt", f"{base}/excerpt")):
+                        ("zip", f"{base}/download.zip"), ("excerpt", f"{base}/excerpt"),
+                        ("thumbnail", f"{base}/thumbnail")):
         yield route, "GET", path, {}
         yield route, "HEAD", path, {}
-        if route != "zip":
+        if route not in ("zip", "thumbnail"):  # made as they are sent: no ranges
             yield route, "GET", path, {"Range": "bytes=0-99"}
 
 
@@ -129,6 +131,15 @@ def tricks_for(object_id: str, other_name: str) -> Iterator[str]:
     yield f"{base}/kazneb.json"
     yield f"{base}/files/{quote(KAZAKH_NAME)}"  # the logical path rather than the name
     yield f"{base}/{quote(other_name)}"  # another object's file
+
+
+def thumbnail_tricks(object_id: str, name: str) -> Iterator[str]:
+    """Paths that lead past the thumbnail to something else: no route answers them (404 at every level)."""
+    base = f"/objects/{object_id}/thumbnail"
+    yield f"{base}/../download"
+    yield f"{base}/..%2fdownload"
+    yield f"{base}/%2e%2e/files/{quote(name)}"
+    yield f"{base}/p1/full/max/0/default.jpg"
 
 
 @pytest.mark.parametrize("withdrawn", [False, True], ids=["current", "withdrawn"])
@@ -165,10 +176,16 @@ def test_each_route_serves_only_what_the_level_allows(site: Site, level: str, wi
             failures.append(f"{path}: the refusal does not say the copy is withdrawn")
     for path in tricks_for(object_id, "other.pdf"):
         check(f"GET {path}", site.request(path), 404 if level == "open" and not withdrawn else 403)
+    for path in thumbnail_tricks(object_id, KAZAKH_NAME):
+        check(f"GET {path}", site.request(path), 404)
     for path in (f"/objects/{other_id}/files/{quote(KAZAKH_NAME)}", "/objects/zzzzzzzzzz/download",
                  "/objects/zzzzzzzzzz/excerpt", f"/objects/{object_id.upper()}/download",
-                 "/objects/..%2f..%2fobjects/download"):
+                 "/objects/..%2f..%2fobjects/download", "/objects/zzzzzzzzzz/thumbnail",
+                 f"/objects/{object_id.upper()}/thumbnail", "/objects/..%2f..%2fobjects/thumbnail"):
         check(f"GET {path}", site.request(path), 404)
+    own, others = site.request(f"/objects/{object_id}/thumbnail"), site.request(f"/objects/{other_id}/thumbnail")
+    if others.body == own.body:  # another object's id gives that object's page 1, never this one's
+        failures.append("the thumbnail of another object is this object's")
     assert not failures, "\n".join(failures)
 
 
@@ -248,6 +265,8 @@ def test_a_copy_of_several_files_offers_each_and_one_zip_in_page_order(site: Sit
 
     archive = site.request(f"/objects/{object_id}/download.zip")
     assert archive.status == 200 and archive.headers["Content-Type"] == "application/zip"
+    assert archive.headers["Content-Length"] == str(len(archive.body))  # announced before a file was read
+    assert archive.headers.get("Transfer-Encoding") is None
     assert archive.headers["Content-Disposition"] == f'attachment; filename="{object_id}.zip"'
     with zipfile.ZipFile(io.BytesIO(archive.body)) as opened:
         assert opened.testzip() is None
@@ -256,7 +275,7 @@ def test_a_copy_of_several_files_offers_each_and_one_zip_in_page_order(site: Sit
         for file in files:
             assert sha512(opened.read(file.name)) == sha512(file.read_bytes()), file.name
     head = site.request(f"/objects/{object_id}/download.zip", "HEAD")
-    assert head.status == 200 and head.body == b""
+    assert head.status == 200 and head.body == b"" and head.headers["Content-Length"] == str(len(archive.body))
 
 
 def test_a_preview_copy_gives_exactly_its_first_24_pages_once_built(site: Site, tmp_path: Path) -> None:

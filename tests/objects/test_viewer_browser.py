@@ -8,20 +8,14 @@ A read-only copy: page 1's image loads, no control offers a download, and the do
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
-from tests.objects.iiif_helpers import CAP, serving
-from tests.web.chromium import ensure_chromium
+from tests.objects.iiif_helpers import CAP, DOWNLOAD_CONTROLS, serving
+from tests.web.chromium import ARTEFACTS
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTEFACTS = ROOT / "tests" / "web" / "artefacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-DOWNLOAD_CONTROLS = ".action-download, .action-download_first_24_pages, a[href*='/download'], a[href*='/excerpt']"
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +25,6 @@ def mirador() -> Path:
     bundle = ROOT / "web" / "static" / "vendor" / "mirador" / "mirador.min.js"
     assert bundle.is_file()
     return bundle
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=ensure_chromium(), args=FLAGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

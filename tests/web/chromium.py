@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser")
+#: How the browser tests start it: headless, no sandbox (root in CI), nothing fetched behind their back.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+#: Where the browser tests put their screenshots (git-ignored; CI keeps them as artefacts).
+ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 
 
 class ChromiumUnavailable(RuntimeError):

@@ -9,6 +9,8 @@ branch without a server.
   preview-24 copy that is the capped page, so a viewer never asks for more than is served.
 * ``rendering`` — the download a level allows: the copy's file(s) for an open copy, the
   first-24-pages excerpt for a preview-24 copy, nothing for a read-only copy.
+* ``thumbnail`` — page 1 as a small JPEG (``/objects/<id>/thumbnail``, :mod:`web.thumbnail`),
+  with its size, where the decision allows it (every live copy).
 * The services name the Auth 2.0 probes (:mod:`web.iiif.auth`): the page images' probe on each
   image service, the download's probe on the manifest.
 * Labels and metadata labels come in Kazakh, Russian and English at once (IIIF language maps);
@@ -58,6 +60,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Thumbnail:
+    """The copy's thumbnail: where it is and its size in pixels (what a viewer lays out before loading it)."""
+
+    url: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class ManifestCopy:
     """Everything one manifest says.  ``pages`` are (width, height) of each page's image service;
     ``metadata`` pairs a :data:`TEXTS` key with the record's values."""
@@ -73,6 +84,7 @@ class ManifestCopy:
     metadata: list[tuple[str, list[str]]] = field(default_factory=list)
     homepage: Link | None = None
     rendering: Link | None = None
+    thumbnail: Thumbnail | None = None
 
 
 def language_map(key: str, **values: object) -> dict[str, list[str]]:
@@ -98,6 +110,9 @@ def manifest(copy: ManifestCopy) -> dict[str, Any]:
         document["homepage"] = [_link(copy.homepage)]
     if copy.rendering is not None:
         document["rendering"] = [_link(copy.rendering)]
+    if copy.thumbnail is not None:
+        document["thumbnail"] = [{"id": copy.thumbnail.url, "type": "Image", "format": "image/jpeg",
+                                  "width": copy.thumbnail.width, "height": copy.thumbnail.height}]
     return document
 
 

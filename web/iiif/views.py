@@ -12,7 +12,8 @@
 Every route asks :func:`objects.access.decide` (IMAGE for the image service, PROBE, DOWNLOAD and
 EXCERPT for the probes) and serves what it allows: the decision's ``max_side`` picks the capped
 derivative, so a capped copy's service is the capped page.  Images live in their own blueprint
-because the rate limit is set per blueprint.
+because the rate limit is set per blueprint.  :func:`decided_page` is also how the thumbnail
+(:mod:`web.thumbnail`) finds page 1 at the size its decision allows.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
 
-from objects.access import DOWNLOAD, EXCERPT, IMAGE, PROBE, decide
+from objects.access import DOWNLOAD, EXCERPT, IMAGE, PROBE, Decision, decide
 from objects.cachedir import cache_root
 from objects.derivatives import Derivative, ensure, page_path, read, usable, variant
 from objects.errors import StorageError
@@ -119,19 +120,33 @@ def token():  # type: ignore[no-untyped-def]
 
 
 def _service(object_id: str, page: str) -> PageService:
-    """The page's derivative for what the copy's level allows; made now if missing (the first view)."""
-    number = _page_number(page)
+    """The page's derivative for what the copy's level allows; a refusal is the Image API's 403."""
+    decision, service = decided_page(object_id, _page_number(page), IMAGE)
+    if service is None:
+        raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
+    return service
+
+
+def decided_page(object_id: str, number: int, route: str) -> tuple[Decision, PageService | None]:
+    """What ``route`` (IMAGE, THUMBNAIL) may have of the copy, and page ``number``'s derivative at the
+    size that decision allows (None when it refuses), made now if missing (the first view).
+
+    Why the decision goes back to the caller: each route refuses in its own words (the Image API's
+    plain-text 403, the reader's page of :mod:`web.refusals`); what it may read is decided here, once."""
     with store().reading() as session:
-        row, decision = _images_allowed(object_id, session)
+        row = _copy(object_id, session)
+        decision = decide(row.access, row.withdrawn, route, cap=_cap())
+        if not decision.allowed:
+            return decision, None
         cache = _cache()
         made = read(page_path(cache, object_id, row.head, number, variant(decision.max_side)))
         if made is not None and usable(made, decision.max_side):
-            return PageService(object_id, number, made)
+            return decision, PageService(object_id, number, made)
         if number > page_count(session, object_id, row.head):
             raise IIIFError(404, f"{object_id} has no page {number}")
         source = page_sources(session, _depository(), object_id, row.head)[number - 1]
         version = row.head
-    return PageService(object_id, number, ensure(cache, source, object_id, version, decision.max_side))
+    return decision, PageService(object_id, number, ensure(cache, source, object_id, version, decision.max_side))
 
 
 def _images_allowed(object_id: str, session):  # type: ignore[no-untyped-def]
