@@ -39,7 +39,7 @@ def manifest_route(object_id: str) -> Response:
     probes have none) and paints no page.  Nothing depends on the probes for enforcement: every
     image and file route asks ``decide`` itself."""
     copy = _allowed(object_id, MANIFEST)
-    from web.iiif.views import page_services, probes
+    from web.iiif.views import page_sizes, probes
 
     local_id, record = _record(object_id)
     image_probe, download_probe = probes(object_id) if request.args.get("probes") != "none" else (None, None)
@@ -48,7 +48,7 @@ def manifest_route(object_id: str) -> Response:
         service_base=request.url_root + f"iiif/3/{object_id}",
         level=copy.access,
         title=record.main_title if record else None,
-        pages=[(service.derivative.width, service.derivative.height) for service in page_services(object_id)],
+        pages=page_sizes(object_id),
         image_probe=image_probe, download_probe=download_probe,
         metadata=_metadata(record),
         homepage=Link(request.url_root.rstrip("/") + record_path(local_id), "record", "text/html")

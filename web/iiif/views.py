@@ -28,11 +28,12 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from objects.access import DOWNLOAD, EXCERPT, IMAGE, PROBE, decide
 from objects.cachedir import cache_root
-from objects.derivatives import Derivative, ensure, page_path, read, usable, variant
+from objects.derivatives import Derivative, ensure, page_path, read, usable, variant, version_dir
 from objects.errors import StorageError
 from objects.ids import ID_PATTERN
 from objects.models import DigitalObject
-from objects.pages import page_count, page_sources
+from objects.pages import PageSource, page_sources
+from objects.pagesizes import Size, capped, known, measured
 from web.iiif import auth
 from web.iiif.errors import IIIFError
 from web.iiif.info import IMAGE_CONTEXT, PROFILE_URI, info_json
@@ -121,17 +122,51 @@ def token():  # type: ignore[no-untyped-def]
 def _service(object_id: str, page: str) -> PageService:
     """The page's derivative for what the copy's level allows; made now if missing (the first view)."""
     number = _page_number(page)
+    pages = _pages(object_id)
+    if number > len(pages.sizes):
+        raise IIIFError(404, f"{object_id} has no page {number}")
+    size = pages.sizes[number - 1]
+    made = read(page_path(pages.cache, object_id, pages.version, number, variant(pages.max_side)))
+    if usable(made, size):
+        assert made is not None
+        return PageService(object_id, number, made)
+    source = pages.sources()[number - 1]
+    return PageService(object_id, number, ensure(pages.cache, source, object_id, pages.version, pages.max_side, size))
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """A copy's current version as its image services serve it: each page's size for the level's cap."""
+
+    object_id: str
+    version: int
+    max_side: int | None
+    sizes: list[Size]
+    cache: Path
+    known_sources: list[PageSource] | None
+
+    def sources(self) -> list[PageSource]:
+        """The pages' files (read from the catalogue only when a page is to be made)."""
+        if self.known_sources is not None:
+            return self.known_sources
+        with store().reading() as session:
+            return page_sources(session, _depository(), self.object_id, self.version)
+
+
+def _pages(object_id: str) -> _Pages:
+    """The copy's pages and their sizes: kept beside the derivatives, else measured now, after the
+    catalogue's transaction (no snapshot is held while a long book is measured)."""
+    cache = _cache()
     with store().reading() as session:
         row, decision = _images_allowed(object_id, session)
-        cache = _cache()
-        made = read(page_path(cache, object_id, row.head, number, variant(decision.max_side)))
-        if made is not None and usable(made, decision.max_side):
-            return PageService(object_id, number, made)
-        if number > page_count(session, object_id, row.head):
-            raise IIIFError(404, f"{object_id} has no page {number}")
-        source = page_sources(session, _depository(), object_id, row.head)[number - 1]
         version = row.head
-    return PageService(object_id, number, ensure(cache, source, object_id, version, decision.max_side))
+        kept = known(version_dir(cache, object_id, version))
+        sources = None if kept is not None else page_sources(session, _depository(), object_id, version)
+    if sources is not None:
+        kept = measured(version_dir(cache, object_id, version), sources)
+    assert kept is not None
+    return _Pages(object_id, version, decision.max_side, [capped(size, decision.max_side) for size in kept], cache,
+                  sources)
 
 
 def _images_allowed(object_id: str, session):  # type: ignore[no-untyped-def]
@@ -148,16 +183,10 @@ def page_service(object_id: str, number: int) -> PageService:
     return _service(object_id, f"p{number}")
 
 
-def page_services(object_id: str) -> list[PageService]:
-    """Every page's derivative, made now where missing: a manifest's canvases are as large as the
-    services, and only the made page says how large that is (a PDF page's pixels depend on its scans)."""
-    with store().reading() as session:
-        row, decision = _images_allowed(object_id, session)
-        sources = page_sources(session, _depository(), object_id, row.head)
-        version = row.head
-    cache = _cache()
-    return [PageService(object_id, source.number, ensure(cache, source, object_id, version, decision.max_side))
-            for source in sources]
+def page_sizes(object_id: str) -> list[Size]:
+    """Every page's size as its image service gives it, without making any page: a manifest's canvases
+    are as large as the services (:mod:`objects.pagesizes` says how large without drawing)."""
+    return _pages(object_id).sizes
 
 
 def probes(object_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
