@@ -123,9 +123,9 @@ def _service(object_id: str, page: str) -> PageService:
     """The page's derivative for what the copy's level allows; made now if missing (the first view)."""
     number = _page_number(page)
     pages = _pages(object_id)
-    if number > len(pages.sizes):
+    if number > len(pages.full):
         raise IIIFError(404, f"{object_id} has no page {number}")
-    size = pages.sizes[number - 1]
+    size = capped(pages.full[number - 1], pages.max_side)
     made = read(page_path(pages.cache, object_id, pages.version, number, variant(pages.max_side)))
     if usable(made, size):
         assert made is not None
@@ -136,12 +136,13 @@ def _service(object_id: str, page: str) -> PageService:
 
 @dataclass(frozen=True)
 class _Pages:
-    """A copy's current version as its image services serve it: each page's size for the level's cap."""
+    """A copy's current version as its image services serve it: the cap its level allows and each
+    page's full size (capped as a page is asked for: a tile request needs one of hundreds)."""
 
     object_id: str
     version: int
     max_side: int | None
-    sizes: list[Size]
+    full: list[Size]
     cache: Path
     known_sources: list[PageSource] | None
 
@@ -165,8 +166,7 @@ def _pages(object_id: str) -> _Pages:
     if sources is not None:
         kept = measured(version_dir(cache, object_id, version), sources)
     assert kept is not None
-    return _Pages(object_id, version, decision.max_side, [capped(size, decision.max_side) for size in kept], cache,
-                  sources)
+    return _Pages(object_id, version, decision.max_side, kept, cache, sources)
 
 
 def _images_allowed(object_id: str, session):  # type: ignore[no-untyped-def]
@@ -186,7 +186,8 @@ def page_service(object_id: str, number: int) -> PageService:
 def page_sizes(object_id: str) -> list[Size]:
     """Every page's size as its image service gives it, without making any page: a manifest's canvases
     are as large as the services (:mod:`objects.pagesizes` says how large without drawing)."""
-    return _pages(object_id).sizes
+    pages = _pages(object_id)
+    return [capped(size, pages.max_side) for size in pages.full]
 
 
 def probes(object_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
