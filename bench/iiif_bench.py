@@ -1,6 +1,7 @@
 """The IIIF image service under two concurrent clients, against bare pyvips doing the same tile work.
 
     python bench/iiif_bench.py [--workdir /tmp/kazneb-iiif-bench] [--pages 300] [--first-views 20]
+                               [--manifest-only]
 
 Made once in the work folder (kept for the next run): a 300-page scanned PDF (A4 at 300 dpi,
 2,480 x 3,508 pixels a page) and a 100-megapixel colour TIFF (10,000 x 10,000).  Each run:
@@ -8,13 +9,15 @@ Made once in the work folder (kept for the next run): a 300-page scanned PDF (A4
 1. a fresh SQLite hub: the PDF deposited twice (read-only and open), the TIFF once (open);
    the TIFF's pages derived with ``kazneb objects derive`` (timed);
 2. the hub served by gunicorn (2 sync workers, as in production with -w);
-3. first view: info.json of PDF pages not derived yet, one client (the page is rendered by
+3. first manifest of each PDF copy, no page of it made yet (every canvas's size measured), and
+   the second (sizes read back); ``--manifest-only`` stops here (and skips step 1's derive);
+4. first view: info.json of PDF pages not derived yet, one client (the page is rendered by
    pdfium, tiled into a pyramid and described), for the read-only copy (capped at 2,000 px)
    and the open one (full resolution) — target <= 300 ms;
-4. two concurrent clients: page images (``full/max`` of capped PDF pages; ``full/!1000,1000``
+5. two concurrent clients: page images (``full/max`` of capped PDF pages; ``full/!1000,1000``
    of the TIFF) and tiles (every 512-pixel tile of the TIFF at scale factors 1-4, shuffled);
    p50 / p95 of each;
-5. the same tiles cut by bare pyvips (open, crop, resize, JPEG) in two threads of this
+6. the same tiles cut by bare pyvips (open, crop, resize, JPEG) in two threads of this
    process — the derived tile p95 target is <= 50 ms and <= 1.5x bare pyvips.
 
 Figures only; nothing here is asserted.  Run it on a quiet machine.
@@ -199,6 +202,18 @@ def bare_pyvips(path: Path, made: derivatives.Derivative, requests_: list[str]) 
         return list(pool.map(one, requests_))
 
 
+def first_manifests(url: str, copies: dict[str, str], pages: int) -> None:
+    """Each PDF copy's manifest, first (no page made, no size kept) and again, one client."""
+    warm = f"{url}/objects/{copies['tiff-open']}/manifest"
+    for _ in range(4):  # the workers' first manifest (imports) on the one-page TIFF, not timed
+        timed_get(warm)
+    for key in ("pdf-read-only", "pdf-open"):
+        manifest = f"{url}/objects/{copies[key]}/manifest"
+        first, again = timed_get(manifest), timed_get(manifest)
+        name = f"manifest of the {pages}-page PDF ({key})"
+        print(f"{name:58} first {first * 1000:9.1f} ms  again {again * 1000:7.1f} ms", flush=True)
+
+
 def figures(name: str, times: list[float]) -> str:
     ms = sorted(t * 1000 for t in times)
     p95 = ms[max(0, round(0.95 * len(ms)) - 1)]
@@ -215,15 +230,20 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kazneb-iiif-bench"))
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--first-views", type=int, default=20, help="PDF pages viewed first, per copy")
+    parser.add_argument("--manifest-only", action="store_true", help="time the first manifests only")
     arguments = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"libvips {pyvips.version(0)}.{pyvips.version(1)} (VIPS_CONCURRENCY={os.environ['VIPS_CONCURRENCY']}), "
           f"load {os.getloadavg()[0]:.2f}", flush=True)
     book, scan = make_files(arguments.workdir, arguments.pages)
     db_url, config, copies = make_hub(arguments.workdir, book, scan)
-    print(f"kazneb objects derive of the 100-megapixel TIFF (full-resolution pyramid): "
-          f"{derive(db_url, config, copies['tiff-open']):.1f} s", flush=True)
+    if not arguments.manifest_only:
+        print(f"kazneb objects derive of the 100-megapixel TIFF (full-resolution pyramid): "
+              f"{derive(db_url, config, copies['tiff-open']):.1f} s", flush=True)
     with gunicorn_hub(db_url, config, workers=2) as url:
+        first_manifests(url, copies, arguments.pages)
+        if arguments.manifest_only:
+            return
         pages = random.Random(3).sample(range(2, arguments.pages + 1), arguments.first_views)
         for key in ("pdf-read-only", "pdf-open"):
             base = f"{url}/iiif/3/{copies[key]}"

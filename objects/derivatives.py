@@ -11,10 +11,12 @@ Two kinds per page, by what the copy's level allows (:func:`objects.access.decid
   read-only and preview-24 copies.  The image service of such a copy *is* this file: every
   region, size and tile is cut from it, so nothing served can be sharper than the cap.
 
-Layout: ``<cache>/pages/<object>/v<version>/p<n>[-capped].tif``, and ``full.done`` or
-``capped.done`` once every page of the version is made (what :mod:`objects.derivequeue` looks
-for).  Each file is written beside its final name and renamed into place, so a reader sees a
-whole file or none, and two processes making the same page at once do no harm.
+Layout: ``<cache>/pages/<object>/v<version>/p<n>[-capped].tif``, ``sizes.json`` (every page's
+size, measured without drawing it: :mod:`objects.pagesizes`; a derivative of another size is made
+again), and ``full.done`` or ``capped.done`` once every page of the version is made (what
+:mod:`objects.derivequeue` looks for).  Each file is written beside its final name and renamed
+into place, so a reader sees a whole file or none, and two processes making the same page at once
+do no harm.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +37,7 @@ from objects.access import IMAGE, decide
 from objects.models import DigitalObject
 from objects.pageimages import page_image
 from objects.pages import PageSource, page_sources
+from objects.pagesizes import Size, capped, measured
 from objects.storage import Depository
 from repository.store import Store
 
@@ -127,17 +131,27 @@ def build(source: PageSource, target: Path, max_side: int | None) -> Derivative:
     return made
 
 
-def usable(made: Derivative | None, max_side: int | None) -> bool:
-    """A made derivative that may be served: a capped one no longer than the cap in force now (the
-    setting may have been lowered since it was made)."""
-    return made is not None and (max_side is None or max(made.width, made.height) <= max_side)
+def usable(made: Derivative | None, size: Size) -> bool:
+    """A made derivative that may be served: one of exactly the size the page has now
+    (:func:`sizes`).  One of another size was made under another cap (the setting changed since)
+    or by an older rule, and is made again: the manifest and ``info.json`` say ``size``."""
+    return made is not None and (made.width, made.height) == size
 
 
-def ensure(cache: Path, source: PageSource, object_id: str, version: int, max_side: int | None) -> Derivative:
-    """The page's derivative for ``max_side``, made now if it is missing or too large: the first view."""
+def sizes(cache: Path, object_id: str, version: int, sources: Sequence[PageSource], max_side: int | None) -> list[Size]:
+    """Every page's derivative size for ``max_side``, from the sizes kept in the version's folder or
+    measured now (:mod:`objects.pagesizes`): no page is drawn to learn them."""
+    return [capped(size, max_side) for size in measured(version_dir(cache, object_id, version), sources)]
+
+
+def ensure(cache: Path, source: PageSource, object_id: str, version: int, max_side: int | None,
+           size: Size) -> Derivative:
+    """The page's derivative for ``max_side``, of ``size`` (its entry in :func:`sizes`), made now if it
+    is missing or of another size: the first view."""
     target = page_path(cache, object_id, version, source.number, variant(max_side))
     made = read(target)
-    if made is not None and usable(made, max_side):
+    if usable(made, size):
+        assert made is not None
         return made
     return build(source, target, max_side)
 
@@ -171,9 +185,9 @@ def derive_object(store: Store, depository: Depository, cache: Path, object_id: 
         return None
     kind = variant(decision.max_side)
     made = 0
-    for source in sources:
+    for source, size in zip(sources, sizes(cache, object_id, head, sources, decision.max_side), strict=True):
         target = page_path(cache, object_id, head, source.number, kind)
-        if rebuild or not usable(read(target), decision.max_side):
+        if rebuild or not usable(read(target), size):
             build(source, target, decision.max_side)
             made += 1
     marker = done_path(cache, object_id, head, kind)

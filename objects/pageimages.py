@@ -5,13 +5,12 @@ page is drawn straight at its capped size (pdfium renders the PDF page at that s
 shrinks a TIFF or JPEG while it streams it, a JPEG already in its decoder), so no pixel of the
 original at a higher resolution ever leaves this module for a read-only or preview-24 copy.
 
-Every page comes out as 8-bit grey or sRGB without alpha, upright (a JPEG's or TIFF's EXIF
-orientation applied): what a tiled JPEG-compressed TIFF can hold and a browser can show.
+Every page comes out at exactly the size :mod:`objects.pagesizes` gives it without drawing it
+(what the manifest's canvases say), as 8-bit grey or sRGB without alpha, upright (a JPEG's or
+TIFF's EXIF orientation applied): what a tiled JPEG-compressed TIFF can hold and a browser can show.
 """
 
 from __future__ import annotations
-
-import threading
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -19,18 +18,9 @@ import pyvips
 
 from objects import tiff
 from objects.pages import PageSource
+from objects.pagesizes import PDFIUM, Size, capped, pdf_size, raster_size
 
-#: Resolution of a PDF page that has no scanned image (born-digital text), in dpi.
-DEFAULT_DPI = 300
-#: A scan is rendered at its own resolution, but never above this (a few PDFs claim 2400 dpi).
-MAX_DPI = 600
-#: Nor with a long side above this many pixels (a 600-dpi A3 page is 9,921 px long).
-MAX_SIDE = 12_000
-#: An image covering less than this share of the page is a decoration, not the page's scan.
-SCAN_SHARE = 0.25
 GREY_SPACES = (pdfium_c.FPDF_COLORSPACE_DEVICEGRAY, pdfium_c.FPDF_COLORSPACE_CALGRAY)
-#: pdfium is not thread-safe: one page at a time per process.
-_PDFIUM = threading.Lock()
 
 
 def page_image(source: PageSource, long_side: int | None = None) -> pyvips.Image:
@@ -47,16 +37,34 @@ def page_image(source: PageSource, long_side: int | None = None) -> pyvips.Image
 def _raster(path: str, long_side: int | None, **options: object) -> pyvips.Image:
     """A TIFF page or a JPEG: loaded whole and streamed, or shrunk while it streams (thumbnail).
 
+    Shrunk to the size :func:`objects.pagesizes.capped` gives, each side asked for (``size="force"``):
+    asked for a long side only, libvips rounds the short one its own way, a pixel off now and then.
     Read through a source, never by file name: libvips reads ``[...]`` at the end of a name as load
     options, and a partner may well name a file ``scan[2].tif``."""
+    full = raster_size(path, **options)
     if long_side is not None:
+        size = capped(full, long_side)
         given = ",".join(f"{name}={value}" for name, value in options.items())
-        return displayable(pyvips.Image.thumbnail_source(pyvips.Source.new_from_file(path), long_side,
-                                                         height=long_side, size="down", option_string=given))
+        image = pyvips.Image.thumbnail_source(pyvips.Source.new_from_file(path), size[0], height=size[1],
+                                              size="force", option_string=given)
+        return exactly(displayable(image), size)
     image = pyvips.Image.new_from_source(pyvips.Source.new_from_file(path), "", access="sequential", **options)
     if _orientation(image) > 1:  # turning needs random access: load it again that way
         image = pyvips.Image.new_from_source(pyvips.Source.new_from_file(path), "", **options).autorot()
-    return displayable(image)
+    return exactly(displayable(image), full)
+
+
+def exactly(image: pyvips.Image, size: Size) -> pyvips.Image:
+    """``image`` at ``size`` to the pixel: a row or column a resampler added is cut, one it left out is
+    repeated from the edge.  What :mod:`objects.pagesizes` says a page measures is what is made."""
+    width, height = size
+    if (image.width, image.height) == size:
+        return image
+    if image.width > width or image.height > height:
+        image = image.crop(0, 0, min(width, image.width), min(height, image.height))
+    if image.width < width or image.height < height:
+        image = image.embed(0, 0, width, height, extend="copy")
+    return image
 
 
 def _orientation(image: pyvips.Image) -> int:
@@ -76,27 +84,12 @@ def displayable(image: pyvips.Image) -> pyvips.Image:
     return image if image.format == "uchar" else image.cast("uchar")
 
 
-def pdf_scale(page: pypdfium2.PdfPage) -> float:
-    """Pixels per point of a PDF page's full resolution: its scan's own (the largest image covering a
-    quarter of the page or more), else :data:`DEFAULT_DPI`; within :data:`MAX_DPI` and :data:`MAX_SIDE`."""
+def _covering(page: pypdfium2.PdfPage, size: Size) -> float:
+    """The scale at which pdfium draws the page at least ``size``: its bitmap is the page's points times
+    the scale rounded *up*, so the side that sets the scale comes out exact and the other at most a
+    pixel over, cut by :func:`exactly` (less than a pixel of the page)."""
     width, height = page.get_size()
-    dpi = 0.0
-    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-        left, bottom, right, top = image.get_bounds()
-        placed_width, placed_height = right - left, top - bottom
-        if placed_width <= 0 or placed_height <= 0 or placed_width * placed_height < SCAN_SHARE * width * height:
-            continue
-        pixels_wide, pixels_high = image.get_px_size()
-        dpi = max(dpi, min(pixels_wide / placed_width, pixels_high / placed_height) * 72)
-    scale = min(dpi or DEFAULT_DPI, MAX_DPI) / 72
-    return min(scale, MAX_SIDE / max(width, height, 1))
-
-
-def _whole_pixels(page: pypdfium2.PdfPage, scale: float) -> float:
-    """``scale`` nudged so the rendering is the rounded size: pdfium's size is the product rounded *up*,
-    which would make a 1,240-pixel scan 1,241 pixels wide for a rounding error in the page's points."""
-    width, height = page.get_size()
-    return min(max(1, round(width * scale)) / width, max(1, round(height * scale)) / height) * (1 - 1e-9)
+    return max(size[0] / width, size[1] / height) * (1 - 1e-9)
 
 
 def _pdf_page(source: PageSource, long_side: int | None) -> pyvips.Image:
@@ -108,22 +101,20 @@ def _pdf_page(source: PageSource, long_side: int | None) -> pyvips.Image:
     13 ms of 76).  A page drawn by grey images alone is kept grey: one band, a third of the work
     for the pyramid and for every tile after it.
     """
-    with _PDFIUM:
+    with PDFIUM:
         document = pypdfium2.PdfDocument(str(source.path))
         try:
             page = document[source.index]
             try:
-                scale = pdf_scale(page)
-                if long_side is not None:
-                    scale = min(scale, long_side / max(page.get_size()))
-                bitmap = page.render(scale=_whole_pixels(page, scale), rev_byteorder=True,
+                size = capped(pdf_size(page), long_side)
+                bitmap = page.render(scale=_covering(page, size), rev_byteorder=True,
                                      no_smoothimage=long_side is None)
                 image = _from_bitmap(bitmap, grey=_grey(page))
             finally:
                 page.close()
         finally:
             document.close()
-    return displayable(image)
+    return exactly(displayable(image), size)
 
 
 def _from_bitmap(bitmap: pypdfium2.PdfBitmap, grey: bool) -> pyvips.Image:

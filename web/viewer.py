@@ -41,11 +41,11 @@ def manifest_route(object_id: str) -> Response:
     probes have none) and paints no page.  Nothing depends on the probes for enforcement: every
     image and file route asks ``decide`` itself."""
     copy = _allowed(object_id, MANIFEST)
-    from web.iiif.views import page_services, probes
+    from web.iiif.views import page_sizes, probes
 
     local_id, record = _record(object_id)
     image_probe, download_probe = probes(object_id) if request.args.get("probes") != "none" else (None, None)
-    pages = [(service.derivative.width, service.derivative.height) for service in page_services(object_id)]
+    pages = page_sizes(object_id)
     document = manifest(ManifestCopy(
         manifest_id=url_for("viewer.manifest_route", object_id=object_id, _external=True),
         service_base=request.url_root + f"iiif/3/{object_id}",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import pyvips
 
-from objects import derivatives, derivequeue, generated
+from objects import derivatives, derivequeue, generated, pagesizes
 from objects.catalogue import apply_event, utc_stamp
 from objects.pages import page_count, page_sources
 from tests.objects.iiif_helpers import CAP, withdraw
@@ -80,13 +80,40 @@ def test_file_names_with_brackets_are_read_as_names(hub, cache) -> None:  # type
         assert (derived.made, made(cache, object_id, 1, derived.kind)) == (3, expected)
 
 
-def test_a_lowered_cap_makes_the_page_again_on_its_next_view(hub, cache) -> None:  # type: ignore[no-untyped-def]
+def test_a_changed_cap_makes_the_page_again_on_its_next_view(hub, cache) -> None:  # type: ignore[no-untyped-def]
+    """Lowered or raised: the page is served at the size the manifest gives it under the cap in force
+    (a smaller page kept after a raise would leave the canvases larger than their services)."""
     object_id = book(hub, "read-only")
     with hub.store.reading() as session:
-        source = page_sources(session, hub.depository, object_id, 1)[2]
-    assert max(derivatives.ensure(cache, source, object_id, 1, CAP).levels[0]) == CAP
-    assert max(derivatives.ensure(cache, source, object_id, 1, 200).levels[0]) == 200
-    assert max(derivatives.ensure(cache, source, object_id, 1, CAP).levels[0]) == 200  # smaller is still within
+        sources = page_sources(session, hub.depository, object_id, 1)
+
+    def view(cap: int) -> tuple[int, int]:
+        size = derivatives.sizes(cache, object_id, 1, sources, cap)[2]
+        made = derivatives.ensure(cache, sources[2], object_id, 1, cap, size)
+        return made.levels[0]
+
+    assert view(CAP) == (210, 300)
+    assert view(200) == (140, 200)
+    assert view(CAP) == (210, 300)
+
+
+def test_every_page_is_made_at_the_size_measured_without_drawing_it(hub, cache) -> None:  # type: ignore[no-untyped-def]
+    """Sizes where libvips, asked for a long side only, rounds the short one a pixel below the rule
+    (2,383 x 743 to 512 x 159): each page is made at exactly what ``pagesizes`` says, capped or not."""
+    wide = generated.jpeg_pages(hub.folder / "wide", pages=1, width=2383, height=743)[0].rename(hub.folder / "w.jpg")
+    tall = generated.jpeg_pages(hub.folder / "tall", pages=1, width=479, height=1564)[0].rename(hub.folder / "t.jpg")
+    book = hub.pdf("odd.pdf", pages=1, dpi=311.7, width=769, height=104)
+    object_id = hub.deposit([wide, tall, book], record=hub.records[0], access="read-only").object_id
+    with hub.store.reading() as session:
+        sources = page_sources(session, hub.depository, object_id, 1)
+    assert pagesizes.measure(sources) == [(2383, 743), (479, 1564), (769, 104)]
+    for cap, expected in ((512, [(512, 160), (157, 512), (512, 69)]), (299, [(299, 93), (92, 299), (299, 40)])):
+        derivatives.derive_object(hub.store, hub.depository, cache, object_id, cap)
+        assert derivatives.sizes(cache, object_id, 1, sources, cap) == expected
+        assert made(cache, object_id, 1, "capped") == expected, cap
+    open_id = hub.deposit([wide, tall, book], record=hub.records[1], access="open").object_id
+    derivatives.derive_object(hub.store, hub.depository, cache, open_id, CAP)
+    assert made(cache, open_id, 1, "full") == [(2383, 743), (479, 1564), (769, 104)]
 
 
 def test_a_new_version_replaces_the_pages_of_the_old_one(hub, cache) -> None:  # type: ignore[no-untyped-def]

@@ -111,3 +111,49 @@ def test_the_reading_page_never_asks_more_than_the_service_and_links_only_what_i
         assert f"/objects/{object_id}/manifest" in links
     read_only = copies["read-only"]
     assert served.get(f"/objects/{read_only}/download").status_code == 403
+
+
+def turned_jpeg(path, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    """A JPEG stored ``size`` wide and high whose EXIF orientation (6) shows it turned a quarter."""
+    import pyvips
+
+    from objects import generated
+
+    page = generated.page_image(1, size)
+    image = pyvips.Image.new_from_memory(page.tobytes(), page.width, page.height, 1, "uchar").copy(
+        xres=300 / 25.4, yres=300 / 25.4)
+    image.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    image.jpegsave(str(path), Q=90)
+    return path
+
+
+def test_the_first_manifest_of_a_long_book_draws_no_page_and_each_canvas_is_its_service(hub, served) -> None:  # type: ignore[no-untyped-def]
+    """A 60-page PDF (at 237 dpi: its pages' points are no whole pixels), a TIFF and a turned JPEG:
+    the manifest measures every page without drawing one, and every canvas is as large as its
+    page's ``info.json`` and ``full/max`` image, both made only when asked for afterwards."""
+    from objects import generated
+
+    book = hub.pdf("long.pdf", pages=60, dpi=237, width=611, height=863)
+    scan = generated.tiff(hub.folder / "scan.tif", pages=2, dpi=300, width=700, height=1000)
+    turned = turned_jpeg(hub.folder / "turned.jpg", (520, 380))
+    full = [(611, 863)] * 60 + [(700, 1000)] * 2 + [(380, 520)]
+    for level, record in (("read-only", 0), ("open", 1)):
+        object_id = hub.deposit([book, scan, turned], record=hub.records[record], access=level).object_id
+        pages = served.cache / "pages" / object_id
+        answer = served.get(f"/objects/{object_id}/manifest")
+        assert answer.status_code == 200
+        assert not list(pages.rglob("*.tif")), "the manifest drew pages"
+        kept = next(pages.rglob("sizes.json"))
+        stamp = kept.stat().st_mtime_ns
+        canvases = [(canvas["width"], canvas["height"]) for canvas in answer.json()["items"]]
+        expected = full if level == "open" else [
+            (round(w * CAP / max(w, h)), round(h * CAP / max(w, h))) for w, h in full]
+        assert canvases == expected, level
+        assert served.get(f"/objects/{object_id}/manifest").json()["items"] == answer.json()["items"]
+        assert kept.stat().st_mtime_ns == stamp  # measured once, then read
+        for number, size in enumerate(canvases, 1):
+            info = served.info(object_id, number)
+            assert (info["width"], info["height"]) == (info["maxWidth"], info["maxHeight"]) == size, (level, number)
+        for number in (1, 37, 60, 61, 63):
+            assert served.image(object_id, "full/max/0/default.png", number).size == canvases[number - 1]
+        assert len(list(pages.rglob("*.tif"))) == 63

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -132,3 +134,98 @@ def test_0010_republishes_under_the_schema_of_its_own_time(store) -> None:  # ty
         after, copy = conn.execute(text("SELECT datestamp, copy_access FROM hub_records"
                                         " WHERE local_id = 'p1:oai:p1:1'")).one()
     assert after > before and copy is None
+
+
+PARTNER_FILE = "https://library.example.kz/files/book-{n}.pdf"
+#: Record n of p1: (its level by the partner's rules, the level of its live copy or None).
+LEVELS_0013 = {0: ("open", None), 1: ("read-only", None), 2: ("preview-24", None), 3: ("read-only", None),
+               4: ("open", "read-only"), 5: ("read-only", "open")}
+
+
+def render_the_old_way(store, hub_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Store the record's renderings as the code before issue 20 section 5 did: the partner's digital
+    objects left in its metadata at every level (today's renderings with that one part replaced)."""
+    from sqlalchemy import text
+
+    from crosswalks.formats import FORMATS
+    from crosswalks.model import CanonicalRecord
+    from repository.publishing import record_page, with_copy_link, without_partner_files
+
+    with store.engine.begin() as conn:
+        local_id, access, copy, canonical = conn.execute(text(
+            "SELECT local_id, access, copy_access, canonical FROM hub_records WHERE id = :id"), {"id": hub_id}).one()
+        record = CanonicalRecord.from_dict(json.loads(canonical) if isinstance(canonical, str) else canonical)
+        link = (lambda r: with_copy_link(r, record_page(store.base_url, local_id))) if copy else (lambda r: r)
+        for prefix, fmt in FORMATS.items():
+            stored = bytes(conn.execute(text("SELECT record_xml FROM record_renderings WHERE record_id = :id"
+                                             " AND prefix = :prefix"), {"id": hub_id, "prefix": prefix}).scalar_one())
+            today, old = (fmt.render_utf8(link(without_partner_files(record, access))),
+                          fmt.render_utf8(link(record)))
+            assert today in stored
+            conn.execute(text("UPDATE record_renderings SET record_xml = :xml WHERE record_id = :id"
+                              " AND prefix = :prefix"), {"xml": stored.replace(today, old), "id": hub_id,
+                                                         "prefix": prefix})
+
+
+def test_0013_republishes_exactly_the_records_not_open_that_published_partner_files(store) -> None:  # type: ignore[no-untyped-def]
+    """Records 0-5 of p1, rendered the old way at revision 0012: 1 (read-only), 2 (preview-24) and 4
+    (open by its rules, its copy read-only) publish the partner's file and are published again
+    without it, 4 still linking its page at the hub's base URL (which the migration is not told);
+    0 (open), 3 (no partner object) and 5 (read-only by its rules, its copy open) keep their
+    datestamps and renderings."""
+    from sqlalchemy import text
+
+    from crosswalks.model import DigitalObject
+    from repository.identifiers import local_id_for
+    from repository.publishing import record_page
+    from repository.store import IncomingRecord
+    from tests.oai_helpers import make_record
+
+    store.base_url = "https://hub.example.kz/kazneb"
+    with store.session() as session:
+        store.upsert_partner(session, "p1", names={"en": "P1", "kk": "p1"}, base_url="http://127.0.0.1:9/p1/oai")
+        for n, (level, copy) in LEVELS_0013.items():
+            objects = [] if n == 3 else [DigitalObject(PARTNER_FILE.format(n=n), mimetype="application/pdf")]
+            store.write_record(session, IncomingRecord(
+                partner_id="p1", source_key=f"oai:p1:{n}", record=make_record(n, objects=objects), raw=f"<r>{n}</r>",
+                source_datestamp="2026-02-01T00:00:00Z", metadata_prefix="oai_dc",
+                metadata_namespace="http://www.openarchives.org/OAI/2.0/oai_dc/", access=level))
+            if copy:
+                store.set_copy_level(session, local_id_for("p1", f"oai:p1:{n}"), copy, rule_level=level)
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(text("SELECT id FROM hub_records")).scalars())
+    for hub_id in ids:
+        render_the_old_way(store, hub_id)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0012_record_copy_level'"))
+        before = dict(conn.execute(text("SELECT local_id, datestamp FROM hub_records")).all())
+        old = {(r, p): bytes(x) for r, p, x in conn.execute(text(
+            "SELECT h.local_id, r.prefix, r.record_xml FROM record_renderings r JOIN hub_records h"
+            " ON h.id = r.record_id"))}
+        last_change = conn.execute(text("SELECT max(seq) FROM record_changes")).scalar()
+    assert sum(PARTNER_FILE.format(n=n).encode() in xml for (r, _), xml in old.items()
+               for n in (1, 2, 4) if r == local_id_for("p1", f"oai:p1:{n}")) == 9  # the old way: leaking
+
+    migrate_to(store.engine, "0013_partner_files_withheld")
+    with store.engine.connect() as conn:
+        after = dict(conn.execute(text("SELECT local_id, datestamp FROM hub_records")).all())
+        new = {(r, p): bytes(x) for r, p, x in conn.execute(text(
+            "SELECT h.local_id, r.prefix, r.record_xml FROM record_renderings r JOIN hub_records h"
+            " ON h.id = r.record_id"))}
+        changed = set(conn.execute(text("SELECT h.local_id FROM record_changes c JOIN hub_records h"
+                                         " ON h.id = c.record_id WHERE c.seq > :seq"), {"seq": last_change}).scalars())
+    republished = {local_id_for("p1", f"oai:p1:{n}") for n in (1, 2, 4)}
+    assert changed == republished
+    for local_id in before:
+        assert (after[local_id] > before[local_id]) == (local_id in republished), local_id
+    for (local_id, prefix), xml in new.items():
+        n = int(local_id.rsplit(":", 1)[1])
+        if local_id in republished:
+            assert PARTNER_FILE.format(n=n).encode() not in xml and b"library.example.kz" not in xml, (local_id, prefix)
+            assert old[(local_id, prefix)] != xml
+        else:
+            assert xml == old[(local_id, prefix)], (local_id, prefix)
+    page = record_page("https://hub.example.kz/kazneb", local_id_for("p1", "oai:p1:4")).encode()
+    assert all(page in new[(local_id_for("p1", "oai:p1:4"), prefix)] for prefix in ("oai_dc", "marcxml", "mods"))
+    assert PARTNER_FILE.format(n=0).encode() in new[(local_id_for("p1", "oai:p1:0"), "oai_dc")]
+    assert PARTNER_FILE.format(n=5).encode() in new[(local_id_for("p1", "oai:p1:5"), "oai_dc")]

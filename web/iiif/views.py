@@ -29,11 +29,12 @@ from flask import Blueprint, Response, current_app, redirect, request, url_for
 
 from objects.access import DOWNLOAD, EXCERPT, IMAGE, PROBE, Decision, decide
 from objects.cachedir import cache_root
-from objects.derivatives import Derivative, ensure, page_path, read, usable, variant
+from objects.derivatives import Derivative, ensure, page_path, read, usable, variant, version_dir
 from objects.errors import StorageError
 from objects.ids import ID_PATTERN
 from objects.models import DigitalObject
-from objects.pages import page_count, page_sources
+from objects.pages import PageSource, page_sources
+from objects.pagesizes import Size, capped, known, measured
 from web.iiif import auth
 from web.iiif.errors import IIIFError
 from web.iiif.info import IMAGE_CONTEXT, PROFILE_URI, info_json
@@ -133,29 +134,58 @@ def decided_page(object_id: str, number: int, route: str) -> tuple[Decision, Pag
 
     Why the decision goes back to the caller: each route refuses in its own words (the Image API's
     plain-text 403, the reader's page of :mod:`web.refusals`); what it may read is decided here, once."""
+    decision, pages = _pages(object_id, route)
+    if pages is None:
+        return decision, None
+    if number > len(pages.full):
+        raise IIIFError(404, f"{object_id} has no page {number}")
+    size = capped(pages.full[number - 1], pages.max_side)
+    made = read(page_path(pages.cache, object_id, pages.version, number, variant(pages.max_side)))
+    if usable(made, size):
+        assert made is not None
+        return decision, PageService(object_id, number, made)
+    source = pages.sources()[number - 1]
+    made = ensure(pages.cache, source, object_id, pages.version, pages.max_side, size)
+    return decision, PageService(object_id, number, made)
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """A copy's current version as its image services serve it: the cap its level allows and each
+    page's full size (capped as a page is asked for: a tile request needs one of hundreds)."""
+
+    object_id: str
+    version: int
+    max_side: int | None
+    full: list[Size]
+    cache: Path
+    known_sources: list[PageSource] | None
+
+    def sources(self) -> list[PageSource]:
+        """The pages' files (read from the catalogue only when a page is to be made)."""
+        if self.known_sources is not None:
+            return self.known_sources
+        with store().reading() as session:
+            return page_sources(session, _depository(), self.object_id, self.version)
+
+
+def _pages(object_id: str, route: str = IMAGE) -> tuple[Decision, _Pages | None]:
+    """What ``route`` may have of the copy, and its pages and their sizes (None when refused): kept
+    beside the derivatives, else measured now, after the catalogue's transaction (no snapshot is
+    held while a long book is measured)."""
+    cache = _cache()
     with store().reading() as session:
         row = _copy(object_id, session)
         decision = decide(row.access, row.withdrawn, route, cap=_cap())
         if not decision.allowed:
             return decision, None
-        cache = _cache()
-        made = read(page_path(cache, object_id, row.head, number, variant(decision.max_side)))
-        if made is not None and usable(made, decision.max_side):
-            return decision, PageService(object_id, number, made)
-        if number > page_count(session, object_id, row.head):
-            raise IIIFError(404, f"{object_id} has no page {number}")
-        source = page_sources(session, _depository(), object_id, row.head)[number - 1]
         version = row.head
-    return decision, PageService(object_id, number, ensure(cache, source, object_id, version, decision.max_side))
-
-
-def _images_allowed(object_id: str, session):  # type: ignore[no-untyped-def]
-    """The copy's row and the decision for its page images; a refusal is the Image API's 403."""
-    row = _copy(object_id, session)
-    decision = decide(row.access, row.withdrawn, IMAGE, cap=_cap())
-    if not decision.allowed:
-        raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
-    return row, decision
+        kept = known(version_dir(cache, object_id, version))
+        sources = None if kept is not None else page_sources(session, _depository(), object_id, version)
+    if sources is not None:
+        kept = measured(version_dir(cache, object_id, version), sources)
+    assert kept is not None
+    return decision, _Pages(object_id, version, decision.max_side, kept, cache, sources)
 
 
 def page_service(object_id: str, number: int) -> PageService:
@@ -163,16 +193,13 @@ def page_service(object_id: str, number: int) -> PageService:
     return _service(object_id, f"p{number}")
 
 
-def page_services(object_id: str) -> list[PageService]:
-    """Every page's derivative, made now where missing: a manifest's canvases are as large as the
-    services, and only the made page says how large that is (a PDF page's pixels depend on its scans)."""
-    with store().reading() as session:
-        row, decision = _images_allowed(object_id, session)
-        sources = page_sources(session, _depository(), object_id, row.head)
-        version = row.head
-    cache = _cache()
-    return [PageService(object_id, source.number, ensure(cache, source, object_id, version, decision.max_side))
-            for source in sources]
+def page_sizes(object_id: str) -> list[Size]:
+    """Every page's size as its image service gives it, without making any page: a manifest's canvases
+    are as large as the services (:mod:`objects.pagesizes` says how large without drawing)."""
+    decision, pages = _pages(object_id)
+    if pages is None:
+        raise IIIFError(403, f"the page images of {object_id} are not served ({decision.reason})")
+    return [capped(size, pages.max_side) for size in pages.full]
 
 
 def probes(object_id: str) -> tuple[dict[str, Any], dict[str, Any]]:

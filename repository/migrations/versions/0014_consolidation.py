@@ -1,7 +1,7 @@
 """Consolidation: each record's matching keys, clusters, links and the operators' decisions.
 
 Revision ID: 0014_consolidation
-Revises: 0012_record_copy_level
+Revises: 0013_partner_files_withheld
 
 Only the tables are made.  Records stored before this revision have no keys yet: the first
 ``kazneb cluster build`` computes them (``kazneb cluster keys`` alone does just that), and from
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_consolidation"
-down_revision = "0012_record_copy_level"
+down_revision = "0013_partner_files_withheld"
 branch_labels = None
 depends_on = None
 
