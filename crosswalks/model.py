@@ -156,6 +156,19 @@ class DigitalObject:
 
 
 @dataclass
+class Holding:
+    """One partner's record of a work the hub publishes as one (consolidation): who holds it, at
+    which level its copy is offered, and where the hub offers that copy."""
+
+    partner: str
+    #: The partner's record as the hub knew it alone: its own OAI identifier.
+    identifier: str
+    access: str | None = None
+    #: The hub's reading page of the partner's deposited copy, when it has one.
+    copy_url: str | None = None
+
+
+@dataclass
 class SourceInfo:
     """Where the record came from (copied into OAI provenance)."""
 
@@ -190,6 +203,8 @@ class CanonicalRecord:
     rights: list[str] = field(default_factory=list)
     access: str | None = None
     objects: list[DigitalObject] = field(default_factory=list)
+    #: The partners' records merged into this one (empty for a record published alone).
+    holdings: list[Holding] = field(default_factory=list)
     source: SourceInfo = field(default_factory=SourceInfo)
     #: MARC fields no mapping understands, kept as MARC-in-JSON field dicts.
     marc_extra: list[dict[str, Any]] = field(default_factory=list)
@@ -239,6 +254,7 @@ class CanonicalRecord:
             "identifiers": Identifier,
             "relations": Relation,
             "objects": DigitalObject,
+            "holdings": Holding,
         }
         kwargs: dict[str, Any] = {}
         names = {f.name for f in dataclasses.fields(cls)}

@@ -75,6 +75,13 @@ class HubRecord(Base):
     #: renderings link to the record's page; the depository (``objects/publication.py``) sets it
     #: through :meth:`repository.store.Store.set_copy_level`, so the store never reads its tables.
     copy_access: Mapped[str | None] = mapped_column(String(16))
+    #: Consolidation: the hub record this one's work is published under (``consolidation/publish.py``).
+    #: While set, this record is published as deleted and its page redirects there; its own
+    #: ``canonical`` is kept, and published again when it leaves the cluster.
+    absorbed_into: Mapped[int | None] = mapped_column(Integer, index=True)
+    #: Consolidation: the merged record this hub record publishes for its cluster, with the holdings
+    #: (None: it publishes its own ``canonical``).  Pages and the search index read this when set.
+    published: Mapped[dict | None] = mapped_column(JSON)
 
 
 class SourceRecord(Base):

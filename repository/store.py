@@ -278,12 +278,18 @@ class Store:
         conn.execute(update(sources).where(sources.c.id == bindparam("sid")).values(
             deleted=True, harvested_at=stamp, content_hash=digest),
             [{"sid": k.source_id} for k in doomed.values()])
-        conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(deleted=True, content_hash=digest),
-                     [{"hid": k.hub_id} for k in doomed.values()])
-        partner = self._partners(conn, {partner_id}).get(partner_id)
-        items = [_Publication(k.hub_id, k.local_id, partner_id, True, "", None, None) for k in doomed.values()]
-        self._publish(conn, batch, items, partner and {partner_id: partner})
         forget_keys(conn, [k.hub_id for k in doomed.values()])
+        # A clustered record is left to consolidation, which publishes its cluster without it; the
+        # cluster keeps its identifier even when this was the record it was first published as.
+        alone = [k for k in doomed.values() if not k.clustered]
+        batch.hub_ids.update(dict.fromkeys(k.hub_id for k in doomed.values() if k.clustered))
+        if not alone:
+            return statuses
+        conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(deleted=True, content_hash=digest),
+                     [{"hid": k.hub_id} for k in alone])
+        partner = self._partners(conn, {partner_id}).get(partner_id)
+        items = [_Publication(k.hub_id, k.local_id, partner_id, True, "", None, None) for k in alone]
+        self._publish(conn, batch, items, partner and {partner_id: partner})
         return statuses
 
     def set_access(self, session: Session, local_id: str, access: str) -> bool:
@@ -292,7 +298,14 @@ class Store:
         (False): only :meth:`set_copy_level` changes that."""
         check_access(access, "record {!r}", local_id)
         hub = self._hub(session, local_id)
-        if hub.access == access or hub.copy_access is not None:
+        if hub.copy_access is not None:
+            return False
+        if _clustered(hub):
+            if hub.canonical.get("access") == access:
+                return False
+            self._store_own(session, hub, {**hub.canonical, "access": access})
+            return True
+        if hub.access == access:
             return False
         canonical = dict(hub.canonical)
         canonical["access"] = access
@@ -319,6 +332,12 @@ class Store:
         if hub.deleted:
             hub.copy_access = copy_level
             return False
+        if _clustered(hub):
+            if hub.copy_access == copy_level and hub.canonical.get("access") == level:
+                return False
+            hub.copy_access = copy_level
+            self._store_own(session, hub, {**hub.canonical, "access": level})
+            return True
         if hub.copy_access == copy_level and hub.access == level:
             return False
         hub.copy_access, hub.access = copy_level, level
@@ -326,6 +345,13 @@ class Store:
         canonical["access"] = level
         self._republish(session, [(hub, canonical)])
         return True
+
+    def _store_own(self, session: Session, hub: HubRecord, canonical: dict[str, Any]) -> None:
+        """A clustered record's own record changed: stored and logged for consolidation, which
+        publishes its cluster again; nothing is published here."""
+        hub.canonical = canonical
+        session.flush()
+        self._batch(session).hub_ids[hub.id] = None
 
     @staticmethod
     def _hub(session: Session, local_id: str) -> HubRecord:
@@ -344,7 +370,11 @@ class Store:
 
         ``copies=False``: for a migration older than 0012, whose schema has no ``copy_access``
         yet (the column is then neither read nor written; no record had a copy)."""
-        options = [] if copies else [defer(HubRecord.copy_access, raiseload=True)]
+        # 0014's consolidation columns are never read here: migrations older than it call this.  A
+        # migration after it must leave clustered records (absorbed_into, published) to consolidation.
+        options = [defer(HubRecord.absorbed_into, raiseload=True), defer(HubRecord.published, raiseload=True)]
+        if not copies:
+            options.append(defer(HubRecord.copy_access, raiseload=True))
         done = 0
         for chunk in _chunks(sorted(set(hub_ids)), 500):
             hubs = session.scalars(select(HubRecord).options(*options)
@@ -413,12 +443,14 @@ class Store:
             for chunk in _chunks(sorted(set(partner_keys)), 500):
                 rows = conn.execute(
                     select(sources.c.source_key, sources.c.id, sources.c.content_hash, sources.c.deleted,
-                           sources.c.hub_record_id, hubs.c.local_id, hubs.c.copy_access)
+                           sources.c.hub_record_id, hubs.c.local_id, hubs.c.copy_access,
+                           (hubs.c.absorbed_into.isnot(None) | hubs.c.published.isnot(None)).label("clustered"))
                     .join(hubs, hubs.c.id == sources.c.hub_record_id)
                     .where(sources.c.partner_id == partner_id, sources.c.source_key.in_(chunk))
                     .order_by(hubs.c.id).with_for_update(of=hubs))
-                for key, sid, digest, deleted, hid, local_id, copy_access in rows:
-                    found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted), copy_access)
+                for key, sid, digest, deleted, hid, local_id, copy_access, clustered in rows:
+                    found[(partner_id, key)] = _Known(sid, hid, local_id, digest, bool(deleted), copy_access,
+                                                      bool(clustered))
         return found
 
     def _write_changed(self, session: Session, items: list[_Prepared],
@@ -439,12 +471,21 @@ class Store:
             _insert_rows(conn, sources, _SOURCE_COLUMNS, [_new_source_row(p, existing, stamp) for p in fresh])
         fresh_ids = {id(p) for p in fresh}
         old = [p for p in items if id(p) not in fresh_ids]
-        if old:
+        clustered = [p for p in old if _known(p, existing).clustered]
+        if clustered:  # stored, not published: consolidation publishes these (their change is logged)
+            conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(
+                canonical=bindparam("canonical")),
+                [{"hid": _known(p, existing).hub_id, "canonical": self._json_value(p.canonical_text)}
+                 for p in clustered])
+            batch.hub_ids.update(dict.fromkeys(_known(p, existing).hub_id for p in clustered))
+        unclustered = [p for p in old if not _known(p, existing).clustered]
+        if unclustered:
             conn.execute(update(hubs).where(hubs.c.id == bindparam("hid")).values(
                 deleted=False, access=bindparam("access"), canonical=bindparam("canonical"),
                 content_hash=bindparam("digest"), datestamp=stamp),
                 [{"hid": _known(p, existing).hub_id, "access": p.access,
-                  "canonical": self._json_value(p.canonical_text), "digest": p.digest} for p in old])
+                  "canonical": self._json_value(p.canonical_text), "digest": p.digest} for p in unclustered])
+        if old:
             fixed = ("sid", "partner_id", "source_key", "hub_record_id")
             rows = [{("v_" + k if k not in fixed else k): v for k, v in _source_row(p, existing, stamp).items()}
                     for p in old]
@@ -454,6 +495,8 @@ class Store:
         publications = []
         for p in items:
             known = _known(p, existing)
+            if known.clustered:
+                continue
             provenance = _Provenance(p.incoming.source_key, p.incoming.source_datestamp,
                                      p.incoming.metadata_namespace, stamp)
             publications.append(_Publication(known.hub_id, known.local_id, p.incoming.partner_id, False,
@@ -657,6 +700,9 @@ class _Known:
     digest: str
     deleted: bool
     copy_access: str | None = None  # the level of its live deposited copies (None: none)
+    #: Absorbed into another record's cluster, or publishing its cluster's merged record: its own
+    #: record is stored, and consolidation publishes (``consolidation/publish.py``).
+    clustered: bool = False
 
 
 @dataclass
@@ -677,6 +723,11 @@ class _Publication:
     record: CanonicalRecord | None
     provenance: _Provenance | None
     has_copy: bool = False  # a live deposited copy: the renderings link to the record's page
+
+
+def _clustered(hub: HubRecord) -> bool:
+    """Absorbed into a cluster, or publishing one: consolidation publishes it, not the store."""
+    return hub.absorbed_into is not None or hub.published is not None
 
 
 def _known(item: _Prepared, existing: dict[tuple[str, str], _Known]) -> _Known:

@@ -132,6 +132,7 @@ class MarcWriter:
         self._access()
         self._subjects()
         self._relations()
+        self._holdings()
         self._links()
         self._merge_extra()
 
@@ -381,6 +382,14 @@ class MarcWriter:
         tag = _RELATION_KIND_TAG.get(relation.kind, "787")
         subfields = [("t", relation.title)] + _sub("g", relation.number) + _sub("o", relation.identifier)
         self.add(tag, "0", "0" if tag in ("780", "785") else " ", subfields)
+
+    def _holdings(self) -> None:
+        """852 per partner holding a merged work: the partner ($a), its record ($p), its copy's page ($u)
+        and level ($z)."""
+        for holding in self.rec.holdings:
+            level = [("z", f"access: {holding.access}")] if holding.access else []
+            self.add("852", " ", " ", [("a", holding.partner), ("p", holding.identifier)]
+                     + _sub("u", holding.copy_url) + level)
 
     def _links(self) -> None:
         terms = access.terms_for(self.rec.access)

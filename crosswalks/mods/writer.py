@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from crosswalks import access
 from crosswalks.marc import tables
-from crosswalks.model import Agent, CanonicalRecord, Subject, Title, other_script_pairs
+from crosswalks.model import Agent, CanonicalRecord, Holding, Subject, Title, other_script_pairs
 from crosswalks.mods import COVERAGE_NOTE, RESPONSIBILITY_NOTE, TYPE_OF_RESOURCE
 from crosswalks.namespaces import MODS_NS, MODS_SCHEMA, XLINK_NS, XSI_NS
 from crosswalks.transliterate import detect_script
@@ -271,9 +271,19 @@ def mods_parts(record: CanonicalRecord) -> list[str]:
         attrs += ' usage="primary display"' if obj is record.objects[0] else ""
         url = _el("url", _uri(obj.url), attrs)
         out.append(_wrap("location", url))
+    out.extend(_holding(holding) for holding in record.holdings)
     out += (_access_conditions(record.access), _rights(record))
     info = _el("recordIdentifier", local[0]) if local else ""
     info += _el("recordContentSource", record.source.partner)
     out.append(f"<mods:recordInfo>{info}<mods:recordOrigin>KazNEB Hub</mods:recordOrigin></mods:recordInfo>")
     out.append("</mods:mods>")
     return out
+
+
+def _holding(holding: Holding) -> str:
+    """A partner holding the work: its name, its record, its copy's level and the copy's page."""
+    copy = _el("electronicLocator", _uri(holding.copy_url) if holding.copy_url else None)
+    copy += _el("note", f"access: {holding.access}" if holding.access else None)
+    copy += _el("itemIdentifier", holding.identifier)
+    return _wrap("location", _el("physicalLocation", holding.partner)
+                 + _wrap("holdingSimple", _wrap("copyInformation", copy)))

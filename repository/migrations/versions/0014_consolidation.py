@@ -1,4 +1,5 @@
-"""Consolidation: each record's matching keys, clusters, links and the operators' decisions.
+"""Consolidation: each record's matching keys, clusters, links, the operators' decisions, and
+what a hub record publishes for its cluster (``hub_records.absorbed_into``, ``published``).
 
 Revision ID: 0014_consolidation
 Revises: 0013_partner_files_withheld
@@ -18,6 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("hub_records", sa.Column("absorbed_into", sa.Integer))
+    op.create_index("ix_hub_records_absorbed_into", "hub_records", ["absorbed_into"])
+    op.add_column("hub_records", sa.Column("published", sa.JSON))
     op.create_table(
         "record_keys",
         sa.Column("record_id", sa.Integer, sa.ForeignKey("hub_records.id"), primary_key=True),
@@ -75,3 +79,7 @@ def downgrade() -> None:
     for table in ("cluster_runs", "cluster_decisions", "cluster_links", "cluster_members", "record_blocks",
                   "record_keys"):
         op.drop_table(table)
+    op.drop_index("ix_hub_records_absorbed_into", "hub_records")
+    with op.batch_alter_table("hub_records") as batch:
+        batch.drop_column("published")
+        batch.drop_column("absorbed_into")
