@@ -49,7 +49,7 @@ _ISSUE_AFTER: Final = re.compile(r"\s*-?\s*(?:сан|саны|шығарылым
 _PUNCTUATION_BEFORE: Final = frozenset(".,:;([/=-–—")
 _BARE_FIGURE: Final = re.compile(rf"\W*({_FIGURE})\W*", re.IGNORECASE)
 _PAGES: Final = re.compile(
-    r"(\d+)(?:\s*,\s*\[\d+\])?\s*(?:с|c|p|pp|s|б|бет|стр|pages|pagini|страниц)(?:\.|(?!\w))", re.IGNORECASE)
+    r"(\d+)(?:\s*,\s*\[\d+\])?\s*(?:с|c|p|pp|s|б|b|бет|bet|стр|pages|pagini|страниц)(?:\.|(?!\w))", re.IGNORECASE)
 
 
 class Found(NamedTuple):
@@ -179,7 +179,7 @@ def edition_number(statement: str | None) -> str | None:
 
 
 def pages_in(extent: str | None) -> int | None:
-    """The page count of an extent statement: "350 с.", "xii, 350 p.", "350, [2] б. : сур."."""
+    """The page count of an extent statement: "350 с.", "xii, 350 p.", "350, [2] б. : сур.", "350 b."."""
     if not extent:
         return None
     match = _PAGES.search(extent)

@@ -22,6 +22,7 @@ record together.  Messy text ("ISBN 5-7940-0029-5 (pbk.)") goes through
 from __future__ import annotations
 
 import re
+from operator import mul
 from typing import Final
 
 from stdnum import ismn as _ismn
@@ -46,7 +47,7 @@ def _isbn13_ok(digits: str) -> bool:
 def _isbn10_to_13(digits: str) -> str | None:
     """ISBN-13 of a ten-character ISBN-10 (X allowed last), None when its check digit fails."""
     codes = digits.encode("ascii")
-    total = sum(weight * (code - 48) for weight, code in zip(_ISBN10_WEIGHTS, codes, strict=False))
+    total = sum(map(mul, _ISBN10_WEIGHTS, codes)) - 48 * sum(_ISBN10_WEIGHTS)  # map stops at the ninth
     total += 10 if digits[9] in "Xx" else codes[9] - 48
     if total % 11:
         return None
@@ -94,8 +95,8 @@ def other_id(scheme: str, value: str | None) -> str | None:
     other.  A URL or an "other" value counts when it is a DOI or a Handle written as one."""
     if not value:
         return None
-    if scheme == "local":
-        match = _OCLC.match(value.strip())
+    if scheme == "local":  # most are the partner's own record numbers
+        match = _OCLC.match(value.strip()) if "(OCoLC)" in value else None
         return f"oclc:{match.group(1)}" if match else None
     if scheme == "ismn":
         try:

@@ -77,6 +77,7 @@ def test_edition_number(statement, number):
 @pytest.mark.parametrize(("extent", "pages"), [
     ("350 с.", 350), ("350 с. : ил.", 350), ("xii, 350 p.", 350), ("350, [2] б. : сур.", 350),
     ("[2], 350 с.", 350), ("350 pages", 350), ("245 б.", 245), ("350 s.", 350), ("120 pp.", 120),
+    ("512 b.", 512), ("512 bet", 512),
     ("1 CD-ROM", None), ("21 см", None), ("", None), (None, None),
 ])
 def test_pages_of_an_extent(extent, pages):
