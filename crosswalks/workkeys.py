@@ -100,8 +100,9 @@ class WorkKeys:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> WorkKeys:
         """Inverse of :meth:`to_dict`; names it does not know (a later version's) are ignored."""
-        return cls(**{name: tuple(value) if name in _TUPLE_FIELDS else value
-                      for name, value in data.items() if name in _FIELD_NAMES})
+        known: dict[str, Any] = {name: tuple(value) if name in _TUPLE_FIELDS else value
+                                 for name, value in data.items() if name in _FIELD_NAMES}
+        return cls(**known)
 
 
 _FIELD_NAMES: Final = tuple(f.name for f in fields(WorkKeys))
