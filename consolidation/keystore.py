@@ -32,7 +32,7 @@ def refresh_keys(conn: Connection, batch: int = 2000) -> int:
 
 def load_keys(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, WorkKeys]:
     """Keys by hub record id: of every record that has keys, or of ``ids``."""
-    query = select(RECORD_KEYS.c.record_id, RECORD_KEYS.c.keys)
+    query = select(RECORD_KEYS.c.record_id, RECORD_KEYS.c.keys_json)
     if ids is None:
         return {hub_id: WorkKeys.from_dict(orjson.loads(text))
                 for hub_id, text in conn.execute(query.execution_options(yield_per=10000))}

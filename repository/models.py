@@ -121,7 +121,7 @@ class RecordKeys(Base):
 
     record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
-    keys: Mapped[str] = mapped_column(Text)  # compact JSON of WorkKeys.to_dict()
+    keys_json: Mapped[str] = mapped_column(Text)  # compact JSON of WorkKeys.to_dict()
 
 
 class RecordBlock(Base):

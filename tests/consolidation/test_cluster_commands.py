@@ -40,10 +40,10 @@ def run(store: Store, *args: str) -> str:
 
 
 def collection(store: Store) -> None:
-    write(store, "nlrk", "kk-1", book(**ABAI_KK))
-    write(store, "kaznu", "lat-1", book(**ABAI_LATIN))
+    write(store, "lib-a", "kk-1", book(**ABAI_KK))
+    write(store, "lib-b", "lat-1", book(**ABAI_LATIN))
     for volume in ("1", "2"):  # a set: one ISBN on both volumes
-        write(store, "nlrk", f"set-{volume}", book("Қазақ әдебиетінің тарихы", "Қаратаев, Мұхамеджан", "Ғылым",
+        write(store, "lib-a", f"set-{volume}", book("Қазақ әдебиетінің тарихы", "Қаратаев, Мұхамеджан", "Ғылым",
                                                    2004, "kaz", part=f"Т. {volume}", isbn="9965-12-345-3"))
 
 
@@ -51,56 +51,56 @@ def test_build_merges_one_work_across_scripts_and_keeps_the_volumes_apart(store:
     collection(store)
     output = run(store, "build")
     assert "1 clusters of 2 records" in output
-    shown = run(store, "show", "nlrk:kk-1")
-    assert "cluster of 2 records" in shown and "kaznu:lat-1" in shown
-    assert "cluster of 1 record" in run(store, "show", "nlrk:set-1")
-    explained = run(store, "explain", "nlrk:set-1")
+    shown = run(store, "show", "lib-a:kk-1")
+    assert "cluster of 2 records" in shown and "lib-b:lat-1" in shown
+    assert "cluster of 1 record" in run(store, "show", "lib-a:set-1")
+    explained = run(store, "explain", "lib-a:set-1")
     assert "veto:volume" in explained
 
 
 def test_forbid_and_unforbid_hold_across_builds(store: Store) -> None:
     collection(store)
-    run(store, "forbid", "nlrk:kk-1", "kaznu:lat-1")
+    run(store, "forbid", "lib-a:kk-1", "lib-b:lat-1")
     run(store, "build", "--full")
-    assert "cluster of 1 record" in run(store, "show", "nlrk:kk-1")
-    assert "operator: forbid with kaznu:lat-1" in run(store, "explain", "nlrk:kk-1")
-    run(store, "unforbid", "nlrk:kk-1", "kaznu:lat-1")
+    assert "cluster of 1 record" in run(store, "show", "lib-a:kk-1")
+    assert "operator: forbid with lib-b:lat-1" in run(store, "explain", "lib-a:kk-1")
+    run(store, "unforbid", "lib-a:kk-1", "lib-b:lat-1")
     run(store, "build", "--full")
-    assert "cluster of 2 records" in run(store, "show", "nlrk:kk-1")
+    assert "cluster of 2 records" in run(store, "show", "lib-a:kk-1")
 
 
 def test_an_operator_merge_beats_a_veto_and_survives_a_reharvest(store: Store) -> None:
     collection(store)
-    run(store, "merge", "nlrk:set-1", "nlrk:set-2", "--note", "one record per set here")
+    run(store, "merge", "lib-a:set-1", "lib-a:set-2", "--note", "one record per set here")
     run(store, "build")
-    assert "cluster of 2 records" in run(store, "show", "nlrk:set-1")
+    assert "cluster of 2 records" in run(store, "show", "lib-a:set-1")
     changed = book("Қазақ әдебиетінің тарихы", "Қаратаев, Мұхамеджан", "Ғылым", 2005, "kaz", part="Т. 2")
-    write(store, "nlrk", "set-2", changed)  # the partner corrects its record: same source key
+    write(store, "lib-a", "set-2", changed)  # the partner corrects its record: same source key
     run(store, "build", "--full")
-    assert "cluster of 2 records" in run(store, "show", "nlrk:set-2")
+    assert "cluster of 2 records" in run(store, "show", "lib-a:set-2")
 
 
 def test_split_takes_a_record_out_and_keeps_it_out(store: Store) -> None:
     collection(store)
     run(store, "build")
-    assert "forbidden with 1 record" in run(store, "split", "kaznu:lat-1")
+    assert "forbidden with 1 record" in run(store, "split", "lib-b:lat-1")
     run(store, "build", "--full")
-    assert "cluster of 1 record" in run(store, "show", "kaznu:lat-1")
+    assert "cluster of 1 record" in run(store, "show", "lib-b:lat-1")
 
 
 def test_an_incremental_build_places_a_new_record(store: Store) -> None:
     collection(store)
     run(store, "build")
-    write(store, "kaznu", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
+    write(store, "lib-b", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
     output = run(store, "build")
-    assert output.startswith("incremental build")
-    assert "cluster of 3 records" in run(store, "show", "kaznu:cyr-2")
+    assert "incremental build" in output
+    assert "cluster of 3 records" in run(store, "show", "lib-b:cyr-2")
 
 
 def test_a_record_keyed_by_its_content_gets_a_warning_with_the_decision(store: Store) -> None:
     collection(store)
     write(store, "files", "#ab12cd", book(**ABAI_LATIN))
-    output = run(store, "forbid", "files:#ab12cd", "nlrk:kk-1")
+    output = run(store, "forbid", "files:#ab12cd", "lib-a:kk-1")
     assert "keyed by its content" in output
 
 
@@ -108,9 +108,9 @@ def test_unknown_records_and_self_pairs_are_refused_by_name(store: Store) -> Non
     collection(store)
     url = store.engine.url.render_as_string(hide_password=False)
     runner = CliRunner()
-    missing = runner.invoke(main, ["cluster", "merge", "nlrk:nope", "nlrk:kk-1"], env={"KAZNEB_DATABASE_URL": url})
-    assert missing.exit_code != 0 and "'nlrk:nope': no such record" in missing.output
-    same = runner.invoke(main, ["cluster", "forbid", "nlrk:kk-1", "nlrk:kk-1"], env={"KAZNEB_DATABASE_URL": url})
+    missing = runner.invoke(main, ["cluster", "merge", "lib-a:nope", "lib-a:kk-1"], env={"KAZNEB_DATABASE_URL": url})
+    assert missing.exit_code != 0 and "'lib-a:nope': no such record" in missing.output
+    same = runner.invoke(main, ["cluster", "forbid", "lib-a:kk-1", "lib-a:kk-1"], env={"KAZNEB_DATABASE_URL": url})
     assert same.exit_code != 0 and "cannot be paired with itself" in same.output
-    none = runner.invoke(main, ["cluster", "unmerge", "nlrk:kk-1", "kaznu:lat-1"], env={"KAZNEB_DATABASE_URL": url})
+    none = runner.invoke(main, ["cluster", "unmerge", "lib-a:kk-1", "lib-b:lat-1"], env={"KAZNEB_DATABASE_URL": url})
     assert none.exit_code != 0 and "no merge decision" in none.output

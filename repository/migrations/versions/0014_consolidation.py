@@ -26,7 +26,7 @@ def upgrade() -> None:
         "record_keys",
         sa.Column("record_id", sa.Integer, sa.ForeignKey("hub_records.id"), primary_key=True),
         sa.Column("version", sa.Integer, nullable=False),
-        sa.Column("keys", sa.Text, nullable=False),
+        sa.Column("keys_json", sa.Text, nullable=False),
     )
     op.create_table(
         "record_blocks",
