@@ -33,8 +33,9 @@ def insert_keys(conn: Connection, computed: Sequence[tuple[int, WorkKeys]]) -> N
     """Insert computed keys and their blocks (the records have none yet)."""
     if not computed:
         return
-    conn.execute(insert(RECORD_KEYS), [{"record_id": hub_id, "version": KEYS_VERSION, "keys_json": dumps(keys.to_dict())}
-                                       for hub_id, keys in computed])
+    conn.execute(insert(RECORD_KEYS), [
+        {"record_id": hub_id, "version": KEYS_VERSION, "keys_json": dumps(keys.to_dict())}
+        for hub_id, keys in computed])
     rows = [{"block": name, "record_id": hub_id} for hub_id, keys in computed for name in blocks(keys)]
     if rows:
         conn.execute(insert(RECORD_BLOCKS), rows)

@@ -44,11 +44,15 @@ class Publisher:
         set_specs: Sequence[str],
         deleted: bool,
         record: CanonicalRecord | None,
-        about_xml: str | None,
+        about_xml: str | Sequence[str] | None,
     ) -> Iterator[tuple[str, bytes, int]]:
-        """(prefix, record XML in UTF-8, length of its header in bytes) for each metadata format."""
+        """(prefix, record XML in UTF-8, length of its header in bytes) for each metadata format.
+
+        ``about_xml``: one ``<about>`` container's content, or several (a cluster's record has one
+        per holding: ``xml.record`` opens the first and closes the last, they are joined here)."""
         header_xml = xml.header(identifier, datestamp, set_specs, deleted).encode("utf-8")
-        about = about_xml.encode("utf-8") if about_xml else None
+        abouts = [about_xml] if isinstance(about_xml, str) else list(about_xml or ())
+        about = "</about><about>".join(abouts).encode("utf-8") if abouts else None
         for prefix, fmt in FORMATS.items():
             metadata = None if deleted or record is None else fmt.render_utf8(record)
             yield prefix, xml.record(header_xml, metadata, about), len(header_xml)

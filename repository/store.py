@@ -77,6 +77,8 @@ class HubRecordView:
     partner_ids: list[str]
     canonical: CanonicalRecord
     set_specs: list[str] = field(default_factory=list)
+    #: The local id of the record this one's work is published under (consolidation), else None.
+    successor: str | None = None
 
 
 class Store:
@@ -548,21 +550,93 @@ class Store:
             return self._view(session, hub) if hub else None
 
     def _view(self, session: Session, hub: HubRecord) -> HubRecordView:
-        partners = session.scalars(
-            select(SourceRecord.partner_id).where(SourceRecord.hub_record_id == hub.id).distinct()
-        ).all()
+        """The record as published: a cluster's merged record (held by every holding's partner), an
+        absorbed record as retired with its successor, else the record itself."""
+        canonical = CanonicalRecord.from_dict(hub.published or hub.canonical or {})
+        if hub.published is not None:
+            partners = {holding.partner for holding in canonical.holdings}
+        else:
+            partners = set(session.scalars(
+                select(SourceRecord.partner_id).where(SourceRecord.hub_record_id == hub.id)).all())
         specs = session.scalars(select(RecordSet.set_spec).where(RecordSet.record_id == hub.id)).all()
+        successor = None if hub.absorbed_into is None else session.scalar(
+            select(HubRecord.local_id).where(HubRecord.id == hub.absorbed_into))
         return HubRecordView(
             id=hub.id,
             local_id=hub.local_id,
             oai_identifier=self.oai_identifier(hub.local_id),
             datestamp=hub.datestamp,
-            deleted=hub.deleted,
+            deleted=hub.deleted or successor is not None,
             access=hub.access,
             partner_ids=sorted(partners),
-            canonical=CanonicalRecord.from_dict(hub.canonical or {}),
+            canonical=canonical,
             set_specs=oai_sets.from_stored(specs),
+            successor=successor,
         )
+
+    # -- consolidation: a cluster published as one record ------------------------------------
+    def publish_cluster(self, session: Session, hub_id: int, merged: CanonicalRecord,
+                        partner_ids: Sequence[str], abouts: Sequence[str], has_copy: bool) -> bool:
+        """Publish ``merged`` (a cluster's record, its level in ``merged.access``, its holdings) as hub
+        record ``hub_id``, in the sets of every holding's partner, with one provenance container per
+        holding.  False when it already publishes exactly that (no new datestamp)."""
+        check_access(merged.access or "", "cluster record {!r}", str(hub_id))
+        hub = self._locked(session, hub_id)
+        text = canonical_json_bytes(merged)
+        digest = content_hash(text, sorted({*partner_ids, *abouts}), deleted=False)
+        if hub.published is not None and hub.content_hash == digest and not hub.deleted:
+            return False
+        hub.published, hub.content_hash = json.loads(text), digest
+        hub.access, hub.absorbed_into, hub.deleted = merged.access or hub.access, None, False
+        session.flush()
+        others = tuple(sorted(set(partner_ids) - {hub.partner_id}))
+        item = _Publication(hub.id, hub.local_id, hub.partner_id, False, hub.access, merged, None,
+                            has_copy=has_copy, other_partners=others, abouts=tuple(abouts))
+        conn = session.connection()
+        self._publish(conn, self._batch(session), [item], self._partners(conn, {hub.partner_id, *others}))
+        return True
+
+    def absorb(self, session: Session, hub_ids: Sequence[int], into: int) -> int:
+        """Retire these records into hub record ``into``: each is published as deleted (its sets
+        kept, as a tombstone's are) and its page sends readers on; how many changed."""
+        changed = []
+        for hub_id in sorted(set(hub_ids)):
+            hub = self._locked(session, hub_id)
+            if hub.absorbed_into == into and hub.published is None:
+                continue
+            hub.absorbed_into, hub.published = into, None
+            changed.append(_Publication(hub.id, hub.local_id, hub.partner_id, True, hub.access, None, None))
+        if changed:
+            session.flush()
+            conn = session.connection()
+            self._publish(conn, self._batch(session), changed, None)
+        return len(changed)
+
+    def release(self, session: Session, hub_ids: Sequence[int]) -> int:
+        """Publish these records on their own again (split off, or their cluster dissolved): each
+        its own record at its own level, or a tombstone when its partner has deleted it."""
+        released = 0
+        for hub_id in sorted(set(hub_ids)):
+            hub = self._locked(session, hub_id)
+            if hub.absorbed_into is None and hub.published is None:
+                continue
+            source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
+            assert source is not None
+            hub.absorbed_into, hub.published = None, None
+            hub.deleted = bool(source.deleted)
+            hub.access = hub.copy_access or hub.canonical.get("access") or hub.access
+            self._republish(session, [(hub, dict(hub.canonical))])
+            released += 1
+        return released
+
+    @staticmethod
+    def _locked(session: Session, hub_id: int) -> HubRecord:
+        """A hub record by id, locked and read afresh (see :meth:`_hub`)."""
+        hub = session.scalars(select(HubRecord).where(HubRecord.id == hub_id).with_for_update()
+                              .execution_options(populate_existing=True)).one_or_none()
+        if hub is None:
+            raise StoreError(f"no hub record {hub_id}")
+        return hub
 
     # -- publishing ----------------------------------------------------------------------
     def _publish(self, conn: Connection, batch: _Batch, items: list[_Publication],
@@ -595,9 +669,13 @@ class Store:
                 specs = oai_sets.from_stored(kept_sets.get(item.hub_id, []))
             else:
                 specs = oai_sets.memberships(item.partner_id, item.access, item.record)
+                for other in item.other_partners:
+                    specs = tuple(sorted({*specs, *oai_sets.memberships(other, item.access, item.record)}))
             all_specs.update(specs)
             partner = partners.get(item.partner_id)
-            about = None if item.deleted else provenance_xml(item.provenance, partner, item.partner_id)
+            about: str | tuple[str, ...] | None = None
+            if not item.deleted:
+                about = item.abouts or provenance_xml(item.provenance, partner, item.partner_id)
             record = item.record
             if record is not None:
                 record = without_partner_files(record, item.access)
@@ -723,6 +801,10 @@ class _Publication:
     record: CanonicalRecord | None
     provenance: _Provenance | None
     has_copy: bool = False  # a live deposited copy: the renderings link to the record's page
+    #: A cluster's record: the other partners holding the work (it is in their sets too) and one
+    #: provenance container per holding, in place of ``provenance``.
+    other_partners: tuple[str, ...] = ()
+    abouts: tuple[str, ...] = ()
 
 
 def _clustered(hub: HubRecord) -> bool:

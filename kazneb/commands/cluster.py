@@ -14,6 +14,7 @@ import click
 from kazneb.commands.context import open_store, pass_settings
 from kazneb.config import Settings
 
+
 def options_of(settings: Settings):  # type: ignore[no-untyped-def]
     from consolidation.build import Options
     from consolidation.scoring import Thresholds
@@ -33,17 +34,25 @@ def cluster_group() -> None:
               "by default only the records changed since the last build are placed.")
 @pass_settings
 def build_command(settings: Settings, full: bool) -> None:
-    """Cluster the records that describe the same work: compare the records sharing a block, apply
-    the vetoes and the operators' decisions, and store clusters and the links that made them."""
+    """Cluster the records that describe the same work and publish each cluster as one record.
+
+    Compares the records sharing a block, applies the vetoes and the operators' decisions, stores
+    clusters and the links that made them, then publishes: one hub record per cluster with its
+    holdings, the others as deleted records pointing to it (new datestamps only where something
+    changed)."""
     from consolidation.build import full_run, incremental_run
+    from consolidation.publish import publish_clusters
 
     store = open_store(settings)
     run = full_run if full else incremental_run
     report = run(store.engine, options_of(settings))
+    published = publish_clusters(store)
     outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items())) or "none"
     click.echo(f"{report.kind} build: {report.records} records, {report.pairs} pairs compared ({outcomes}), "
                f"{report.clusters} clusters of {report.clustered_records} records (largest {report.largest}), "
                f"{report.seconds:.1f} s")
+    click.echo(f"published: {published.published} cluster records anew, {published.absorbed} records absorbed, "
+               f"{published.released} published on their own again")
     if report.keys_computed:
         click.echo(f"keys computed for {report.keys_computed} records stored without them")
     for reason, count in sorted(report.refused.items()):

@@ -1,0 +1,165 @@
+"""Publishing clusters: one hub record per work, the others retired into it.
+
+Which hub record publishes a cluster (its **survivor**), so that identifiers aggregators hold
+stay valid:
+
+* a cluster keeps the record it was published as before: the one most of its members were
+  absorbed into (or that is itself a member), even when that record's own partner record has
+  since been deleted;
+* a record split off takes its own identifier back, even when the cluster was published as it:
+  the cluster then takes the identifier of its member published first;
+* a new cluster is published as its member published first (the smallest hub record id).
+
+The other members are absorbed: published as deleted records (no metadata) whose pages send
+readers to the survivor, which lists them as relations.  Records that leave every cluster are
+published on their own again.  Publishing only what changed keeps datestamps still on a rerun.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, select
+
+from consolidation.build import MEMBERS
+from consolidation.merge import Member, merged_record
+from crosswalks.model import CanonicalRecord
+from objects.models import DigitalObject
+from repository.models import HubRecord, Partner, SourceRecord
+from repository.publishing import provenance_of
+from repository.store import Store
+
+HUBS: Table = HubRecord.__table__  # type: ignore[assignment]
+SOURCES: Table = SourceRecord.__table__  # type: ignore[assignment]
+PARTNERS: Table = Partner.__table__  # type: ignore[assignment]
+OBJECTS: Table = DigitalObject.__table__  # type: ignore[assignment]
+
+
+@dataclass
+class PublishReport:
+    """What publishing changed: clusters published anew, records absorbed, records released."""
+
+    clusters: int = 0
+    published: int = 0
+    absorbed: int = 0
+    released: int = 0
+
+
+def current_clusters(conn: Connection) -> list[list[int]]:
+    """Every cluster of two or more, its members' hub ids sorted."""
+    groups: dict[int, list[int]] = {}
+    for hub_id, cluster_id in conn.execute(select(MEMBERS.c.record_id, MEMBERS.c.cluster_id)):
+        groups.setdefault(cluster_id, []).append(hub_id)
+    return sorted(sorted(ids) for ids in groups.values())
+
+
+def published_state(conn: Connection) -> tuple[set[int], dict[int, int]]:
+    """Hub records publishing a cluster, and absorbed records with the record they are in."""
+    rows = conn.execute(select(HUBS.c.id, HUBS.c.absorbed_into, HUBS.c.published.isnot(None))
+                        .where(HUBS.c.absorbed_into.isnot(None) | HUBS.c.published.isnot(None)))
+    publishing, absorbed = set(), {}
+    for hub_id, into, publishes in rows:
+        if publishes:
+            publishing.add(hub_id)
+        if into is not None:
+            absorbed[hub_id] = into
+    return publishing, absorbed
+
+
+def survivors(clusters: list[list[int]], publishing: set[int], absorbed: Mapping[int, int],
+              gone: set[int]) -> list[int]:
+    """The hub record each cluster is published as (see the module's rules); ``gone``: records
+    whose partner deleted them."""
+    member_of = {hub_id: index for index, ids in enumerate(clusters) for hub_id in ids}
+    votes: dict[int, Counter] = {}  # earlier record -> cluster index -> members that were in it
+    for index, ids in enumerate(clusters):
+        for hub_id in ids:
+            earlier = absorbed.get(hub_id, hub_id if hub_id in publishing else None)
+            if earlier is None:
+                continue
+            if member_of.get(earlier) == index or (earlier not in member_of and earlier in gone):
+                votes.setdefault(earlier, Counter())[index] += 1
+    chosen: dict[int, tuple[int, int]] = {}  # cluster index -> (votes, earlier record)
+    for earlier, counts in votes.items():
+        index, count = max(counts.items(), key=lambda item: (item[1], -item[0]))
+        best = chosen.get(index)
+        if best is None or (count, -earlier) > (best[0], -best[1]):
+            chosen[index] = (count, earlier)
+    return [chosen[index][1] if index in chosen else ids[0] for index, ids in enumerate(clusters)]
+
+
+def publish_clusters(store: Store) -> PublishReport:
+    """Bring what the hub publishes in line with the stored clusters."""
+    report = PublishReport()
+    with store.session() as session:
+        conn = session.connection()
+        clusters = current_clusters(conn)
+        publishing, absorbed = published_state(conn)
+        gone = set(_deleted_sources(conn, publishing | set(absorbed.values())))
+        chosen = survivors(clusters, publishing, absorbed, gone)
+        members = _members(conn, store, {hub_id for ids in clusters for hub_id in ids} | set(chosen))
+        keep: set[int] = set()
+        for ids, survivor in zip(clusters, chosen, strict=True):
+            others = [hub_id for hub_id in ids if hub_id != survivor]
+            holders = [members[hub_id] for hub_id in ids]
+            record = merged_record(holders, [members[hub_id].oai_identifier for hub_id in others])
+            abouts = [_about(conn, store, hub_id) for hub_id in ids]
+            report.published += store.publish_cluster(session, survivor, record, sorted({m.partner for m in holders}),
+                                                       [a for a in abouts if a], any(m.copy_url for m in holders))
+            report.absorbed += store.absorb(session, others, survivor)
+            keep.update(ids, [survivor])
+        report.clusters = len(clusters)
+        leaving = [hub_id for hub_id in publishing | absorbed.keys() if hub_id not in keep]
+        report.released = store.release(session, _releasable(conn, leaving, keep, absorbed))
+    return report
+
+
+def _releasable(conn: Connection, leaving: list[int], keep: set[int], absorbed: Mapping[int, int]) -> list[int]:
+    """Of the records leaving their clusters, those to publish on their own: not an absorbed record
+    whose partner deleted it while its survivor still publishes (it keeps pointing there)."""
+    deleted = set(_deleted_sources(conn, leaving))
+    return [hub_id for hub_id in leaving if not (hub_id in deleted and absorbed.get(hub_id) in keep)]
+
+
+def _deleted_sources(conn: Connection, hub_ids: Iterable[int]) -> Iterable[int]:
+    ids = sorted(hub_ids)
+    for start in range(0, len(ids), 500):
+        yield from conn.execute(select(SOURCES.c.hub_record_id).where(
+            SOURCES.c.hub_record_id.in_(ids[start:start + 500]), SOURCES.c.deleted.is_(True))).scalars()
+
+
+def _members(conn: Connection, store: Store, hub_ids: set[int]) -> dict[int, Member]:
+    """Merging's view of each record: its own record and level, its partner, its live copy's page."""
+    found: dict[int, Member] = {}
+    ids = sorted(hub_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows = conn.execute(select(HUBS.c.id, HUBS.c.local_id, HUBS.c.canonical, HUBS.c.access, HUBS.c.copy_access,
+                                   SOURCES.c.partner_id, SOURCES.c.metadata_prefix)
+                            .join(SOURCES, SOURCES.c.hub_record_id == HUBS.c.id).where(HUBS.c.id.in_(chunk)))
+        for hub_id, local_id, canonical, access, copy_access, partner, prefix in rows:
+            record = CanonicalRecord.from_dict(canonical or {})
+            found[hub_id] = Member(hub_id, store.oai_identifier(local_id), partner, record,
+                                   copy_access or record.access or access, prefix, _copy_url(conn, store, local_id))
+    return found
+
+
+def _copy_url(conn: Connection, store: Store, local_id: str) -> str | None:
+    """The reading page of the record's live deposited copy, if it has one."""
+    object_id = conn.execute(select(OBJECTS.c.id).where(OBJECTS.c.local_id == local_id,
+                                                        OBJECTS.c.withdrawn.is_(False)).limit(1)).scalar()
+    return None if object_id is None else f"{store.base_url.rstrip('/')}/objects/{object_id}/view"
+
+
+def _about(conn: Connection, store: Store, hub_id: int) -> str | None:
+    """The provenance container of one member's partner record."""
+    row = conn.execute(select(SOURCES.c.partner_id, SOURCES.c.source_key, SOURCES.c.source_datestamp,
+                              SOURCES.c.metadata_namespace, SOURCES.c.harvested_at, PARTNERS.c.base_url)
+                       .join(PARTNERS, PARTNERS.c.id == SOURCES.c.partner_id)
+                       .where(SOURCES.c.hub_record_id == hub_id)).first()
+    if row is None:
+        return None
+    return provenance_of(row.base_url, row.partner_id, row.source_key, row.source_datestamp,
+                         row.metadata_namespace, row.harvested_at)
