@@ -840,6 +840,15 @@ def typo(text: str, rng: random.Random, edits: int) -> str:
     return text if text != original else original[:-1]
 
 
+def _stem(surname: str) -> str:
+    """A surname without its feminine ending: Ахметова and Ахметов are one family name."""
+    return surname[:-1] if surname.endswith("а") else surname
+
+
+def _stems(people: list[Person]) -> frozenset[str]:
+    return frozenset(_stem(p.surname) for p in people)
+
+
 class _Builder:
     """Draws manifestations and renders them, remembering which manifestation each record shows."""
 
@@ -1029,7 +1038,11 @@ class _Builder:
 
     def book(self, lang: str, *, anonymous: bool = False, with_isbn: bool = False, year: int | None = None,
              creators: list[Person] | None = None, textbook: bool = False, generic: bool = False,
-             title3: tuple[str, str, str] | None = None) -> Book:
+             title3: tuple[str, str, str] | None = None, avoid: frozenset[str] = frozenset()) -> Book:
+        """A new work's manifestation.  Its title and first author (the publisher when anonymous) were
+        not drawn before; the subtitle counts only when it is ``subtitle_essential`` (a textbook's
+        grade, an anthology's region), as partners drop subtitles.  ``avoid``: surnames (stems) the
+        authors must not have, for "another author" negatives."""
         rng = self.rng
         index = {"kaz": 0, "rus": 1, "eng": 2}[lang]
         for _attempt in range(200):
@@ -1046,7 +1059,8 @@ class _Builder:
                 essential = True
             elif generic or (anonymous and rng.random() < 0.5):
                 drawn = rng.choice(V.ANONYMOUS_TITLES)
-                subtitle3 = rng.choice(V.REGIONS) if rng.random() < 0.5 else None
+                subtitle3 = rng.choice(V.REGIONS) if rng.random() < 0.6 else None
+                essential = subtitle3 is not None
             else:
                 drawn, subtitle3 = self.title3()
             if anonymous:
@@ -1056,10 +1070,12 @@ class _Builder:
             else:
                 count = 1 if rng.random() < 0.75 else 2 if rng.random() < 0.7 else 3
                 people = [self.person(lang, the_year) for _ in range(count)]
+                if any(_stem(p.surname) in avoid for p in people):
+                    continue
             title = drawn[index]
             subtitle = subtitle3[index] if subtitle3 else None
             owner = people[0].surname if people else forms[0]
-            if self.register(title, subtitle or "", owner):
+            if self.register(title, subtitle if subtitle and essential else "", owner):
                 break
         else:
             raise RuntimeError("could not draw a new work")
@@ -1483,7 +1499,7 @@ class _Builder:
             keywords=tuple(n[1] for n in V.NOUNS if n[0] in original.keywords), udc=original.udc)
         if not original.creators:
             translated.creators = []
-        self.register(translated.title, translated.subtitle or "",
+        self.register(translated.title, "",
                       translated.creators[0].surname if translated.creators else forms[0])
         first = self.style("kaz")
         second = self.style("rus")
@@ -1499,7 +1515,8 @@ class _Builder:
             book = self.book(lang, textbook=True)
             assert book.subtitle3 is not None
             if r < 0.15:
-                other = self.book(lang, textbook=True, title3=book.title3, year=book.year)
+                other = self.book(lang, textbook=True, title3=book.title3, year=book.year,
+                                  avoid=_stems(book.creators))
                 other.subtitle, other.subtitle3 = book.subtitle, book.subtitle3
                 detail = "textbooks, other authors"
             else:
@@ -1513,7 +1530,7 @@ class _Builder:
             other.publisher, other.place = book.publisher, book.place
         elif r < 0.6:
             book = self.book(lang)
-            other = self.book(lang, title3=book.title3)
+            other = self.book(lang, title3=book.title3, avoid=_stems(book.creators))
             other.subtitle = book.subtitle if rng.random() < 0.6 else other.subtitle
             if rng.random() < 0.3:
                 other.year = book.year
@@ -1545,7 +1562,7 @@ class _Builder:
             first_word = book.title.split()[0]
             rest = other.title.split()[1:] or [rng.choice(V.NOUNS)[0]]
             title = " ".join([first_word, *rest])
-            if title != book.title and self.register(title, other.subtitle or "", author.surname):
+            if title != book.title and self.register(title, "", author.surname):
                 other.title = title
         other.year = min(2024, book.year + rng.randint(-3, 3))
         if rng.random() < 0.5:
@@ -1639,12 +1656,15 @@ class _Builder:
     def anonymous_different(self) -> list[LabelledPair]:
         rng = self.rng
         lang = "kaz" if rng.random() < 0.7 else "rus"
-        book = self.book(lang, anonymous=True, generic=True)
-        for _ in range(200):
-            year = min(2024, book.year + rng.randint(-6, 6)) if rng.random() < 0.6 else book.year
-            forms, place = self.publisher(lang, year)
-            if forms != book.publisher and self.register(book.title, book.subtitle or "", forms[0]):
-                break
+        found = False
+        while not found:  # a generic title may have been published by every publisher already
+            book = self.book(lang, anonymous=True, generic=True)
+            for _ in range(60):
+                year = min(2024, book.year + rng.randint(-6, 6)) if rng.random() < 0.6 else book.year
+                forms, place = self.publisher(lang, year)
+                if forms != book.publisher and self.register(book.title, book.subtitle or "", forms[0]):
+                    found = True
+                    break
         other = self.copy(book, year=year, publisher=forms, place=place, isbn=self.isbn(lang, year, place),
                           contributors=self.contributors(lang, year, True), pages=rng.randint(48, 720),
                           series=None)
