@@ -113,6 +113,29 @@ def matches_in_order(decisions: Mapping[tuple[int, int], Decision]) -> list[tupl
     return [pair for pair, _ in sorted(matched, key=lambda item: (-item[1], item[0]))]
 
 
+@dataclass
+class Outcome:
+    """What clustering a set of keys found: the candidates, the decisions kept, the clusters."""
+
+    found: Candidates
+    decisions: dict[tuple[int, int], Decision]
+    clustering: Clustering
+
+
+def cluster_keys(keys: Mapping[int, WorkKeys], options: Options = Options(),
+                 forced: Sequence[tuple[int, int]] = (), forbidden: Sequence[tuple[int, int]] = (),
+                 groups: Mapping[str, list[int]] | None = None, new: set[int] | None = None) -> Outcome:
+    """Cluster records by their keys alone (no database): blocking, decisions, union-find.
+    ``groups``: the blocks, when the caller has them; ``new``: compare only pairs with one of these."""
+    if groups is None:
+        groups = group_by_block((i, blocks(k)) for i, k in keys.items())
+    found = candidates(groups, keys, new=new)
+    decisions = compare(found.pairs, keys, options, found.set_isbns)
+    clustering = cluster(keys.keys(), matches_in_order(decisions), forced=forced, forbidden=forbidden,
+                         joinable=cohesion_guard(keys, options))
+    return Outcome(found, decisions, clustering)
+
+
 def full_run(engine: Engine, options: Options = Options()) -> RunReport:
     """Cluster the whole collection and write clusters, links and the run's report."""
     started = time.time()
@@ -121,13 +144,11 @@ def full_run(engine: Engine, options: Options = Options()) -> RunReport:
         report.last_seq = _last_change(conn)
         report.keys_computed = refresh_keys(conn)
         keys = load_keys(conn)
-        found = candidates(group_by_block((i, blocks(k)) for i, k in keys.items()), keys)
-        decisions = compare(found.pairs, keys, options, found.set_isbns)
-        clustering = _cluster(conn, keys, decisions, options, report)
-        _note(report, keys, found, decisions, clustering)
+        outcome = _cluster(conn, keys, options, report)
+        _note(report, keys, outcome)
         conn.execute(delete(MEMBERS))
         conn.execute(delete(LINKS))
-        _write(conn, clustering.clusters(), decisions)
+        _write(conn, outcome.clustering.clusters(), outcome.decisions)
         _finish(conn, report, started)
     return report
 
@@ -145,17 +166,14 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
         report.keys_computed = refresh_keys(conn)
         changed = set(conn.execute(select(CHANGES.c.record_id).where(CHANGES.c.seq > since)).scalars())
         keys, groups, fixed = _neighbourhood(conn, changed)
-        new = changed & keys.keys()
-        found = candidates(groups, keys, new=new)
-        decisions = compare(found.pairs, keys, options, found.set_isbns)
-        clustering = _cluster(conn, keys, decisions, options, report, fixed=fixed)
-        _note(report, keys, found, decisions, clustering)
+        outcome = _cluster(conn, keys, options, report, fixed=fixed, groups=groups, new=changed & keys.keys())
+        _note(report, keys, outcome)
         affected = sorted(set(keys) | changed)
         for chunk in _chunks(affected, 500):
             conn.execute(delete(MEMBERS).where(MEMBERS.c.record_id.in_(chunk)))
         for chunk in _chunks(sorted(changed), 500):
             conn.execute(delete(LINKS).where(LINKS.c.a_id.in_(chunk) | LINKS.c.b_id.in_(chunk)))
-        _write(conn, clustering.clusters(), decisions)
+        _write(conn, outcome.clustering.clusters(), outcome.decisions)
         _finish(conn, report, started)
     return report
 
@@ -187,30 +205,28 @@ def _clusters_of(conn: Connection, ids: set[int]) -> dict[int, list[int]]:
     return found
 
 
-def _cluster(conn: Connection, keys: Mapping[int, WorkKeys], decisions: Mapping[tuple[int, int], Decision],
-             options: Options, report: RunReport, fixed: Sequence[Sequence[int]] = ()) -> Clustering:
-    """Clusters of the records in ``keys``: operators' forced pairs and the ``fixed`` clusters
-    first, then the matches, never against a forbidden pair."""
+def _cluster(conn: Connection, keys: Mapping[int, WorkKeys], options: Options, report: RunReport,
+             fixed: Sequence[Sequence[int]] = (), groups: Mapping[str, list[int]] | None = None,
+             new: set[int] | None = None) -> Outcome:
+    """:func:`cluster_keys` with the operators' decisions, and the ``fixed`` clusters kept together."""
     forced, forbidden, report.missing_decisions = decided_pairs(conn)
     present = keys.keys()
     forced = [(a, b) for a, b in forced if a in present and b in present]
     forbidden = [(a, b) for a, b in forbidden if a in present and b in present]
     kept_together = [(ids[0], other) for ids in fixed for other in ids[1:]]
-    clustering = cluster(present, matches_in_order(decisions), forced=forced + kept_together,
-                         forbidden=forbidden, joinable=cohesion_guard(keys, options))
+    outcome = cluster_keys(keys, options, forced + kept_together, forbidden, groups, new)
     report.conflicts = [f"merge {a} {b} is refused: a forbidden pair would share a cluster"
-                        for a, b in clustering.conflicts]
-    return clustering
+                        for a, b in outcome.clustering.conflicts]
+    return outcome
 
 
-def _note(report: RunReport, keys: Mapping[int, WorkKeys], found: Candidates,
-          decisions: Mapping[tuple[int, int], Decision], clustering: Clustering) -> None:
-    groups = [ids for ids in clustering.clusters() if len(ids) > 1]
+def _note(report: RunReport, keys: Mapping[int, WorkKeys], outcome: Outcome) -> None:
+    groups = [ids for ids in outcome.clustering.clusters() if len(ids) > 1]
     report.records = len(keys)
-    report.pairs = len(found.pairs)
-    report.outcomes = Counter(d.outcome for d in decisions.values())
-    report.skipped_blocks = len(found.skipped_blocks)
-    report.refused = clustering.refused
+    report.pairs = len(outcome.found.pairs)
+    report.outcomes = Counter(d.outcome for d in outcome.decisions.values())
+    report.skipped_blocks = len(outcome.found.skipped_blocks)
+    report.refused = outcome.clustering.refused
     report.clusters = len(groups)
     report.clustered_records = sum(len(ids) for ids in groups)
     report.largest = max((len(ids) for ids in groups), default=1)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from consolidation.vetoes import veto
+from consolidation.vetoes import different_language, veto
 from crosswalks.workkeys import WorkKeys
 
 #: Weight of each part in the score.
@@ -55,10 +55,31 @@ class Decision:
 
 
 def similarity(a: str, b: str) -> float:
-    """0-1 likeness of two skeletons, word order ignored."""
+    """0-1 likeness of two skeletons, as written or with their words sorted, whichever is closer
+    (sorting forgives a changed word order and punishes a typo in a first letter)."""
     if not a or not b:
         return 0.0
-    return fuzz.token_sort_ratio(a, b) / 100.0
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
+
+
+def name_likeness(a: str, b: str) -> float:
+    """0-1 likeness of two creators' name skeletons (words sorted): 1 when one name's full words are
+    all in the other, which may add a patronymic, and its initials start the other's words
+    ("orlov vladimir", "genadevich orlov vladimir", "orlov v"); else how alike they are."""
+    if a == b:
+        return 1.0
+    words_a, words_b = a.split(), b.split()
+    full_a, full_b = {w for w in words_a if len(w) > 1}, {w for w in words_b if len(w) > 1}
+    if full_a and full_b and (full_a <= full_b or full_b <= full_a) and \
+            _initials_agree(words_a, full_b) and _initials_agree(words_b, full_a):
+        return 1.0
+    return similarity(a, b)
+
+
+def _initials_agree(words: list[str], other_full: set[str]) -> bool:
+    """No initials, or at least one of them starts a full word of the other name."""
+    initials = [w for w in words if len(w) == 1]
+    return not initials or any(full.startswith(i) for i in initials for full in other_full)
 
 
 def title_likeness(a: WorkKeys, b: WorkKeys) -> float:
@@ -82,7 +103,7 @@ def creator_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
         return 0.5
     if set(a.authorities) & set(b.authorities) or set(a.creators) & set(b.creators):
         return 1.0
-    return max(similarity(x, y) for x in a.creators for y in b.creators)
+    return max(name_likeness(x, y) for x in a.creators for y in b.creators)
 
 
 def year_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
@@ -128,6 +149,18 @@ def shared_identifier(a: WorkKeys, b: WorkKeys, set_isbns: Collection[str]) -> s
     return None
 
 
+def translation(a: WorkKeys, b: WorkKeys) -> bool:
+    """No language in common: with the same creators, one is a translation of the other (or both of
+    a third), published whenever; related, never merged."""
+    return different_language(a, b)
+
+
+def different_isbns(a: WorkKeys, b: WorkKeys) -> bool:
+    """Both records carry ISBNs and share none: two manifestations, unless a cataloguer slipped, so
+    such a pair is left to an operator however alike the rest is."""
+    return bool(a.isbns) and bool(b.isbns) and not set(a.isbns) & set(b.isbns)
+
+
 def decide(a: WorkKeys, b: WorkKeys, thresholds: Thresholds = Thresholds(),
            set_isbns: Collection[str] = ()) -> Decision:
     """The outcome for one pair: vetoes first, then a deciding identifier, then the score."""
@@ -135,12 +168,15 @@ def decide(a: WorkKeys, b: WorkKeys, thresholds: Thresholds = Thresholds(),
     score = weighted(parts)
     vetoed = veto(a, b)
     if vetoed is not None:
-        related = vetoed == "language" and parts.get("creators", 0.0) >= thresholds.match
-        return Decision("related" if related else "veto", score, f"veto:{vetoed}", parts)
+        if translation(a, b) and parts.get("creators", 0.0) >= thresholds.match:
+            return Decision("related", score, "veto:language", parts)
+        return Decision("veto", score, f"veto:{vetoed}", parts)
     identifier = shared_identifier(a, b, set_isbns)
     if identifier is not None and parts["title"] >= IDENTIFIER_TITLE_FLOOR:
         return Decision("match", score, f"identifier:{identifier}", parts)
     if score >= thresholds.match and len(parts) - 1 >= MIN_EVIDENCE:
+        if different_isbns(a, b):
+            return Decision("review", score, "score, different ISBNs", parts)
         return Decision("match", score, "score", parts)
     if score >= thresholds.review:
         return Decision("review", score, "score", parts)

@@ -8,6 +8,7 @@ publisher reprints under the same number.  Each veto is one function so that
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from crosswalks.workkeys import WorkKeys
@@ -16,13 +17,19 @@ from crosswalks.workkeys import WorkKeys
 #: copyright year are often one apart).
 MAX_YEAR_GAP = 1
 
+_DIGITS = re.compile(r"\d+")
+
 #: Kinds of record that may describe one work although catalogued under different kinds.
 _KIND_GROUPS: dict[str, str] = {"book": "monograph", "thesis": "monograph", "manuscript": "monograph",
                                 "journal": "serial", "newspaper": "serial"}
 
 
 def different_volume(a: WorkKeys, b: WorkKeys) -> bool:
-    """Two volumes of a set, or a volume and the set as a whole."""
+    """Two volumes of a set, or a volume and the set as a whole.  A serial's issue is named by its
+    year and number, and partners write its volume or leave it out: there only two different
+    volume numbers veto."""
+    if serial(a) or serial(b):
+        return a.volume is not None and b.volume is not None and a.volume != b.volume
     return a.volume != b.volume
 
 
@@ -31,9 +38,29 @@ def different_issue(a: WorkKeys, b: WorkKeys) -> bool:
     return a.issue != b.issue
 
 
+def different_numbers(a: WorkKeys, b: WorkKeys) -> bool:
+    """Titles that differ in a number ("Химия. 8 сынып" and "Химия. 9 сынып", "1812" and "1941"):
+    the numbers of both title and subtitle, compared when both records have them."""
+    numbers_a, numbers_b = _numbers(a), _numbers(b)
+    return bool(numbers_a) and bool(numbers_b) and numbers_a != numbers_b
+
+
+def _numbers(keys: WorkKeys) -> frozenset[str]:
+    return frozenset(_DIGITS.findall(f"{keys.title} {keys.subtitle}"))
+
+
 def years_apart(a: WorkKeys, b: WorkKeys) -> bool:
-    """Published more than a year apart: a reprint or a new edition, not the same book."""
-    return a.year is not None and b.year is not None and abs(a.year - b.year) > MAX_YEAR_GAP
+    """Published more than a year apart: a reprint or a new edition, not the same book.  A serial's
+    issues are numbered within a year, so for a serial any year apart is another issue."""
+    if a.year is None or b.year is None:
+        return False
+    gap = 0 if serial(a) or serial(b) else MAX_YEAR_GAP
+    return abs(a.year - b.year) > gap
+
+
+def serial(keys: WorkKeys) -> bool:
+    """An issue of a serial, or a serial."""
+    return keys.issue is not None or _KIND_GROUPS.get(keys.kind or "") == "serial"
 
 
 def different_edition(a: WorkKeys, b: WorkKeys) -> bool:
@@ -65,6 +92,7 @@ VETOES: tuple[tuple[str, Callable[[WorkKeys, WorkKeys], bool]], ...] = (
     ("volume", different_volume),
     ("issue", different_issue),
     ("year", years_apart),
+    ("numbers", different_numbers),
     ("edition", different_edition),
     ("kind", different_kind),
     ("part-host", part_and_host),

@@ -30,7 +30,7 @@ _FIGURES: Final = re.compile(rf"(?<!\w)(?:{_FIGURE})(?!\w)", re.IGNORECASE)
 #: puts a part ("Абай жолы. Т. 2"), so "The Book I Never Wrote" keeps its "Book I".
 _VOLUME_WORDS: Final = ("том|volume|книга|часть|кітап|кiтап|бөлім|бөлiм|book|part|band|tome|tom|kitap|kıtap|"
                         "bölim|bölım|bolim|chast|kniga")
-_VOLUME_ABBREVIATIONS: Final = "vol|кн|ч|т|v|pt|bk|bd"
+_VOLUME_ABBREVIATIONS: Final = "vol|кн|ч|т|v|pt|bk|bd|t|kn"  # t, kn: т, кн romanised
 _VOLUME_BEFORE: Final = re.compile(
     rf"(?<!\w)(?:(?P<word>{_VOLUME_WORDS})|(?P<abbr>{_VOLUME_ABBREVIATIONS}))\.?\s*\Z", re.IGNORECASE)
 #: Words after a volume number ("2-том", "2 кітап", "2-ші бөлім"), with the ordinal endings between;
@@ -38,6 +38,10 @@ _VOLUME_BEFORE: Final = re.compile(
 _VOLUME_AFTER: Final = re.compile(
     r"(?:\s*-?\s*(?:ші|шы|інші|ыншы|нші|ншы|е|й|я|th|st|nd|rd))?\s*-?\s*"
     r"(?:том|кітап|кiтап|бөлім|бөлiм|часть|книга|tom|kitap|bölim|bolim)(?!\w)", re.IGNORECASE)
+#: An abbreviation after a volume number, as Kazakh and Russian catalogues write it ("2 т.", "2-т."),
+#: only at the end of the text or before punctuation; "в 5 т." (in five volumes) names no volume.
+_VOLUME_ABBREVIATION_AFTER: Final = re.compile(r"\s*-?\s*(?:т|t|tom)\.(?=\s*(?:[.,;:/=]|\Z))", re.IGNORECASE)
+_IN_VOLUMES: Final = re.compile(r"(?<!\w)(?:в|in)\s*\Z", re.IGNORECASE)
 #: The longest word before a figure, with its full stop and a space or two.
 _BEFORE_WINDOW: Final = 16
 
@@ -86,6 +90,8 @@ def find_volume(text: str | None) -> Found | None:
     if not text:
         return None
     for figure in _FIGURES.finditer(text):
+        if len(figure.group()) == 1 and figure.group().islower():  # "и" romanised ("Kniga i kul'tura"), "в"
+            continue
         start, end = figure.span()
         before = _VOLUME_BEFORE.search(text, max(0, start - _BEFORE_WINDOW), start)
         if before is not None:
@@ -94,7 +100,7 @@ def find_volume(text: str | None) -> Found | None:
                 continue
             start = before.start()
         else:
-            after = _VOLUME_AFTER.match(text, end)
+            after = _VOLUME_AFTER.match(text, end) or _abbreviation_after(text, start, end)
             if after is None:
                 continue
             end = after.end()
@@ -102,6 +108,13 @@ def find_volume(text: str | None) -> Found | None:
         if number:
             return Found(number, start, end)
     return None
+
+
+def _abbreviation_after(text: str, start: int, end: int) -> re.Match[str] | None:
+    """"т." after the figure, unless the figure counts the volumes ("в 5 т.")."""
+    if _IN_VOLUMES.search(text, max(0, start - 4), start):
+        return None
+    return _VOLUME_ABBREVIATION_AFTER.match(text, end)
 
 
 def _after_punctuation(text: str, start: int) -> bool:

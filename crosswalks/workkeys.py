@@ -235,11 +235,11 @@ def _volume(main: Title | None, in_title: Found | None, relations: list[Relation
             return number
     if in_title is not None:
         return in_title.number
-    for relation in relations:
+    for relation in relations:  # a series number is a volume only when it says so ("т. 2", "вып. 3", not "37")
         if relation.kind == "series" and relation.number:
-            number = _volume_in(relation.number, serial)
-            if number:
-                return number
+            found = find_volume(relation.number) or (None if serial else find_issue(relation.number))
+            if found:
+                return found.number
     return _volume_in(host.number, True) if host is not None and host.number else None
 
 
@@ -317,8 +317,10 @@ def blocks(keys: WorkKeys) -> list[str]:
       Latin twin together; other titles bring a record whose main title is in another language or
       script than its twin's (a parallel title, an 880).  One word for a one-word title; none
       for a title under three letters (too common to compare).
-    * "a:<first creator's first word>:<first three letters of the title>": the same author's
-      record with a typo or a variant in the title's first words, which "t:" misses.
+    * "a:<a word of the first creator's name>:<first three letters of the title>", for each word of
+      four letters or more (which one is the surname is not known, and one partner adds a
+      patronymic the other leaves out): the same author's record with a typo or a variant in the
+      title's first words, which "t:" misses.
 
     A serial's ISSN block holds every issue the hub has of it; consolidation compares within it
     by year, volume and issue.
@@ -330,5 +332,6 @@ def blocks(keys: WorkKeys) -> list[str]:
         if len(title) >= 3:
             found.append("t:" + " ".join(title.split()[:2]))
     if keys.creators and keys.title:
-        found.append(f"a:{keys.creators[0].split()[0]}:{keys.title.replace(' ', '')[:3]}")
+        start = keys.title.replace(" ", "")[:3]
+        found += [f"a:{word}:{start}" for word in keys.creators[0].split() if len(word) >= 4]
     return list(dict.fromkeys(found))

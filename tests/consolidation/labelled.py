@@ -1803,6 +1803,15 @@ def labelled_pairs(seed: int = 21, size: int = 3200) -> list[LabelledPair]:
 def labelled_records(seed: int = 21, size: int = 3200) -> tuple[list[CanonicalRecord], set[frozenset[int]]]:
     """All records once (deduplicated by identity), and the set of index pairs that are the same work (the
     ground-truth clusters' pairs, transitively closed)."""
+    _, records, truth = labelled_set(seed, size)
+    return records, truth
+
+
+def labelled_set(seed: int = 21, size: int = 3200) -> tuple[list[LabelledPair], list[CanonicalRecord],
+                                                              set[frozenset[int]]]:
+    """The pairs, and the records of :func:`labelled_records` with its ground truth, from one build:
+    a pair's records are the very objects of the list, so a matcher's clusters of the records can
+    be read back per pair (``id(record)`` gives its index)."""
     pairs, keys = _build(seed, size)
     records: list[CanonicalRecord] = []
     position: dict[int, int] = {}
@@ -1815,7 +1824,7 @@ def labelled_records(seed: int = 21, size: int = 3200) -> tuple[list[CanonicalRe
     for index, record in enumerate(records):
         clusters[keys[id(record)]].append(index)
     truth = {frozenset(p) for members in clusters.values() for p in combinations(members, 2)}
-    return records, truth
+    return pairs, records, truth
 
 
 def synthetic_collection(count: int, seed: int = 1) -> Iterator[CanonicalRecord]:
