@@ -11,15 +11,20 @@ from sqlalchemy import Connection, select
 from crosswalks.model import CanonicalRecord
 from crosswalks.workkeys import KEYS_VERSION, WorkKeys
 from repository.matchkeys import RECORD_BLOCKS, RECORD_KEYS, forget_keys, write_keys
-from repository.models import HubRecord
+from repository.models import HubRecord, SourceRecord
 
 HUBS = HubRecord.__table__
+SOURCES = SourceRecord.__table__
 
 
 def refresh_keys(conn: Connection, batch: int = 2000) -> int:
     """Compute the keys of live records that have none or older ones; how many were computed."""
-    stale = select(HUBS.c.id).outerjoin(RECORD_KEYS, RECORD_KEYS.c.record_id == HUBS.c.id).where(
-        HUBS.c.deleted.is_(False), (RECORD_KEYS.c.version.is_(None)) | (RECORD_KEYS.c.version != KEYS_VERSION))
+    # Whether a record is live is its partner's word (the source record), not what its hub record
+    # publishes: a cluster keeps publishing as a record whose partner deleted it.
+    stale = (select(HUBS.c.id).join(SOURCES, SOURCES.c.hub_record_id == HUBS.c.id)
+             .outerjoin(RECORD_KEYS, RECORD_KEYS.c.record_id == HUBS.c.id)
+             .where(SOURCES.c.deleted.is_(False),
+                    RECORD_KEYS.c.version.is_(None) | (RECORD_KEYS.c.version != KEYS_VERSION)))
     ids = list(conn.execute(stale).scalars())
     for start in range(0, len(ids), batch):
         chunk = ids[start:start + batch]

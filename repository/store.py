@@ -589,11 +589,11 @@ class Store:
         hub.published, hub.content_hash = json.loads(text), digest
         hub.access, hub.absorbed_into, hub.deleted = merged.access or hub.access, None, False
         session.flush()
-        others = tuple(sorted(set(partner_ids) - {hub.partner_id}))
+        holders = tuple(sorted(set(partner_ids)))
         item = _Publication(hub.id, hub.local_id, hub.partner_id, False, hub.access, merged, None,
-                            has_copy=has_copy, other_partners=others, abouts=tuple(abouts))
+                            has_copy=has_copy, holders=holders, abouts=tuple(abouts))
         conn = session.connection()
-        self._publish(conn, self._batch(session), [item], self._partners(conn, {hub.partner_id, *others}))
+        self._publish(conn, self._batch(session), [item], self._partners(conn, {hub.partner_id, *holders}))
         return True
 
     def absorb(self, session: Session, hub_ids: Sequence[int], into: int) -> int:
@@ -668,9 +668,9 @@ class Store:
             if item.deleted:
                 specs = oai_sets.from_stored(kept_sets.get(item.hub_id, []))
             else:
-                specs = oai_sets.memberships(item.partner_id, item.access, item.record)
-                for other in item.other_partners:
-                    specs = tuple(sorted({*specs, *oai_sets.memberships(other, item.access, item.record)}))
+                holders = item.holders or (item.partner_id,)
+                specs = tuple(sorted({spec for holder in holders
+                                      for spec in oai_sets.memberships(holder, item.access, item.record)}))
             all_specs.update(specs)
             partner = partners.get(item.partner_id)
             about: str | tuple[str, ...] | None = None
@@ -801,9 +801,10 @@ class _Publication:
     record: CanonicalRecord | None
     provenance: _Provenance | None
     has_copy: bool = False  # a live deposited copy: the renderings link to the record's page
-    #: A cluster's record: the other partners holding the work (it is in their sets too) and one
-    #: provenance container per holding, in place of ``provenance``.
-    other_partners: tuple[str, ...] = ()
+    #: A cluster's record: the partners holding the work (it is in their sets, and not in its own
+    #: partner's when that one no longer holds it) and one provenance container per holding, in
+    #: place of ``provenance``.
+    holders: tuple[str, ...] = ()
     abouts: tuple[str, ...] = ()
 
 

@@ -45,6 +45,8 @@ def search_page():  # type: ignore[no-untyped-def]
 @pages_blueprint.get("/record/<path:record_id>")
 def record_page(record_id: str):  # type: ignore[no-untyped-def]
     view = store().find_hub_record(record_id)
+    if view is not None and view.successor is not None:  # merged into another record's cluster
+        return redirect(url_for("pages.record_page", record_id=view.successor), 301)
     if view is None or view.deleted:
         abort(404)
     data = record_json(view, request.url_root)

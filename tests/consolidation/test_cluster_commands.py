@@ -8,28 +8,9 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from crosswalks.model import Agent, CanonicalRecord, DateInfo, Identifier, Title
 from kazneb.cli import main
-from repository.store import IncomingRecord, Store
-
-ABAI_KK = dict(title="Абай жолы", author="Әуезов, Мұхтар", publisher="Жазушы", year=1990, lang="kaz")
-ABAI_LATIN = dict(title="Abai joly", author="Äuezov, Mūhtar", publisher="Jazuşy", year=1990, lang="kaz")
-
-
-def book(title: str, author: str, publisher: str, year: int, lang: str, part: str | None = None,
-         isbn: str | None = None) -> CanonicalRecord:
-    return CanonicalRecord(
-        titles=[Title(title, part=part, lang=lang)], agents=[Agent(author)], publishers=[publisher],
-        dates=[DateInfo(str(year), year, year)], languages=[lang], kind="book", pages=352,
-        identifiers=[Identifier(isbn, "isbn")] if isbn else [])
-
-
-def write(store: Store, partner: str, key: str, record: CanonicalRecord) -> None:
-    with store.session() as session:
-        store.upsert_partner(session, partner, names={"en": partner})
-        store.write_record(session, IncomingRecord(partner_id=partner, source_key=key, record=record,
-                                                   raw="<raw/>", metadata_prefix="marcxml"))
-
+from repository.store import Store
+from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, write
 
 def run(store: Store, *args: str) -> str:
     url = store.engine.url.render_as_string(hide_password=False)
