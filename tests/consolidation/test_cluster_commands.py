@@ -12,6 +12,7 @@ from kazneb.cli import main
 from repository.store import Store
 from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, write
 
+
 def run(store: Store, *args: str) -> str:
     url = store.engine.url.render_as_string(hide_password=False)
     result = CliRunner().invoke(main, ["cluster", *args], env={"KAZNEB_DATABASE_URL": url},
