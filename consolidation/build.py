@@ -163,6 +163,8 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
     report = RunReport("incremental")
     with engine.begin() as conn:
         report.last_seq = _last_change(conn)
+        if report.last_seq == since:  # nothing written since: nothing to place, no run to record
+            return report
         report.keys_computed = refresh_keys(conn)
         changed = set(conn.execute(select(CHANGES.c.record_id).where(CHANGES.c.seq > since)).scalars())
         keys, groups, fixed = _neighbourhood(conn, changed)

@@ -65,6 +65,22 @@ def build_command(settings: Settings, full: bool) -> None:
         click.echo(f"warning: {line}", err=True)
 
 
+def cluster_step(settings: Settings, store, say) -> None:  # type: ignore[no-untyped-def]
+    """The scheduler's step after each pass: place the records written since the last build and
+    publish what changed; a line only when something was published."""
+    from consolidation.build import incremental_run
+    from consolidation.publish import publish_clusters
+
+    report = incremental_run(store.engine, options_of(settings))
+    if not report.records:
+        return
+    published = publish_clusters(store)
+    if not (published.published or published.absorbed or published.released):
+        return  # (publishing logs its own changes: the next step looks at them and finds nothing to do)
+    say(f"clusters: {report.records} records placed, {report.clusters} clusters; published {published.published}, "
+        f"absorbed {published.absorbed}, released {published.released}")
+
+
 def _resolve(store, name: str):  # type: ignore[no-untyped-def]
     from consolidation.decisions import DecisionError, resolve
 

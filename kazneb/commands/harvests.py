@@ -155,12 +155,14 @@ def _held(store: Store, run_id: int) -> int:
 def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
     """Run due harvests continuously (several schedulers may run; each partner is locked), the
     rolling fixity audit of the deposited copies every fixity.every_minutes, and after each pass
-    the page derivatives of copies deposited or changed since (kazneb objects derive).
+    the page derivatives of copies deposited or changed since (kazneb objects derive), and the
+    clusters of the records written since (kazneb cluster build).
 
     Prints a line when a harvest starts, one per finished run and one per failure, and a
     summary of each pass that did something (held partners included); a line per fixity
     failure and a summary of each rolling audit run; a line per copy whose pages were made."""
     from harvester.scheduler import run_due, run_forever
+    from kazneb.commands.cluster import cluster_step
     from kazneb.commands.derive import derive_step
     from kazneb.commands.fixity import rolling_audit_step
 
@@ -173,11 +175,13 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
                 update_search_index(settings, store, _say)
             intact = rolling_audit_step(settings, store, _say)
             derive_step(settings, store, _say)
+            cluster_step(settings, store, _say)
             _say(report.summary())
             sys.exit(0 if report.ok and intact else 1)
         run_forever(store, interval, lambda: update_search_index(settings, store, _say), _say,
                     each_pass=lambda: (rolling_audit_step(settings, store, _say),
-                                       derive_step(settings, store, _say)))
+                                       derive_step(settings, store, _say),
+                                       cluster_step(settings, store, _say)))
 
 
 def _say(line: str) -> None:

@@ -96,3 +96,19 @@ def test_unknown_records_and_self_pairs_are_refused_by_name(store: Store) -> Non
     assert same.exit_code != 0 and "cannot be paired with itself" in same.output
     none = runner.invoke(main, ["cluster", "unmerge", "lib-a:kk-1", "lib-b:lat-1"], env={"KAZNEB_DATABASE_URL": url})
     assert none.exit_code != 0 and "no merge decision" in none.output
+
+
+def test_the_schedulers_step_places_new_records_and_is_silent_when_nothing_changed(store: Store) -> None:
+    from kazneb.commands.cluster import cluster_step
+    from tests.conftest import make_settings
+
+    settings = make_settings(store.engine.url.render_as_string(hide_password=False))
+    said: list[str] = []
+    collection(store)
+    cluster_step(settings, store, said.append)
+    assert len(said) == 1 and "published 1" in said[0]
+    cluster_step(settings, store, said.append)
+    assert len(said) == 1
+    write(store, "lib-b", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
+    cluster_step(settings, store, said.append)
+    assert len(said) == 2 and "absorbed 1" in said[1]
