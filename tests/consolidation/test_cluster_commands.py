@@ -112,3 +112,16 @@ def test_the_schedulers_step_places_new_records_and_is_silent_when_nothing_chang
     write(store, "lib-b", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
     cluster_step(settings, store, said.append)
     assert len(said) == 2 and "absorbed 1" in said[1]
+
+
+def test_records_stored_before_keys_existed_get_them_at_the_first_build(store: Store) -> None:
+    """Records a store held before migration 0014 have no keys: the first build computes them."""
+    from repository.matchkeys import RECORD_BLOCKS, RECORD_KEYS
+
+    collection(store)
+    with store.engine.begin() as conn:
+        conn.execute(RECORD_BLOCKS.delete())
+        conn.execute(RECORD_KEYS.delete())
+    output = run(store, "build")
+    assert "keys computed for 4 records stored without them" in output
+    assert "cluster of 2 records" in run(store, "show", "lib-a:kk-1")
