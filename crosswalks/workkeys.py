@@ -30,7 +30,7 @@ from crosswalks.standard_numbers import isbn13, issn, other_id
 
 #: Bumped whenever :func:`work_keys` or :func:`blocks` changes what it computes, the skeleton rule
 #: (``crosswalks/romanise.py``) and the number readers included: stored keys of an older version
-#: are computed again (``kazneb cluster keys``).  1: the first keys computed.
+#: are computed again by the next ``kazneb cluster build``.  1: the first keys computed.
 KEYS_VERSION = 1
 
 
