@@ -46,20 +46,26 @@ def build_command(settings: Settings, full: bool) -> None:
     store = open_store(settings)
     run = full_run if full else incremental_run
     report = run(store.engine, options_of(settings))
-    published = publish_clusters(store)
+    echo_build(report, publish_clusters(store))
+
+
+def echo_build(report, published, indent: str = "") -> None:  # type: ignore[no-untyped-def]
+    """What a build (``consolidation.build.RunReport``) and the publishing after it
+    (``consolidation.publish.PublishReport``) did, as ``kazneb cluster build`` says it (and ``kazneb demo``)."""
     outcomes = ", ".join(f"{n} {name}" for name, n in sorted(report.outcomes.items())) or "none"
-    click.echo(f"{report.kind} build: {report.records} records, {report.pairs} pairs compared ({outcomes}), "
-               f"{report.clusters} clusters of {report.clustered_records} records (largest {report.largest}), "
-               f"{report.seconds:.1f} s")
-    click.echo(f"published: {published.published} cluster records anew, {published.absorbed} records absorbed, "
-               f"{published.released} published on their own again")
+    lines = [f"{report.kind} build: {report.records} records, {report.pairs} pairs compared ({outcomes}), "
+             f"{report.clusters} clusters of {report.clustered_records} records (largest {report.largest}), "
+             f"{report.seconds:.1f} s",
+             f"published: {published.published} cluster records anew, {published.absorbed} records absorbed, "
+             f"{published.released} published on their own again"]
     if report.keys_computed:
-        click.echo(f"keys computed for {report.keys_computed} records stored without them")
-    for reason, count in sorted(report.refused.items()):
-        click.echo(f"refused {count} unions: {reason}")
+        lines.append(f"keys computed for {report.keys_computed} records stored without them")
+    lines += [f"refused {count} unions: {reason}" for reason, count in sorted(report.refused.items())]
     if report.skipped_blocks:
-        click.echo(f"{report.skipped_blocks} blocks too common to compare within (their records met through "
-                   "other blocks)")
+        lines.append(f"{report.skipped_blocks} blocks too common to compare within (their records met through "
+                     "other blocks)")
+    for line in lines:
+        click.echo(indent + line)
     for line in report.conflicts + [f"decision names a record no longer stored: {m}"
                                     for m in report.missing_decisions]:
         click.echo(f"warning: {line}", err=True)

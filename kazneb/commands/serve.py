@@ -60,7 +60,8 @@ def advertised_at(settings: Settings, port: int) -> Settings:
 @click.option("--no-serve", is_flag=True, help="Load the sample collection and stop.")
 @pass_settings
 def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> None:
-    """Create the database, load the sample collection with copies behind some records, and serve the hub."""
+    """Create the database, load the sample collection with copies behind some records, merge the
+    records of one work from both partners into one, and serve the hub."""
     from repository.sample import load_sample_collection
 
     store = Store.from_settings(settings)
@@ -71,6 +72,7 @@ def demo_command(settings: Settings, host: str, port: int, no_serve: bool) -> No
         raise click.ClickException(str(exc)) from exc
     click.echo(f"sample collection: {summary}")
     deposit_sample_copies(settings, store)
+    consolidate(settings, store)
     update_search_index(settings, store, click.echo)
     if not no_serve:
         click.get_current_context().invoke(serve_command, host=host, port=port)
@@ -92,3 +94,14 @@ def deposit_sample_copies(settings: Settings, store: Store) -> None:
     click.echo(f"sample copies, in {depository.root}:")
     sample.deposit_sample_copies(store, depository, lambda line: click.echo(f"  {line}"),
                                  QualityThresholds.from_settings(settings))
+
+
+def consolidate(settings: Settings, store: Store) -> None:
+    """One record per work (``kazneb cluster build --full``): the sample works both partners hold,
+    in Cyrillic and in Latin script, each published as one record with two holdings."""
+    from consolidation.build import full_run
+    from consolidation.publish import publish_clusters
+    from kazneb.commands.cluster import echo_build, options_of
+
+    click.echo("one record per work (kazneb cluster build):")
+    echo_build(full_run(store.engine, options_of(settings)), publish_clusters(store), indent="  ")

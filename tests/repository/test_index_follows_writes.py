@@ -31,10 +31,10 @@ def test_import_reaches_the_embedded_index(db_url: str, tmp_path: Path) -> None:
     result = runner.invoke(main, ["--config", str(config), "import", "--partner", "kaznu",
                                   str(SAMPLES / "kaznu.oai_dc.xml")], env=env)
     assert result.exit_code == 0, result.output
-    assert "search index: 4 indexed" in result.output
+    assert "search index: 6 indexed" in result.output
     engine = engine_from_settings(settings)
     try:
-        assert engine.count() == 4
+        assert engine.count() == 6
     finally:
         getattr(engine, "close", lambda: None)()
 

@@ -41,16 +41,16 @@ def test_init_import_stats(db_url: str) -> None:
         store.upsert_partner(session, "kaznu", names={"en": "KazNU"}, default_access="open")
     result = run(db_url, "import", "--partner", "kaznu", "--access", "read-only", str(SAMPLES / "kaznu.oai_dc.xml"))
     assert result.exit_code == 0, result.output
-    assert "new 4" in result.output and "quarantined 0" in result.output
+    assert "new 6" in result.output and "quarantined 0" in result.output
     again = run(db_url, "import", "--partner", "kaznu", "--access", "read-only", str(SAMPLES / "kaznu.oai_dc.xml"))
-    assert "new 0" in again.output and "unchanged 4" in again.output
+    assert "new 0" in again.output and "unchanged 6" in again.output
     with store.session() as session:
         keys = set(session.scalars(select(SourceRecord.source_key)))
         assert "oai:repository.kaznu.kz:123456789/2001" in keys
         assert set(session.scalars(select(HubRecord.access))) == {"read-only"}
     stats = run(db_url, "stats")
-    assert re.search(r"read-only\s+4", stats.output)
-    assert "total hub records: 4" in stats.output
+    assert re.search(r"read-only\s+6", stats.output)
+    assert "total hub records: 6" in stats.output
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -109,6 +109,21 @@ def test_the_demo_shows_copies_behind_records_and_adds_none_the_second_time(db_u
     assert [line for line in again.output.splitlines() if line.startswith("  copy ")] == [
         f"{line.split(', 1 warning')[0]}, already deposited" for line in copies]
     assert Depository(tmp_path / "kazneb-objects").validate() == ([], [])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_demo_publishes_each_work_both_partners_hold_as_one_record(db_url: str) -> None:
+    first = run(db_url, "demo", "--no-serve")
+    assert first.exit_code == 0, first.output
+    assert "  full build: 11 records, 2 pairs compared (2 match), 2 clusters of 4 records (largest 2)" in first.output
+    assert "  published: 2 cluster records anew, 2 records absorbed, 0 published on their own again" in first.output
+    assert "search index: 9 indexed, 2 removed" in first.output  # the absorbed records leave search
+    shown = run(db_url, "cluster", "show", "kaznu:oai:repository.kaznu.kz:123456789/2005").output
+    assert shown.startswith("cluster of 2 records, published as oai:kazneb.kz:nabrk:NABRK-000101\n")
+    assert re.search(r"  nabrk:NABRK-000101  preview-24  2019  Абай жолы\n", shown)
+    assert re.search(r"  kaznu:oai:repository.kaznu.kz:123456789/2005  open  2019  Abai joly", shown)
+    again = run(db_url, "demo", "--no-serve")
+    assert "  published: 0 cluster records anew, 0 records absorbed, 0 published on their own again" in again.output
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
