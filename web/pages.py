@@ -168,7 +168,7 @@ def _holding_offers(published: str | None, copy: tuple[str, str] | None,
 
 def _hit_holdings(hits: list[dict]) -> dict[str, list[dict[str, Any]]]:  # type: ignore[type-arg]
     """hit id → its holdings as the result shows them (name, level, the hub's routes of its live copy), for
-    the hits that publish several partners' records (one query a page for each)."""
+    the hits that publish several partners' records (their live copies: one query a page)."""
     merged = [hit for hit in hits if len(hit.get("holdings") or []) > 1]
     if not merged:
         return {}
