@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session, defer, sessionmaker
 
-from crosswalks.model import ACCESS_LEVELS, CanonicalRecord
+from crosswalks.model import ACCESS_LEVELS, CanonicalRecord, Holding
 from crosswalks.xmlchars import legal_xml
 from repository import sets as oai_sets
 from repository.digests import canonical_json_bytes, content_hash, dumps, legal_text
@@ -79,6 +79,18 @@ class HubRecordView:
     set_specs: list[str] = field(default_factory=list)
     #: The local id of the record this one's work is published under (consolidation), else None.
     successor: str | None = None
+
+    @property
+    def merged(self) -> bool:
+        """Whether it publishes a cluster: one record for several partners' records of one work."""
+        return bool(self.canonical.holdings)
+
+    def holdings(self) -> list[Holding]:
+        """The partner records it publishes, each at its own level: a cluster's members, or the record
+        itself when it stands alone (its partner, its own identifier, its level)."""
+        if self.canonical.holdings:
+            return list(self.canonical.holdings)
+        return [Holding(partner, self.oai_identifier, self.access) for partner in self.partner_ids]
 
 
 class Store:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from crosswalks.model import CanonicalRecord
+from crosswalks.model import CanonicalRecord, Holding
 from search import text
 
 #: Searchable field groups: document field → where its text comes from.
@@ -29,6 +29,8 @@ class HubRecordLike(Protocol):
     access: str
     partner_ids: list[str]
     canonical: CanonicalRecord
+
+    def holdings(self) -> list[Holding]: ...
 
 
 def build_document(record: HubRecordLike) -> dict[str, Any]:
@@ -58,6 +60,9 @@ def build_document(record: HubRecordLike) -> dict[str, Any]:
         "access": record.access,
         "identifiers": identifiers,
         "title_sort": text.sort_key(canonical.main_title),
+        # shown with the result, never searched: the partner records it publishes, each at its own level
+        "holdings": [{"partner": h.partner, "identifier": h.identifier, "access": h.access}
+                     for h in record.holdings()],
     }
     everything = [*titles, *creators, *contributors, *subjects, *descriptions, *canonical.publishers,
                   *canonical.places, *(r.title for r in canonical.relations), *identifiers]

@@ -22,7 +22,7 @@ from search.engine import (
 )
 
 #: _source fields a hit needs (display and highlighting).
-SOURCE_FIELDS = ["id", "title", "creators", "year", "languages", "kind", "access", "partners",
+SOURCE_FIELDS = ["id", "title", "creators", "year", "languages", "kind", "access", "partners", "holdings",
                  "subjects", "description"]
 SORTS: dict[str, list[dict[str, Any]]] = {
     "relevance": [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}],

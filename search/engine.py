@@ -158,4 +158,5 @@ def display_fields(doc: dict[str, Any]) -> dict[str, Any]:
         "kind": doc.get("kind"),
         "access": doc.get("access"),
         "partners": list(doc.get("partners") or []),
+        "holdings": [dict(h) for h in doc.get("holdings") or []],
     }

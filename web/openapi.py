@@ -14,9 +14,23 @@ _ERROR = {
     "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                    "parameter": {"type": "string", "description": "The parameter at fault."}},
 }
+_HOLDING = {
+    "type": "object",
+    "required": ["partner", "identifier", "access"],
+    "description": "A partner record the result publishes, at its own level: a merged record (one work from "
+                   "several partners) has one per partner record, a record alone one.",
+    "properties": {"partner": {"type": "string"}, "identifier": {"type": "string"},
+                   "access": {"type": "string", "enum": list(ACCESS_LEVELS), "nullable": True}},
+}
+_RECORD_HOLDING = {
+    **_HOLDING,
+    "required": ["partner", "identifier", "access", "actions"],
+    "properties": {**_HOLDING["properties"], "actions": _STRINGS},
+}
 _RESULT = {
     "type": "object",
-    "required": ["id", "title", "creators", "year", "languages", "kind", "access", "partners", "highlight"],
+    "required": ["id", "title", "creators", "year", "languages", "kind", "access", "partners", "holdings",
+                 "highlight"],
     "properties": {
         "id": {"type": "string"},
         "title": {"type": "string"},
@@ -26,6 +40,7 @@ _RESULT = {
         "kind": {"type": "string", "nullable": True},
         "access": {"type": "string", "enum": list(ACCESS_LEVELS)},
         "partners": _STRINGS,
+        "holdings": {"type": "array", "items": _HOLDING},
         "highlight": {"type": "object", "additionalProperties": {"type": "string"},
                       "description": "HTML-escaped field text with matching words in <mark>."},
     },
@@ -49,12 +64,13 @@ _SEARCH_ANSWER = {
 }
 _RECORD = {
     "type": "object",
-    "required": ["id", "oai_identifier", "datestamp", "deleted", "access", "actions", "partners", "record",
-                 "links"],
+    "required": ["id", "oai_identifier", "datestamp", "deleted", "access", "actions", "partners", "holdings",
+                 "record", "links"],
     "properties": {
         "id": {"type": "string"}, "oai_identifier": {"type": "string"}, "datestamp": {"type": "string"},
         "deleted": {"type": "boolean"}, "access": {"type": "string"}, "actions": _STRINGS,
-        "partners": _STRINGS, "record": {"type": "object", "description": "The canonical record."},
+        "partners": _STRINGS, "holdings": {"type": "array", "items": _RECORD_HOLDING},
+        "record": {"type": "object", "description": "The canonical record."},
         "links": {"type": "object"},
     },
 }

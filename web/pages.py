@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
+from sqlalchemy import select
 
+from crosswalks.model import CanonicalRecord
 from repository.publishing import without_partner_files
 from search.engine import BadRequest, SearchError
 from web import i18n
@@ -35,8 +39,9 @@ def search_page():  # type: ignore[no-untyped-def]
     except SearchError:
         abort(503)
     status = 400 if error else 200
+    hits = page.hits if page else []
     return render_template("search.html", page=page, search=search, error=error, args=args,
-                           offers=_hit_offers(page.hits if page else []),
+                           offers=_hit_offers(hits), merged=_hit_holdings(hits),
                            facet_link=lambda name, value: _toggle(args, name, value),
                            page_link=lambda cursor: _page(args, cursor),
                            highlight=lambda text: Markup(text)), status
@@ -50,8 +55,11 @@ def record_page(record_id: str):  # type: ignore[no-untyped-def]
     if view is None or view.deleted:
         abort(404)
     data = record_json(view, request.url_root)
+    # a merged record (one work from several partners): no action stands for the whole record, each
+    # holding offers its own copy at its own level
     return render_template("record.html", record=data, canonical=without_partner_files(view.canonical, view.access),
-                           holdings=_holdings(view.partner_ids), actions=_actions(view))
+                           holdings=_holdings(view.partner_ids), actions=[] if view.merged else _actions(view),
+                           merged=_merged_holdings(view) if view.merged else [])
 
 
 @pages_blueprint.get("/lang/<code>")
@@ -95,18 +103,88 @@ def _page(args, cursor: str | None) -> str:  # type: ignore[no-untyped-def]
 
 
 def _holdings(partner_ids: list[str]) -> list[dict[str, str]]:
+    with store().reading() as session:
+        names = _partner_names(session, partner_ids)
+    return [{"id": partner_id, "name": names[partner_id],
+             "search": url_for("pages.search_page", partner=partner_id)} for partner_id in partner_ids]
+
+
+def _partner_names(session, partner_ids: Iterable[str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """partner id → its name in the page's language (another of its names, else its id)."""
     from repository.models import Partner
 
     language = str(get_locale() or "kk")
-    holdings = []
+    found = {}
+    for partner_id in dict.fromkeys(partner_ids):
+        partner = session.get(Partner, partner_id)
+        names = {"kk": partner.name_kk, "ru": partner.name_ru, "en": partner.name_en} if partner else {}
+        found[partner_id] = names.get(language) or next((n for n in names.values() if n), None) or partner_id
+    return found
+
+
+def _merged_holdings(view) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """A merged record's holdings as its page shows them: each partner's name, its own level and the
+    actions for its own copy (:func:`_holding_offers`)."""
+    holdings = view.canonical.holdings
+    local_ids = [store().local_id_of(h.identifier) or "" for h in holdings]
     with store().reading() as session:
-        for partner_id in partner_ids:
-            partner = session.get(Partner, partner_id)
-            names = {"kk": partner.name_kk, "ru": partner.name_ru, "en": partner.name_en} if partner else {}
-            name = names.get(language) or next((n for n in names.values() if n), None) or partner_id
-            holdings.append({"id": partner_id, "name": name,
-                             "search": url_for("pages.search_page", partner=partner_id)})
-    return holdings
+        names = _partner_names(session, [h.partner for h in holdings])
+        copies = live_copies(session, [i for i in local_ids if i])
+        own = _own_records(session, [i for i in local_ids if i])
+    shown = []
+    for holding, local_id in zip(holdings, local_ids, strict=True):
+        level, offers = _holding_offers(holding.access, copies.get(local_id), own.get(local_id))
+        shown.append({"id": holding.partner, "name": names[holding.partner], "access": level, "actions": offers,
+                      "search": url_for("pages.search_page", partner=holding.partner)})
+    return shown
+
+
+def _own_records(session, local_ids: list[str]) -> dict[str, tuple[str, CanonicalRecord | None]]:  # type: ignore[no-untyped-def]
+    """local id → (its own level now, its own record unless deleted) for a cluster's members: the level
+    consolidation merges (its live copy's, else its record's)."""
+    from repository.models import HubRecord
+
+    rows = session.execute(select(HubRecord.local_id, HubRecord.canonical, HubRecord.access, HubRecord.copy_access,
+                                  HubRecord.deleted).where(HubRecord.local_id.in_(local_ids))).all()
+    found = {}
+    for local_id, canonical, access, copy_access, deleted in rows:
+        record = CanonicalRecord.from_dict(canonical or {})
+        found[local_id] = (copy_access or record.access or access, None if deleted else record)
+    return found
+
+
+def _holding_offers(published: str | None, copy: tuple[str, str] | None,
+                    own: tuple[str, CanonicalRecord | None] | None) -> tuple[str, list[Offer]]:
+    """One holding's level and actions: the hub's routes of its live copy at the copy's level, else what
+    its own level allows, linked to its partner's file only when that level is open (a read-only or
+    preview-24 holding's partner file is never shown).  Its level is what the store holds now, else
+    what was published."""
+    if copy is not None:
+        return copy[1], copy_offers(*copy)
+    level, record = own if own is not None else (published or "read-only", None)
+    partner_url = next((o.url for o in record.objects if o.url and not o.in_context), None) if record else None
+    return level, partner_offers(ACTIONS.get(level, ()), level, partner_url)
+
+
+def _hit_holdings(hits: list[dict]) -> dict[str, list[dict[str, Any]]]:  # type: ignore[type-arg]
+    """hit id → its holdings as the result shows them (name, level, the hub's routes of its live copy), for
+    the hits that publish several partners' records (their live copies: one query a page)."""
+    merged = [hit for hit in hits if len(hit.get("holdings") or []) > 1]
+    if not merged:
+        return {}
+    local_of = {h["identifier"]: store().local_id_of(h["identifier"]) or "" for hit in merged for h in hit["holdings"]}
+    with store().reading() as session:
+        names = _partner_names(session, [h["partner"] for hit in merged for h in hit["holdings"]])
+        copies = live_copies(session, [i for i in local_of.values() if i])
+    shown: dict[str, list[dict[str, Any]]] = {}
+    for hit in merged:
+        for holding in hit["holdings"]:
+            copy = copies.get(local_of[holding["identifier"]])
+            shown.setdefault(str(hit["id"]), []).append({
+                "id": holding["partner"], "name": names[holding["partner"]],
+                "access": copy[1] if copy else holding.get("access"),
+                "actions": copy_offers(*copy) if copy else []})
+    return shown
 
 
 def _hit_offers(hits: list[dict]) -> dict[str, list[Offer]]:  # type: ignore[type-arg]

@@ -18,7 +18,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 
 
 def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """The full record: canonical fields, access, holdings and OAI-PMH links."""
+    """The full record: canonical fields, access, holdings and OAI-PMH links.
+
+    ``access`` and ``actions`` are the record's: for a merged record (consolidation) the most open
+    level some holding offers.  ``holdings`` lists the partner records it publishes, each with its
+    own level and the actions that level allows (one holding for a record that stands alone)."""
     base = base_url.rstrip("/")
     oai = {prefix: f"{base}/oai?" + urlencode({"verb": "GetRecord", "identifier": view.oai_identifier,
                                                "metadataPrefix": prefix})
@@ -32,7 +36,15 @@ def record_json(view, base_url: str) -> dict[str, Any]:  # type: ignore[no-untyp
         "access": view.access,
         "actions": list(ACTIONS.get(view.access, ())),
         "partners": list(view.partner_ids),
+        "holdings": holdings_json(view),
         "record": without_partner_files(view.canonical, view.access).to_dict(),
         "links": {"self": f"{base}/api/records/{path}", "page": f"{base}{record_path(view.local_id)}",
                   "oai": oai},
     }
+
+
+def holdings_json(view) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """Each partner record the hub record publishes: partner, OAI identifier, its own level and the
+    actions that level allows."""
+    return [{"partner": h.partner, "identifier": h.identifier, "access": h.access,
+             "actions": list(ACTIONS.get(h.access or "", ()))} for h in view.holdings()]

@@ -20,7 +20,10 @@ def test_search_answer_shape(api_url: str) -> None:
     assert answer["total"] == 2
     assert {r["title"] for r in answer["results"]} == {"Қазақ әдебиеті тарихы", "Qazaq ädebietı: zamanaui kezeñ"}
     result = answer["results"][0]
-    assert set(result) == {"id", "title", "creators", "year", "languages", "kind", "access", "partners", "highlight"}
+    assert set(result) == {"id", "title", "creators", "year", "languages", "kind", "access", "partners", "holdings",
+                           "highlight"}
+    assert result["holdings"] == [{"partner": result["partners"][0], "access": result["access"],
+                                   "identifier": f"oai:kazneb.kz:{result['id']}"}]  # a record alone: itself
     assert "<mark>" in result["highlight"]["title"]
     assert set(answer["facets"]) == {"language", "kind", "access", "partner", "subject", "year"}
     assert answer["facets"]["language"] == [{"value": "kaz", "count": 2}]
