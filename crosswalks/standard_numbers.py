@@ -12,17 +12,15 @@ a typo in an ISBN would otherwise join two different books.
   ("oclc:12345" from "(OCoLC)ocm00012345").  Local ids and URLs of one partner's site are not
   standard numbers: None.
 
-python-stdnum is the reference the tests check ISBNs and ISSNs against; the common shapes are
-checked here with plain arithmetic, because this runs on every record the store writes and
-stdnum's generality costs some 25 µs an ISBN on the development VM, more than all the keys of a
-record together.  Messy text ("ISBN 5-7940-0029-5 (pbk.)") goes through
-:mod:`crosswalks.normalize.isbn`, which the readers use.
+python-stdnum is the reference the tests check ISBNs and ISSNs against; the check digits are
+:mod:`crosswalks.normalize.isbn`'s, which the readers use (one rule), because this runs on every
+record the store writes and stdnum's generality costs some 25 µs an ISBN on the development VM,
+more than all the keys of a record together.
 """
 
 from __future__ import annotations
 
 import re
-from operator import mul
 from typing import Final
 
 from stdnum import ismn as _ismn
@@ -30,7 +28,6 @@ from stdnum.exceptions import ValidationError
 
 from crosswalks.normalize.isbn import parse_isbn, parse_issn
 
-_ISBN10_WEIGHTS: Final = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 _DOI_RESOLVER: Final = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
 _DOI: Final = re.compile(r"10\.\d{4,9}/\S+")
 _HANDLE_RESOLVER: Final = re.compile(r"^(?:hdl:\s*|https?://hdl\.handle\.net/)", re.IGNORECASE)
@@ -38,34 +35,11 @@ _HANDLE: Final = re.compile(r"\d[\d.]*/\S+")
 _OCLC: Final = re.compile(r"^\(OCoLC\)\D*0*(\d+)$")
 
 
-def _isbn13_ok(digits: str) -> bool:
-    """Weights 1, 3, 1, 3, ... over all thirteen ASCII digits sum to a multiple of 10."""
-    codes = digits.encode("ascii")
-    return (sum(codes[0::2]) + 3 * sum(codes[1::2]) - 48 * (7 + 3 * 6)) % 10 == 0
-
-
-def _isbn10_to_13(digits: str) -> str | None:
-    """ISBN-13 of a ten-character ISBN-10 (X allowed last), None when its check digit fails."""
-    codes = digits.encode("ascii")
-    total = sum(map(mul, _ISBN10_WEIGHTS, codes)) - 48 * sum(_ISBN10_WEIGHTS)  # map stops at the ninth
-    total += 10 if digits[9] in "Xx" else codes[9] - 48
-    if total % 11:
-        return None
-    core = "978" + digits[:9]
-    codes = core.encode("ascii")
-    check = (10 - (sum(codes[0::2]) + 3 * sum(codes[1::2]) - 48 * (6 + 3 * 6)) % 10) % 10
-    return core + str(check)
-
-
 def isbn13(text: str | None) -> str | None:
-    """The ISBN-13 of an ISBN as written: "5-7940-0029-5" -> "9785794000290"; None if invalid."""
+    """The ISBN-13 of an ISBN as written: "5-7940-0029-5" -> "9785794000290"; None if invalid.
+    The check digits are :mod:`crosswalks.normalize.isbn`'s, the readers' own."""
     if not text:
         return None
-    if text.isascii():
-        if len(text) == 13 and text.isdigit():
-            return text if text[:3] in ("978", "979") and _isbn13_ok(text) else None
-        if len(text) == 10 and text[:9].isdigit() and (text[9].isdigit() or text[9] in "Xx"):
-            return _isbn10_to_13(text)
     found = parse_isbn(text)
     return found.isbn13 if found is not None and found.valid else None
 

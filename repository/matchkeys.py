@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Connection, Table, delete, insert
+from sqlalchemy import Connection, Table, delete
 
 from crosswalks.model import CanonicalRecord
 from crosswalks.workkeys import KEYS_VERSION, WorkKeys, blocks, work_keys
 from repository.digests import dumps
 from repository.models import RecordBlock, RecordKeys
+from repository.rows import insert_rows
 
 RECORD_KEYS: Table = RecordKeys.__table__  # type: ignore[assignment]
 RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
@@ -31,14 +32,10 @@ def write_keys(conn: Connection, records: Sequence[tuple[int, CanonicalRecord]],
 
 def insert_keys(conn: Connection, computed: Sequence[tuple[int, WorkKeys]]) -> None:
     """Insert computed keys and their blocks (the records have none yet)."""
-    if not computed:
-        return
-    conn.execute(insert(RECORD_KEYS), [
-        {"record_id": hub_id, "version": KEYS_VERSION, "keys_json": dumps(keys.to_dict())}
-        for hub_id, keys in computed])
-    rows = [{"block": name, "record_id": hub_id} for hub_id, keys in computed for name in blocks(keys)]
-    if rows:
-        conn.execute(insert(RECORD_BLOCKS), rows)
+    insert_rows(conn, RECORD_KEYS, ("record_id", "version", "keys_json"),
+                [(hub_id, KEYS_VERSION, dumps(keys.to_dict())) for hub_id, keys in computed])
+    insert_rows(conn, RECORD_BLOCKS, ("block", "record_id"),
+                [(name, hub_id) for hub_id, keys in computed for name in blocks(keys)])
 
 
 def forget_keys(conn: Connection, hub_ids: Sequence[int]) -> None:

@@ -37,6 +37,7 @@ from repository.models import (
 )
 from repository.oai import xml
 from repository.publishing import Publisher, provenance_of, record_page, with_copy_link, without_partner_files
+from repository.rows import insert_rows
 from repository.visibility import CommitFence
 
 #: The Core tables the bulk write path works on (the ORM is for single rows).
@@ -173,7 +174,7 @@ class Store:
         with self.fence.sealing(conn, self.clock) as now:
             if now != batch.stamp:
                 restamp(conn, list(batch.hub_ids), batch.stamp, now)
-            _insert_rows(conn, RECORD_CHANGES, ("record_id", "changed_at"),
+            insert_rows(conn, RECORD_CHANGES, ("record_id", "changed_at"),
                          [(hid, now) for hid in batch.hub_ids])
             session.commit()
 
@@ -482,7 +483,7 @@ class Store:
             for p, local_id in zip(fresh, local_ids, strict=True):
                 existing[(p.incoming.partner_id, p.incoming.source_key)] = _Known(None, ids[local_id], local_id, "",
                                                                                   False)
-            _insert_rows(conn, sources, _SOURCE_COLUMNS, [_new_source_row(p, existing, stamp) for p in fresh])
+            insert_rows(conn, sources, _SOURCE_COLUMNS, [_new_source_row(p, existing, stamp) for p in fresh])
         fresh_ids = {id(p) for p in fresh}
         old = [p for p in items if id(p) not in fresh_ids]
         clustered = [p for p in old if _known(p, existing).clustered]
@@ -523,7 +524,7 @@ class Store:
 
     def _insert_hubs(self, conn: Connection, rows: list[tuple]) -> dict[str, int]:
         """Insert hub records (``_HUB_COLUMNS``); their ids by local id."""
-        _insert_rows(conn, HUB_RECORDS, _HUB_COLUMNS, rows)
+        insert_rows(conn, HUB_RECORDS, _HUB_COLUMNS, rows)
         return self._hub_ids(conn, [row[0] for row in rows])
 
     @staticmethod
@@ -702,9 +703,9 @@ class Store:
                          .values(datestamp=stamp), [{"hid": hid} for hid in old_ids])
         # one format after another: a list of one format then reads neighbouring pages
         rendering_rows.sort(key=lambda row: row[1])
-        _insert_rows(conn, renderings, ("record_id", "prefix", "datestamp", "record_xml", "header_length"),
+        insert_rows(conn, renderings, ("record_id", "prefix", "datestamp", "record_xml", "header_length"),
                      rendering_rows)
-        _insert_rows(conn, record_sets, ("set_spec", "record_id", "datestamp"), set_rows)
+        insert_rows(conn, record_sets, ("set_spec", "record_id", "datestamp"), set_rows)
         batch.hub_ids.update(dict.fromkeys(ids))
         self._ensure_sets(conn, all_specs, partners)
 
@@ -874,19 +875,6 @@ def _insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-d
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table).on_conflict_do_nothing()
-
-
-def _insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
-    """A plain INSERT of many rows straight through the driver.
-
-    For these narrow rows SQLAlchemy's per-row parameter processing cost more than the
-    database's own work; the values are already what the driver takes (int, str, bytes).
-    """
-    if not rows:
-        return
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    conn.exec_driver_sql(sql, rows)
 
 
 def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
