@@ -106,7 +106,7 @@ class WorkKeys:
 
 
 _FIELD_NAMES: Final = tuple(f.name for f in fields(WorkKeys))
-_TUPLE_FIELDS: Final = frozenset(f.name for f in fields(WorkKeys) if str(f.type).startswith("tuple"))
+_TUPLE_FIELDS: Final = frozenset(f.name for f in fields(WorkKeys) if isinstance(f.default, tuple))
 _SERIAL_KINDS: Final = frozenset({"journal", "newspaper"})
 _ISBN_SCHEMES: Final = frozenset({"isbn", "isbn10"})
 _GMD: Final = re.compile(r"\s*\[(?:текст|мәтін|text|электронный ресурс|электрондық ресурс|electronic resource|"
