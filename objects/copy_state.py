@@ -49,6 +49,10 @@ class CopyChange:
             return "deleted at its partner: nothing is published (the copy is kept in depository storage)"
         why = ("the most open level of its live copies" if record.copy_level
                else "no live copy: the level its own level or its partner's rules give it")
+        if record.clustered:
+            change = f"{record.before} -> {record.after}" if record.before != record.after else f"stays {record.after}"
+            return (f"{change} ({why}); it is one holding of a merged record, which shows this after the next "
+                    "kazneb cluster build (the scheduler's)")
         if record.before != record.after:
             return f"{record.before} -> {record.after} ({why})"
         link = ", published again " + ("with the link to its copy" if record.copy_level else "without a copy link")

@@ -38,6 +38,9 @@ class RecordLevel:
     copy_level: str | None
     deleted: bool
     republished: bool
+    #: Merged with other partners' records into one published record (consolidation): ``before``
+    #: and ``after`` are its own level, which the merged record shows after the next build.
+    clustered: bool = False
 
 
 def most_open(levels: Iterable[str]) -> str | None:
@@ -56,10 +59,20 @@ def follow(store: Store, session: Session, local_id: str) -> RecordLevel:
     """Give the record its copies' level (or, with none live, its rule's) and republish it if
     that changed anything, in the caller's transaction."""
     hub = session.execute(select(HubRecord).where(HubRecord.local_id == local_id)).scalar_one()
-    before, level = hub.access, copy_level(session, local_id)
+    before, level = own_level(hub), copy_level(session, local_id)
     rule = rule_level(session, local_id, load_partner(session, hub.partner_id).access_for) if level is None else None
     republished = store.set_copy_level(session, local_id, level, rule)
-    return RecordLevel(local_id, before, hub.access, level, bool(hub.deleted), republished)
+    return RecordLevel(local_id, before, own_level(hub), level, bool(hub.deleted), republished, clustered(hub))
+
+
+def clustered(hub: HubRecord) -> bool:
+    """Merged into, or publishing, a record of several partners (consolidation)."""
+    return hub.absorbed_into is not None or hub.published is not None
+
+
+def own_level(hub: HubRecord) -> str:
+    """The record's own level: a merged record's ``access`` is its cluster's, its own record keeps its own."""
+    return str((hub.canonical or {}).get("access") or hub.access) if clustered(hub) else hub.access
 
 
 def follow_all(store: Store, session: Session) -> list[RecordLevel]:

@@ -138,3 +138,26 @@ def test_the_cluster_level_is_the_most_open_a_holding_offers(store: Store) -> No
                                                                              ("lib-b", "open")]
     assert view.partner_ids == ["lib-a", "lib-b"]
     _ = NS
+
+
+def test_a_copy_level_change_on_a_merged_record_says_it_waits_for_the_next_build(store: Store, hub_url: str) -> None:
+    """The store keeps a holding's new level for consolidation; the command's line says so, naming
+    the holding's own level, not the merged record's."""
+    from objects.copy_state import CopyChange
+    from objects.publication import follow
+
+    survivor, absorbed = two_partners(store)
+    cluster_and_publish(store)
+    local_id = absorbed.split(":", 2)[2]
+    with store.session() as session:
+        result = follow(store, session, local_id)  # no copy: its own level, open, stays
+    line = CopyChange("x", absorbed, "open", "open", result).lines()[1]
+    assert result.clustered and (result.before, result.after) == ("open", "open")
+    assert "one holding of a merged record" in line
+    with store.session() as session:  # a copy deposited at read-only, as objects/publication.py does it
+        assert store.set_copy_level(session, local_id, "read-only")
+    assert get(hub_url, absorbed).find(f".//{OAI}header").get("status") == "deleted"
+    publish_clusters(store)
+    view = store.find_hub_record(survivor)
+    assert view is not None
+    assert ("lib-b", "read-only") in {(h.partner, h.access) for h in view.canonical.holdings}
