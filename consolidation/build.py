@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from consolidation.blocking import Candidates, candidates, group_by_block
+from consolidation.blocking import MAX_BLOCK, Candidates, candidates, group_by_block
 from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
 from consolidation.keystore import load_keys, records_in_blocks, refresh_keys
@@ -181,10 +181,12 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
 def _neighbourhood(conn: Connection, changed: set[int]) -> tuple[dict[int, WorkKeys], dict[str, list[int]],
                                                                     list[list[int]]]:
     """Keys of the changed records, of the records sharing a block with them and of their
-    clusters' members; the blocks; the existing clusters (changed records taken out)."""
+    clusters' members; the blocks; the existing clusters (changed records taken out).  The
+    records of a block too large to compare within (:data:`MAX_BLOCK`) are not loaded: at a
+    million records such a block holds thousands, and :func:`candidates` skips it."""
     own = load_keys(conn, changed)
     groups = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)})
-    near = {hub_id for ids in groups.values() for hub_id in ids} | own.keys()
+    near = {hub_id for ids in groups.values() if len(ids) <= MAX_BLOCK for hub_id in ids} | own.keys()
     clusters = _clusters_of(conn, near)
     members = {hub_id for ids in clusters.values() for hub_id in ids}
     keys = own | load_keys(conn, (near | members) - own.keys())

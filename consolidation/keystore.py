@@ -36,15 +36,17 @@ def refresh_keys(conn: Connection, batch: int = 2000) -> int:
 
 
 def load_keys(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, WorkKeys]:
-    """Keys by hub record id: of every record that has keys, or of ``ids``."""
+    """Keys by hub record id: of every record that has keys, or of ``ids``.  Values records have in
+    common are held once (:meth:`WorkKeys.from_dict`)."""
     query = select(RECORD_KEYS.c.record_id, RECORD_KEYS.c.keys_json)
+    shared: dict = {}  # type: ignore[type-arg]
     if ids is None:
-        return {hub_id: WorkKeys.from_dict(orjson.loads(text))
+        return {hub_id: WorkKeys.from_dict(orjson.loads(text), shared)
                 for hub_id, text in conn.execute(query.execution_options(yield_per=10000))}
     found: dict[int, WorkKeys] = {}
     for chunk in _chunks(sorted(set(ids)), 500):
         for hub_id, text in conn.execute(query.where(RECORD_KEYS.c.record_id.in_(chunk))):
-            found[hub_id] = WorkKeys.from_dict(orjson.loads(text))
+            found[hub_id] = WorkKeys.from_dict(orjson.loads(text), shared)
     return found
 
 
