@@ -63,8 +63,10 @@ STAMP = 1_767_225_600  # 2026-01-01, the datestamp and harvest time of every bul
 
 
 def paths(size: int, seed: int, incremental: int) -> tuple[Path, Path]:
-    """The cached store and the held-back records' file."""
-    name = f"{size}-{seed}-{incremental}"
+    """The cached store and the held-back records' file (keys of this KEYS_VERSION)."""
+    from crosswalks.workkeys import KEYS_VERSION
+
+    name = f"{size}-{seed}-{incremental}-k{KEYS_VERSION}"
     return CACHE / f"store-{name}.db", CACHE / f"held-back-{name}.jsonl"
 
 
@@ -201,7 +203,7 @@ def timed_steps() -> dict[str, float]:
 
     spent: dict[str, float] = {}
     for name in ("refresh_keys", "load_keys", "candidates", "compare", "matches_in_order", "cluster", "_write",
-                 "_neighbourhood", "decided_pairs"):
+                 "_neighbourhood", "decided_pairs", "group_by_block"):
         original = getattr(build, name)
 
         def wrapper(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
@@ -272,14 +274,13 @@ def phase_peer(db: Path) -> dict[str, object]:
     """Bare rapidfuzz over the full run's candidate pairs: ``fuzz.ratio`` of the two main titles."""
     from rapidfuzz import fuzz
 
-    from consolidation.blocking import candidates, group_by_block
-    from consolidation.keystore import load_keys
-    from crosswalks.workkeys import blocks
+    from consolidation.blocking import candidates, pairing
+    from consolidation.keystore import load_keys, stored_blocks
 
     store = store_of(db)
     with store.engine.connect() as conn:
         keys = load_keys(conn)
-    found = candidates(group_by_block((i, blocks(k)) for i, k in keys.items()), keys)
+        found = candidates(stored_blocks(conn), {i: pairing(k) for i, k in keys.items()})
     titles = [(keys[a].title, keys[b].title) for a, b in found.pairs]
     del keys, found
 

@@ -20,11 +20,12 @@ names the set, not a book, so it is never allowed to decide a match.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any, NamedTuple
 
-from consolidation.vetoes import serial
+from consolidation.vetoes import is_serial, serial
 from crosswalks.workkeys import WorkKeys
 
 #: Blocks with more records than this are skipped (reported as ``skipped_blocks``).
@@ -40,6 +41,29 @@ class Candidates:
     skipped_blocks: list[tuple[str, int]] = field(default_factory=list)
 
 
+class Pairing(NamedTuple):
+    """What blocking reads of a record's keys (:func:`pairing`): which of the records it shares a
+    block with it may be paired with."""
+
+    serial: bool
+    edition: str
+    volume: str | None
+    year: int | None
+    languages: tuple[str, ...]
+
+
+def pairing(keys: WorkKeys) -> Pairing:
+    """A record's :class:`Pairing`; a record that states no edition is a first edition."""
+    return Pairing(serial(keys), keys.edition or "1", keys.volume, keys.year, keys.languages)
+
+
+def stored_pairing(data: Mapping[str, Any]) -> Pairing:
+    """:func:`pairing` of keys as stored (:meth:`WorkKeys.to_dict`), without making the keys: an
+    incremental run reads it of every record it may compare a new one with."""
+    return Pairing(is_serial(data.get("issue"), data.get("kind")), data.get("edition") or "1", data.get("volume"),
+                   data.get("year"), tuple(data.get("languages", ())))
+
+
 def group_by_block(blocks_of: Iterable[tuple[int, Iterable[str]]]) -> dict[str, list[int]]:
     """Block name -> ids of the records in it."""
     groups: dict[str, list[int]] = {}
@@ -49,60 +73,57 @@ def group_by_block(blocks_of: Iterable[tuple[int, Iterable[str]]]) -> dict[str, 
     return groups
 
 
-def set_isbns(groups: Mapping[str, list[int]], keys: Mapping[int, WorkKeys]) -> set[str]:
-    """ISBNs shared by records of more than one volume."""
-    found = set()
-    for name, ids in groups.items():
-        if name.startswith("i:") and len(ids) > 1 and len({keys[i].volume for i in ids if i in keys}) > 1:
-            found.add(name[2:].split("|", 1)[0])
-    return found
+def set_isbns(groups: Iterable[tuple[str, list[int]]], pairings: Mapping[int, Pairing]) -> set[str]:
+    """ISBNs shared by records of more than one volume, of the blocks given as (name, ids)."""
+    return {isbn for name, ids in groups if (isbn := set_isbn(name, ids, pairings)) is not None}
 
 
-def pairs_in(ids: list[int], keys: Mapping[int, WorkKeys], new: set[int] | None = None) -> Iterator[tuple[int, int]]:
+def set_isbn(name: str, ids: list[int], pairings: Mapping[int, Pairing]) -> str | None:
+    """The ISBN of an ISBN block whose records are of more than one volume (a set's), else None."""
+    if name.startswith("i:") and len(ids) > 1 and len({pairings[i].volume for i in ids if i in pairings}) > 1:
+        return name[2:].split("|", 1)[0]
+    return None
+
+
+def pairs_in(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | None = None
+             ) -> Iterator[tuple[int, int]]:
     """The pairs of one block's records that may be one manifestation, or have no language in
     common; smaller id first, only pairs with a record of ``new`` when given (a pair may come twice).
 
     Of the vetoes a block's name does not already settle, three are told by grouping: the edition
     and the volume (records of different editions or of a book's different volumes are not paired;
     a serial's volume is compared pair by pair, since one that states none may be any) and the
-    years (records more than a year apart are not paired; one without a year is paired with
-    every other)."""
-    ordered = sorted(set(ids))
-    books = not any(serial(keys[i]) for i in ordered)
-    alike = _grouped(ordered, lambda i: (keys[i].edition or "1", keys[i].volume if books else None))
-    for members in alike.values():
-        yield from _within_a_year(members, keys, new)
-    if len({keys[i].languages for i in ordered}) > 1:
-        yield from _across_languages(ordered, keys, new)
-
-
-def _within_a_year(ids: list[int], keys: Mapping[int, WorkKeys], new: set[int] | None) -> Iterator[tuple[int, int]]:
-    """Pairs of ``ids`` published at most a year apart, or either of unknown year."""
-    by_year = _grouped(ids, lambda i: keys[i].year)
-    undated = by_year.pop(None, [])
-    for year, these in by_year.items():
+    year (records more than a year apart are not paired; one without a year is paired with every
+    other)."""
+    ordered = sorted(ids)
+    books = not any(pairings[i].serial for i in ordered)
+    alike: dict[tuple[str, str | None, int | None], list[int]] = {}
+    languages = set()
+    for record_id in ordered:
+        found = pairings[record_id]
+        alike.setdefault((found.edition, found.volume if books else None, found.year), []).append(record_id)
+        languages.add(found.languages)
+    for (edition, volume, year), these in alike.items():
         yield from _pairs(these, these, new)
-        yield from _pairs(these, by_year.get(year + 1, []), new)  # type: ignore[operator]
-        yield from _pairs(these, undated, new)
-    yield from _pairs(undated, undated, new)
+        if year is not None:
+            yield from _pairs(these, alike.get((edition, volume, year + 1), []), new)
+            yield from _pairs(these, alike.get((edition, volume, None), []), new)
+    if len(languages) > 1:
+        yield from _across_languages(ordered, pairings, new)
 
 
-def _across_languages(ids: list[int], keys: Mapping[int, WorkKeys], new: set[int] | None) -> Iterator[tuple[int, int]]:
+def _across_languages(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | None
+                      ) -> Iterator[tuple[int, int]]:
     """Pairs of ``ids`` whose records both state languages, none in common."""
-    by_languages = _grouped([i for i in ids if keys[i].languages], lambda i: frozenset(keys[i].languages))
+    by_languages: dict[frozenset[str], list[int]] = {}
+    for record_id in ids:
+        if pairings[record_id].languages:
+            by_languages.setdefault(frozenset(pairings[record_id].languages), []).append(record_id)
     groups = list(by_languages.items())
     for index, (languages, these) in enumerate(groups):
         for other_languages, others in groups[index + 1:]:
             if not languages & other_languages:
                 yield from _pairs(these, others, new)
-
-
-def _grouped(ids: list[int], key: Callable[[int], Hashable]) -> dict[Hashable, list[int]]:
-    """``ids`` by ``key``, each list in the order of ``ids``."""
-    groups: dict[Hashable, list[int]] = {}
-    for record_id in ids:
-        groups.setdefault(key(record_id), []).append(record_id)
-    return groups
 
 
 def _pairs(left: list[int], right: list[int], new: set[int] | None) -> Iterator[tuple[int, int]]:
@@ -121,16 +142,23 @@ def _pairs(left: list[int], right: list[int], new: set[int] | None) -> Iterator[
             yield from ((a, b) if a < b else (b, a) for b in others)
 
 
-def candidates(groups: Mapping[str, list[int]], keys: Mapping[int, WorkKeys],
+def candidates(groups: Iterable[tuple[str, list[int]]], pairings: Mapping[int, Pairing],
                new: set[int] | None = None) -> Candidates:
     """The pairs sharing a block that may be one manifestation or a translation (with a record of
-    ``new``, when given), and the set ISBNs."""
-    found = Candidates(set_isbns=set_isbns(groups, keys))
-    for name, ids in groups.items():
-        if len(ids) < 2 or (new is not None and new.isdisjoint(ids)):
+    ``new``, when given), and the set ISBNs.  ``groups``: every block as (name, ids), which may be
+    read from the store a block at a time; ``pairings``: of every record in them (or of none in
+    a block larger than :data:`MAX_BLOCK`)."""
+    found = Candidates()
+    for name, ids in groups:
+        if len(ids) < 2:
+            continue
+        isbn = set_isbn(name, ids, pairings)
+        if isbn is not None:
+            found.set_isbns.add(isbn)
+        if new is not None and new.isdisjoint(ids):
             continue
         if len(ids) > MAX_BLOCK:
             found.skipped_blocks.append((name, len(ids)))
             continue
-        found.pairs.update(pairs_in(ids, keys, new))
+        found.pairs.update(pairs_in(ids, pairings, new))
     return found

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select
 
-from consolidation.blocking import MAX_BLOCK, set_isbns
+from consolidation.blocking import MAX_BLOCK, pairing, set_isbns
 from consolidation.build import LINKS, MEMBERS
 from consolidation.decisions import RecordRef, all_decisions
 from consolidation.keystore import load_keys, records_in_blocks
@@ -82,7 +82,7 @@ def comparisons(conn: Connection, hub_id: int, thresholds: Thresholds) -> list[L
         return found
     groups = {name: ids for name, ids in records_in_blocks(conn, blocks(own)).items() if len(ids) <= MAX_BLOCK}
     keys = load_keys(conn, {other for ids in groups.values() for other in ids} | {hub_id})
-    isbns = set_isbns(groups, keys)
+    isbns = set_isbns(groups.items(), {hub_id: pairing(k) for hub_id, k in keys.items()})
     stored = {(link.a, link.b) for link in found}
     for other in sorted(keys.keys() - {hub_id}):
         a, b = sorted((hub_id, other))
