@@ -1,10 +1,18 @@
-"""Which records are compared: those that share a block (``crosswalks.workkeys.blocks``).
+"""Which records are compared: those that share a block (``crosswalks.workkeys.blocks``), and of
+those only the pairs no veto rules out by itself.
 
 Comparing every record with every other is a trillion pairs at a million records; records
 share a block when they share an identifier, the first words of a title skeleton, or a
-creator and a title's start.  A block larger than :data:`MAX_BLOCK` (a title like
-"Selected works", a publisher's series ISBN on hundreds of records) is too common to tell
-anything and is skipped: its records meet through their other blocks.
+creator and a title's start, with the same issue and host (every block name ends with them).
+Within a block, two records of different editions or volumes, or published more than a year
+apart, are never one manifestation (``consolidation/vetoes.py``): they are not paired at all.  At a
+million records that leaves one pair in twenty-five of those sharing a block, and most of the
+rest were such vetoed pairs.  Records with no language in common are paired whatever their
+volume and year: a translation is linked to its original (``related``).
+
+A block larger than :data:`MAX_BLOCK` (a title like "Selected works", a publisher's series ISBN
+on hundreds of records) is too common to tell anything and is skipped: its records meet through
+their other blocks.
 
 A **set ISBN** is one carried by records of different volumes (or of a volume and the set): it
 names the set, not a book, so it is never allowed to decide a match.
@@ -14,7 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any, NamedTuple
 
+from consolidation.vetoes import is_serial, serial
 from crosswalks.workkeys import WorkKeys
 
 #: Blocks with more records than this are skipped (reported as ``skipped_blocks``).
@@ -30,6 +41,29 @@ class Candidates:
     skipped_blocks: list[tuple[str, int]] = field(default_factory=list)
 
 
+class Pairing(NamedTuple):
+    """What blocking reads of a record's keys (:func:`pairing`): which of the records it shares a
+    block with it may be paired with."""
+
+    serial: bool
+    edition: str
+    volume: str | None
+    year: int | None
+    languages: tuple[str, ...]
+
+
+def pairing(keys: WorkKeys) -> Pairing:
+    """A record's :class:`Pairing`; a record that states no edition is a first edition."""
+    return Pairing(serial(keys), keys.edition or "1", keys.volume, keys.year, keys.languages)
+
+
+def stored_pairing(data: Mapping[str, Any]) -> Pairing:
+    """:func:`pairing` of keys as stored (:meth:`WorkKeys.to_dict`), without making the keys: an
+    incremental run reads it of every record it may compare a new one with."""
+    return Pairing(is_serial(data.get("issue"), data.get("kind")), data.get("edition") or "1", data.get("volume"),
+                   data.get("year"), tuple(data.get("languages", ())))
+
+
 def group_by_block(blocks_of: Iterable[tuple[int, Iterable[str]]]) -> dict[str, list[int]]:
     """Block name -> ids of the records in it."""
     groups: dict[str, list[int]] = {}
@@ -39,33 +73,92 @@ def group_by_block(blocks_of: Iterable[tuple[int, Iterable[str]]]) -> dict[str, 
     return groups
 
 
-def set_isbns(groups: Mapping[str, list[int]], keys: Mapping[int, WorkKeys]) -> set[str]:
-    """ISBNs shared by records of more than one volume."""
-    found = set()
-    for name, ids in groups.items():
-        if name.startswith("i:") and len(ids) > 1 and len({keys[i].volume for i in ids if i in keys}) > 1:
-            found.add(name[2:])
-    return found
+def set_isbns(groups: Iterable[tuple[str, list[int]]], pairings: Mapping[int, Pairing]) -> set[str]:
+    """ISBNs shared by records of more than one volume, of the blocks given as (name, ids)."""
+    return {isbn for name, ids in groups if (isbn := set_isbn(name, ids, pairings)) is not None}
 
 
-def pairs_in(ids: list[int], new: set[int] | None) -> Iterator[tuple[int, int]]:
-    """Each pair of ``ids`` once, smaller id first; only pairs with a new record when ``new`` is given."""
-    ordered = sorted(set(ids))
-    for index, a in enumerate(ordered):
-        for b in ordered[index + 1:]:
-            if new is None or a in new or b in new:
-                yield a, b
+def set_isbn(name: str, ids: list[int], pairings: Mapping[int, Pairing]) -> str | None:
+    """The ISBN of an ISBN block whose records are of more than one volume (a set's), else None."""
+    if name.startswith("i:") and len(ids) > 1 and len({pairings[i].volume for i in ids if i in pairings}) > 1:
+        return name[2:].split("|", 1)[0]
+    return None
 
 
-def candidates(groups: Mapping[str, list[int]], keys: Mapping[int, WorkKeys],
+def pairs_in(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | None = None
+             ) -> Iterator[tuple[int, int]]:
+    """The pairs of one block's records that may be one manifestation, or have no language in
+    common; smaller id first, only pairs with a record of ``new`` when given (a pair may come twice).
+
+    Of the vetoes a block's name does not already settle, three are told by grouping: the edition
+    and the volume (records of different editions or of a book's different volumes are not paired;
+    a serial's volume is compared pair by pair, since one that states none may be any) and the
+    year (records more than a year apart are not paired; one without a year is paired with every
+    other)."""
+    ordered = sorted(ids)
+    books = not any(pairings[i].serial for i in ordered)
+    alike: dict[tuple[str, str | None, int | None], list[int]] = {}
+    languages = set()
+    for record_id in ordered:
+        found = pairings[record_id]
+        alike.setdefault((found.edition, found.volume if books else None, found.year), []).append(record_id)
+        languages.add(found.languages)
+    for (edition, volume, year), these in alike.items():
+        yield from _pairs(these, these, new)
+        if year is not None:
+            yield from _pairs(these, alike.get((edition, volume, year + 1), []), new)
+            yield from _pairs(these, alike.get((edition, volume, None), []), new)
+    if len(languages) > 1:
+        yield from _across_languages(ordered, pairings, new)
+
+
+def _across_languages(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | None
+                      ) -> Iterator[tuple[int, int]]:
+    """Pairs of ``ids`` whose records both state languages, none in common."""
+    by_languages: dict[frozenset[str], list[int]] = {}
+    for record_id in ids:
+        if pairings[record_id].languages:
+            by_languages.setdefault(frozenset(pairings[record_id].languages), []).append(record_id)
+    groups = list(by_languages.items())
+    for index, (languages, these) in enumerate(groups):
+        for other_languages, others in groups[index + 1:]:
+            if not languages & other_languages:
+                yield from _pairs(these, others, new)
+
+
+def _pairs(left: list[int], right: list[int], new: set[int] | None) -> Iterator[tuple[int, int]]:
+    """Every pair of a record of ``left`` and one of ``right``, smaller id first (each pair once when
+    they are the same sorted list); only those with a record of ``new`` when given."""
+    if left is right:
+        if new is None:
+            yield from combinations(left, 2)
+        else:
+            for a in left:
+                if a in new:
+                    yield from ((a, b) if a < b else (b, a) for b in left if b != a and (b not in new or a < b))
+    else:
+        for a in left:
+            others = right if new is None or a in new else [b for b in right if b in new]
+            yield from ((a, b) if a < b else (b, a) for b in others)
+
+
+def candidates(groups: Iterable[tuple[str, list[int]]], pairings: Mapping[int, Pairing],
                new: set[int] | None = None) -> Candidates:
-    """The pairs sharing a block (with a record of ``new``, when given), and the set ISBNs."""
-    found = Candidates(set_isbns=set_isbns(groups, keys))
-    for name, ids in groups.items():
+    """The pairs sharing a block that may be one manifestation or a translation (with a record of
+    ``new``, when given), and the set ISBNs.  ``groups``: every block as (name, ids), which may be
+    read from the store a block at a time; ``pairings``: of every record in them (or of none in
+    a block larger than :data:`MAX_BLOCK`)."""
+    found = Candidates()
+    for name, ids in groups:
         if len(ids) < 2:
+            continue
+        isbn = set_isbn(name, ids, pairings)
+        if isbn is not None:
+            found.set_isbns.add(isbn)
+        if new is not None and new.isdisjoint(ids):
             continue
         if len(ids) > MAX_BLOCK:
             found.skipped_blocks.append((name, len(ids)))
             continue
-        found.pairs.update(pairs_in(ids, new))
+        found.pairs.update(pairs_in(ids, pairings, new))
     return found

@@ -10,17 +10,20 @@ run after retuning thresholds.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from consolidation.blocking import Candidates, candidates, group_by_block
+from consolidation.blocking import MAX_BLOCK, Candidates, candidates, group_by_block, pairing
 from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
-from consolidation.keystore import load_keys, records_in_blocks, refresh_keys
+from consolidation.keystore import load_keys, load_pairings, records_in_blocks, refresh_keys, stored_blocks
 from consolidation.models import ClusterLink, ClusterMember, ClusterRun
 from consolidation.scoring import Decision, Thresholds, decide, parts_of, weighted
 from consolidation.vetoes import veto
@@ -115,40 +118,61 @@ def matches_in_order(decisions: Mapping[tuple[int, int], Decision]) -> list[tupl
 
 @dataclass
 class Outcome:
-    """What clustering a set of keys found: the candidates, the decisions kept, the clusters."""
+    """What clustering a set of keys found: how many pairs were compared and which blocks were
+    skipped, the decisions kept, the clusters."""
 
-    found: Candidates
+    compared: int
+    skipped_blocks: list[tuple[str, int]]
     decisions: dict[tuple[int, int], Decision]
     clustering: Clustering
 
 
 def cluster_keys(keys: Mapping[int, WorkKeys], options: Options = Options(),
                  forced: Sequence[tuple[int, int]] = (), forbidden: Sequence[tuple[int, int]] = (),
-                 groups: Mapping[str, list[int]] | None = None, new: set[int] | None = None) -> Outcome:
+                 groups: Iterable[tuple[str, list[int]]] | None = None, found: Candidates | None = None) -> Outcome:
     """Cluster records by their keys alone (no database): blocking, decisions, union-find.
-    ``groups``: the blocks, when the caller has them; ``new``: compare only pairs with one of these."""
-    if groups is None:
-        groups = group_by_block((i, blocks(k)) for i, k in keys.items())
-    found = candidates(groups, keys, new=new)
+    ``groups``: the blocks as (name, ids), when the caller has them; ``found``: the candidates,
+    when the caller has them."""
+    if found is None:
+        if groups is None:
+            groups = group_by_block((i, blocks(k)) for i, k in keys.items()).items()
+        found = candidates(groups, {i: pairing(k) for i, k in keys.items()})
     decisions = compare(found.pairs, keys, options, found.set_isbns)
+    compared, skipped = len(found.pairs), found.skipped_blocks
+    found.pairs.clear()  # as many as the records: not kept while clusters are made and written
     clustering = cluster(keys.keys(), matches_in_order(decisions), forced=forced, forbidden=forbidden,
                          joinable=cohesion_guard(keys, options))
-    return Outcome(found, decisions, clustering)
+    return Outcome(compared, skipped, decisions, clustering)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A run makes millions of objects that live until it ends and hold no reference cycles (keys,
+    pairs, decisions); Python's cycle collector would walk them all again and again as they pile
+    up: 14 of the 83 CPU-seconds of a full run at a million records.  It is paused for the run."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def full_run(engine: Engine, options: Options = Options()) -> RunReport:
-    """Cluster the whole collection and write clusters, links and the run's report."""
+    """Cluster the whole collection and write clusters, links and the run's report.  The blocks
+    are read from the store a block at a time, never held all at once."""
     started = time.time()
     report = RunReport("full")
-    with engine.begin() as conn:
+    with _without_cycle_collection(), engine.begin() as conn:
         report.last_seq = _last_change(conn)
         report.keys_computed = refresh_keys(conn)
         keys = load_keys(conn)
-        outcome = _cluster(conn, keys, options, report)
+        outcome = _cluster(keys, options, report, decided_pairs(conn), groups=stored_blocks(conn))
         _note(report, keys, outcome)
         conn.execute(delete(MEMBERS))
         conn.execute(delete(LINKS))
-        _write(conn, outcome.clustering.clusters(), outcome.decisions)
+        _write(conn, outcome.clustering.groups(), outcome.decisions)
         _finish(conn, report, started)
     return report
 
@@ -161,37 +185,46 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
     if since is None:
         return full_run(engine, options)
     report = RunReport("incremental")
-    with engine.begin() as conn:
+    with _without_cycle_collection(), engine.begin() as conn:
         report.last_seq = _last_change(conn)
         if report.last_seq == since:  # nothing written since: nothing to place, no run to record
             return report
         report.keys_computed = refresh_keys(conn)
         changed = set(conn.execute(select(CHANGES.c.record_id).where(CHANGES.c.seq > since)).scalars())
-        keys, groups, fixed = _neighbourhood(conn, changed)
-        outcome = _cluster(conn, keys, options, report, fixed=fixed, groups=groups, new=changed & keys.keys())
+        decided = decided_pairs(conn)
+        keys, found, fixed = _neighbourhood(conn, changed, decided[0] + decided[1])
+        outcome = _cluster(keys, options, report, decided, fixed=fixed, found=found)
         _note(report, keys, outcome)
         affected = sorted(set(keys) | changed)
         for chunk in _chunks(affected, 500):
             conn.execute(delete(MEMBERS).where(MEMBERS.c.record_id.in_(chunk)))
         for chunk in _chunks(sorted(changed), 500):
             conn.execute(delete(LINKS).where(LINKS.c.a_id.in_(chunk) | LINKS.c.b_id.in_(chunk)))
-        _write(conn, outcome.clustering.clusters(), outcome.decisions)
+        _write(conn, outcome.clustering.groups(), outcome.decisions)
         _finish(conn, report, started)
     return report
 
 
-def _neighbourhood(conn: Connection, changed: set[int]) -> tuple[dict[int, WorkKeys], dict[str, list[int]],
-                                                                    list[list[int]]]:
-    """Keys of the changed records, of the records sharing a block with them and of their
-    clusters' members; the blocks; the existing clusters (changed records taken out)."""
+def _neighbourhood(conn: Connection, changed: set[int], decided: Sequence[tuple[int, int]]
+                   ) -> tuple[dict[int, WorkKeys], Candidates, list[list[int]]]:
+    """What placing the changed records needs: the keys of the changed records, of the records
+    they are to be compared with, of those the operators' decisions pair with any of these, and
+    of every member of their clusters; the candidate pairs; the existing clusters (changed
+    records taken out).  The records of a block too large to compare within (:data:`MAX_BLOCK`)
+    are not loaded: at a million records such a block holds thousands, and :func:`candidates`
+    skips it."""
     own = load_keys(conn, changed)
     groups = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)})
-    near = {hub_id for ids in groups.values() for hub_id in ids} | own.keys()
-    clusters = _clusters_of(conn, near)
-    members = {hub_id for ids in clusters.values() for hub_id in ids}
-    keys = own | load_keys(conn, (near | members) - own.keys())
+    near = {hub_id for ids in groups.values() if len(ids) <= MAX_BLOCK for hub_id in ids} - own.keys()
+    pairings = {hub_id: pairing(k) for hub_id, k in own.items()} | load_pairings(conn, near)
+    found = candidates(groups.items(), pairings, new=set(own))
+    placed = {hub_id for pair in found.pairs for hub_id in pair} | own.keys()
+    placed |= {hub_id for pair in decided if placed.intersection(pair) for hub_id in pair}
+    clusters = _clusters_of(conn, placed | changed)
+    members = {hub_id for ids in clusters.values() for hub_id in ids} | placed
+    keys = own | load_keys(conn, members - own.keys())
     fixed = [[i for i in ids if i not in changed and i in keys] for ids in clusters.values()]
-    return keys, groups, [ids for ids in fixed if len(ids) > 1]
+    return keys, found, [ids for ids in fixed if len(ids) > 1]
 
 
 def _clusters_of(conn: Connection, ids: set[int]) -> dict[int, list[int]]:
@@ -207,27 +240,29 @@ def _clusters_of(conn: Connection, ids: set[int]) -> dict[int, list[int]]:
     return found
 
 
-def _cluster(conn: Connection, keys: Mapping[int, WorkKeys], options: Options, report: RunReport,
-             fixed: Sequence[Sequence[int]] = (), groups: Mapping[str, list[int]] | None = None,
-             new: set[int] | None = None) -> Outcome:
-    """:func:`cluster_keys` with the operators' decisions, and the ``fixed`` clusters kept together."""
-    forced, forbidden, report.missing_decisions = decided_pairs(conn)
+def _cluster(keys: Mapping[int, WorkKeys], options: Options, report: RunReport,
+             decided: tuple[list[tuple[int, int]], list[tuple[int, int]], list[str]],
+             fixed: Sequence[Sequence[int]] = (), groups: Iterable[tuple[str, list[int]]] | None = None,
+             found: Candidates | None = None) -> Outcome:
+    """:func:`cluster_keys` with the operators' decisions (:func:`decided_pairs`), and the ``fixed``
+    clusters kept together."""
+    forced, forbidden, report.missing_decisions = decided
     present = keys.keys()
     forced = [(a, b) for a, b in forced if a in present and b in present]
     forbidden = [(a, b) for a, b in forbidden if a in present and b in present]
     kept_together = [(ids[0], other) for ids in fixed for other in ids[1:]]
-    outcome = cluster_keys(keys, options, forced + kept_together, forbidden, groups, new)
+    outcome = cluster_keys(keys, options, forced + kept_together, forbidden, groups, found)
     report.conflicts = [f"merge {a} {b} is refused: a forbidden pair would share a cluster"
                         for a, b in outcome.clustering.conflicts]
     return outcome
 
 
 def _note(report: RunReport, keys: Mapping[int, WorkKeys], outcome: Outcome) -> None:
-    groups = [ids for ids in outcome.clustering.clusters() if len(ids) > 1]
+    groups = outcome.clustering.groups()
     report.records = len(keys)
-    report.pairs = len(outcome.found.pairs)
+    report.pairs = outcome.compared
     report.outcomes = Counter(d.outcome for d in outcome.decisions.values())
-    report.skipped_blocks = len(outcome.found.skipped_blocks)
+    report.skipped_blocks = len(outcome.skipped_blocks)
     report.refused = outcome.clustering.refused
     report.clusters = len(groups)
     report.clustered_records = sum(len(ids) for ids in groups)
@@ -235,15 +270,16 @@ def _note(report: RunReport, keys: Mapping[int, WorkKeys], outcome: Outcome) -> 
 
 
 def _write(conn: Connection, clusters: list[list[int]], decisions: Mapping[tuple[int, int], Decision]) -> None:
-    """Members of clusters of two or more (a record alone has no row), and the kept links."""
-    rows = [{"record_id": hub_id, "cluster_id": ids[0]} for ids in clusters if len(ids) > 1 for hub_id in ids]
-    for start in range(0, len(rows), 10000):
-        conn.execute(insert(MEMBERS), rows[start:start + 10000])
-    links = [{"a_id": a, "b_id": b, "outcome": d.outcome, "score": round(d.score, 4), "rule": d.rule,
+    """Members of clusters of two or more (a record alone has no row), and the kept links; in
+    batches made as they are written (a full run writes hundreds of thousands)."""
+    members = ({"record_id": hub_id, "cluster_id": ids[0]} for ids in clusters if len(ids) > 1 for hub_id in ids)
+    for rows in _batches(members, 10000):
+        conn.execute(insert(MEMBERS), rows)
+    links = ({"a_id": a, "b_id": b, "outcome": d.outcome, "score": round(d.score, 4), "rule": d.rule,
               "parts": {name: round(value, 4) for name, value in d.parts.items()}}
-             for (a, b), d in decisions.items()]
-    for start in range(0, len(links), 10000):
-        conn.execute(insert(LINKS), links[start:start + 10000])
+             for (a, b), d in decisions.items())
+    for rows in _batches(links, 10000):
+        conn.execute(insert(LINKS), rows)
 
 
 def _finish(conn: Connection, report: RunReport, started: float) -> None:
@@ -260,6 +296,12 @@ def last_run_seq(conn: Connection) -> int | None:
 
 def _last_change(conn: Connection) -> int:
     return conn.execute(select(func.max(CHANGES.c.seq))).scalar() or 0
+
+
+def _batches(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _chunks(values: list, size: int) -> Iterable[list]:

@@ -22,25 +22,28 @@ Joinable = Callable[[Sequence[int], Sequence[int]], "str | None"]
 
 @dataclass
 class Clustering:
-    """Clusters of record ids (source record ids); each id starts alone."""
+    """Clusters of record ids (source record ids); each id starts alone.
 
+    At a million records most are alone: a record alone has no entry in ``parent`` (it is its
+    own root) and none stored in ``members``, which gives it as a cluster of one all the same."""
+
+    records: set[int] = field(default_factory=set)
     parent: dict[int, int] = field(default_factory=dict)
-    members: dict[int, list[int]] = field(default_factory=dict)
+    members: dict[int, list[int]] = field(default_factory=lambda: _Members())
     forbidden: dict[int, set[int]] = field(default_factory=dict)
     refused: Counter = field(default_factory=Counter)
     conflicts: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, record_id: int) -> None:
-        if record_id not in self.parent:
-            self.parent[record_id] = record_id
-            self.members[record_id] = [record_id]
+        self.records.add(record_id)
 
     def find(self, record_id: int) -> int:
+        parent = self.parent
         root = record_id
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[record_id] != root:  # path compression
-            self.parent[record_id], record_id = root, self.parent[record_id]
+        while root in parent:
+            root = parent[root]
+        while record_id != root:  # path compression
+            parent[record_id], record_id = root, parent[record_id]
         return root
 
     def forbid(self, a: int, b: int) -> None:
@@ -60,7 +63,7 @@ class Clustering:
         if root_a == root_b:
             return True
         left, right = self.members[root_a], self.members[root_b]
-        if self.has_forbidden_pair(left, right):
+        if self.forbidden and self.has_forbidden_pair(left, right):
             self.refused["cannot-link"] += 1
             return False
         reason = joinable(left, right) if joinable is not None else None
@@ -70,13 +73,26 @@ class Clustering:
         if len(left) < len(right):
             root_a, root_b, left, right = root_b, root_a, right, left
         self.parent[root_b] = root_a
-        left.extend(right)
-        del self.members[root_b]
+        self.members[root_a] = left + right
+        self.members.pop(root_b, None)
         return True
 
     def clusters(self) -> list[list[int]]:
         """Every cluster's members, sorted, clusters by their smallest member."""
+        alone = [[record_id] for record_id in self.records
+                 if record_id not in self.parent and record_id not in self.members]
+        return sorted(alone + self.groups())
+
+    def groups(self) -> list[list[int]]:
+        """The clusters of two or more, as :meth:`clusters` gives them."""
         return sorted(sorted(members) for members in self.members.values())
+
+
+class _Members(dict[int, list[int]]):
+    """Members by root; a root with none stored is a record alone."""
+
+    def __missing__(self, root: int) -> list[int]:
+        return [root]
 
 
 def cluster(record_ids: Iterable[int], matches: Iterable[tuple[int, int]],
@@ -84,9 +100,7 @@ def cluster(record_ids: Iterable[int], matches: Iterable[tuple[int, int]],
             joinable: Joinable | None = None) -> Clustering:
     """Clusters of ``record_ids``: forced pairs joined first, then ``matches`` in the order given
     (strongest first), never against a forbidden pair."""
-    clustering = Clustering()
-    for record_id in record_ids:
-        clustering.add(record_id)
+    clustering = Clustering(set(record_ids))
     for a, b in forbidden:
         clustering.add(a)
         clustering.add(b)

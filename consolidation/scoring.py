@@ -13,7 +13,7 @@ translation: different languages, the same creator).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -59,13 +59,17 @@ def similarity(a: str, b: str) -> float:
     (sorting forgives a changed word order and punishes a typo in a first letter)."""
     if not a or not b:
         return 0.0
+    if a == b:
+        return 1.0
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) / 100.0
 
 
 def name_likeness(a: str, b: str) -> float:
     """0-1 likeness of two creators' name skeletons (words sorted): 1 when one name's full words are
     all in the other, which may add a patronymic, and its initials start the other's words
-    ("orlov vladimir", "genadevich orlov vladimir", "orlov v"); else how alike they are."""
+    ("orlov vladimir", "genadevich orlov vladimir", "orlov v"); else how alike they are.  Cached:
+    an author's books meet one another in a block, so the same two names are compared again and
+    again."""
     if a == b:
         return 1.0
     words_a, words_b = a.split(), b.split()
@@ -101,8 +105,11 @@ def creator_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
         return None
     if not a.creators or not b.creators:
         return 0.5
-    if set(a.authorities) & set(b.authorities) or set(a.creators) & set(b.creators):
+    if (a.authorities and b.authorities and not set(a.authorities).isdisjoint(b.authorities)) \
+            or not set(a.creators).isdisjoint(b.creators):
         return 1.0
+    if len(a.creators) == 1 and len(b.creators) == 1:
+        return name_likeness(a.creators[0], b.creators[0])
     return max(name_likeness(x, y) for x in a.creators for y in b.creators)
 
 
@@ -127,24 +134,37 @@ def pages_likeness(a: WorkKeys, b: WorkKeys) -> float | None:
 
 
 def parts_of(a: WorkKeys, b: WorkKeys) -> dict[str, float]:
-    """The parts both records have, by name."""
-    parts = {"title": title_likeness(a, b), "creators": creator_likeness(a, b), "year": year_likeness(a, b),
-             "publisher": publisher_likeness(a, b), "pages": pages_likeness(a, b)}
-    return {name: value for name, value in parts.items() if value is not None}
+    """The parts both records have, by name (in :data:`WEIGHTS`' order)."""
+    parts = {"title": title_likeness(a, b)}
+    for name, likeness in _OTHER_PARTS:
+        value = likeness(a, b)
+        if value is not None:
+            parts[name] = value
+    return parts
+
+
+#: The parts after the title, in :data:`WEIGHTS`' order (a pair is scored millions of times).
+_OTHER_PARTS: tuple[tuple[str, Callable[[WorkKeys, WorkKeys], float | None]], ...] = (
+    ("creators", creator_likeness), ("year", year_likeness), ("publisher", publisher_likeness),
+    ("pages", pages_likeness))
 
 
 def weighted(parts: dict[str, float]) -> float:
-    total = sum(WEIGHTS[name] for name in parts)
-    return sum(WEIGHTS[name] * value for name, value in parts.items()) / total if total else 0.0
+    total = weighted_sum = 0.0
+    for name, value in parts.items():
+        weight = WEIGHTS[name]
+        total += weight
+        weighted_sum += weight * value
+    return weighted_sum / total if total else 0.0
 
 
 def shared_identifier(a: WorkKeys, b: WorkKeys, set_isbns: Collection[str]) -> str | None:
     """The kind of a shared identifier that may decide ("isbn", "issn", "id"), or None."""
-    if any(isbn not in set_isbns for isbn in set(a.isbns) & set(b.isbns)):
+    if a.isbns and b.isbns and any(isbn not in set_isbns for isbn in set(a.isbns).intersection(b.isbns)):
         return "isbn"
-    if set(a.other_ids) & set(b.other_ids):
+    if a.other_ids and b.other_ids and not set(a.other_ids).isdisjoint(b.other_ids):
         return "id"
-    if set(a.issns) & set(b.issns):
+    if a.issns and b.issns and not set(a.issns).isdisjoint(b.issns):
         return "issn"
     return None
 
@@ -158,7 +178,7 @@ def translation(a: WorkKeys, b: WorkKeys) -> bool:
 def different_isbns(a: WorkKeys, b: WorkKeys) -> bool:
     """Both records carry ISBNs and share none: two manifestations, unless a cataloguer slipped, so
     such a pair is left to an operator however alike the rest is."""
-    return bool(a.isbns) and bool(b.isbns) and not set(a.isbns) & set(b.isbns)
+    return bool(a.isbns) and bool(b.isbns) and set(a.isbns).isdisjoint(b.isbns)
 
 
 def decide(a: WorkKeys, b: WorkKeys, thresholds: Thresholds = Thresholds(),

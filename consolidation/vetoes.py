@@ -41,8 +41,11 @@ def different_issue(a: WorkKeys, b: WorkKeys) -> bool:
 def different_numbers(a: WorkKeys, b: WorkKeys) -> bool:
     """Titles that differ in a number ("Химия. 8 сынып" and "Химия. 9 сынып", "1812" and "1941"):
     the numbers of both title and subtitle, compared when both records have them."""
-    numbers_a, numbers_b = _numbers(a), _numbers(b)
-    return bool(numbers_a) and bool(numbers_b) and numbers_a != numbers_b
+    numbers_a = _numbers(a)
+    if not numbers_a:
+        return False
+    numbers_b = _numbers(b)
+    return bool(numbers_b) and numbers_a != numbers_b
 
 
 def _numbers(keys: WorkKeys) -> frozenset[str]:
@@ -60,7 +63,12 @@ def years_apart(a: WorkKeys, b: WorkKeys) -> bool:
 
 def serial(keys: WorkKeys) -> bool:
     """An issue of a serial, or a serial."""
-    return keys.issue is not None or _KIND_GROUPS.get(keys.kind or "") == "serial"
+    return is_serial(keys.issue, keys.kind)
+
+
+def is_serial(issue: str | None, kind: str | None) -> bool:
+    """:func:`serial` of a record with this issue and kind."""
+    return issue is not None or _KIND_GROUPS.get(kind or "") == "serial"
 
 
 def different_edition(a: WorkKeys, b: WorkKeys) -> bool:
@@ -84,7 +92,7 @@ def part_and_host(a: WorkKeys, b: WorkKeys) -> bool:
 
 def different_language(a: WorkKeys, b: WorkKeys) -> bool:
     """No language in common: a translation is a different manifestation (related, not merged)."""
-    return bool(a.languages) and bool(b.languages) and not set(a.languages) & set(b.languages)
+    return bool(a.languages) and bool(b.languages) and set(a.languages).isdisjoint(b.languages)
 
 
 #: The vetoes in the order they are checked, each with the name stored with a vetoed pair.

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select
 
+from consolidation.blocking import MAX_BLOCK, pairing, set_isbns
 from consolidation.build import LINKS, MEMBERS
 from consolidation.decisions import RecordRef, all_decisions
-from consolidation.keystore import load_keys
-from consolidation.scoring import Thresholds
-from crosswalks.workkeys import WorkKeys
+from consolidation.keystore import load_keys, records_in_blocks
+from consolidation.scoring import Thresholds, decide
+from crosswalks.workkeys import WorkKeys, blocks
 from repository.models import HubRecord, SourceRecord
 
 HUBS: Table = HubRecord.__table__  # type: ignore[assignment]
@@ -67,6 +68,29 @@ def links_of(conn: Connection, hub_id: int) -> list[Link]:
     """The stored comparisons ``hub_id`` took part in, strongest first."""
     rows = conn.execute(select(LINKS).where((LINKS.c.a_id == hub_id) | (LINKS.c.b_id == hub_id)))
     found = [Link(r.a_id, r.b_id, r.outcome, r.score, r.rule, dict(r.parts)) for r in rows]
+    return sorted(found, key=lambda link: -link.score)
+
+
+def comparisons(conn: Connection, hub_id: int, thresholds: Thresholds) -> list[Link]:
+    """What ``explain`` shows: the links the last build stored, and the vetoes that keep the record
+    apart from the records it shares a block with, computed now (a build does not compare the
+    pairs a veto rules out by itself: ``consolidation/blocking.py``), when such a pair scores at
+    least the review threshold.  Strongest first."""
+    found = links_of(conn, hub_id)
+    own = load_keys(conn, [hub_id]).get(hub_id)
+    if own is None:
+        return found
+    groups = {name: ids for name, ids in records_in_blocks(conn, blocks(own)).items() if len(ids) <= MAX_BLOCK}
+    keys = load_keys(conn, {other for ids in groups.values() for other in ids} | {hub_id})
+    isbns = set_isbns(groups.items(), {hub_id: pairing(k) for hub_id, k in keys.items()})
+    stored = {(link.a, link.b) for link in found}
+    for other in sorted(keys.keys() - {hub_id}):
+        a, b = sorted((hub_id, other))
+        if (a, b) in stored:
+            continue
+        decision = decide(keys[a], keys[b], thresholds, isbns)
+        if decision.outcome == "veto" and decision.score >= thresholds.review:
+            found.append(Link(a, b, "veto", decision.score, decision.rule, decision.parts))
     return sorted(found, key=lambda link: -link.score)
 
 

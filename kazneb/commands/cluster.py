@@ -128,7 +128,7 @@ def explain_command(settings: Settings, record: str) -> None:
     ref, hub_id = _resolve(store, record)
     with store.engine.connect() as conn:
         keys = views.keys_of(conn, hub_id)
-        links = views.links_of(conn, hub_id)
+        links = views.comparisons(conn, hub_id, options_of(settings).thresholds)
         others = {link.b if link.a == hub_id else link.a for link in links}
         names = {m.hub_id: f"{m.ref}" for m in views.members(conn, sorted(others))}
         decided = views.decisions_about(conn, ref)

@@ -101,4 +101,7 @@ def test_a_translation_compared_with_its_original_is_related_not_merged() -> Non
     compared = [pair for pair in translations if pair in outcome.decisions]
     related = [pair for pair in compared if outcome.decisions[pair].outcome == "related"]
     print(f"\n{len(related)} of {len(translations)} translations stored as related ({len(compared)} compared)")
-    assert len(compared) >= 30 and len(related) >= 0.8 * len(compared)  # the rest state no language
+    # Compared: those sharing a block with their original.  One that states no language and was
+    # published more than a year from the original is not compared at all: the year veto rules the
+    # pair out before scoring (consolidation/blocking.py).  The rest state no language.
+    assert len(compared) >= 25 and len(related) >= 0.8 * len(compared)

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from crosswalks.model import Agent, CanonicalRecord, DateInfo, Identifier, Relation, Title
-from crosswalks.workkeys import KEYS_VERSION, WorkKeys, blocks, work_keys
+from crosswalks.workkeys import KEYS_VERSION, WorkKeys, blocks, manifestation, work_keys
 
 
 def kazakh_marc_book(part: str = "1-кітап") -> CanonicalRecord:
@@ -122,7 +122,7 @@ def test_an_article_in_a_journal():
     assert keys.host == "vestnik kaznu seria filologicheskaia"
     assert (keys.volume, keys.issue) == ("5", "3")
     assert keys.other_ids == ("doi:10.26577/ejph-2019-3-p12",)
-    assert "o:doi:10.26577/ejph-2019-3-p12" in blocks(keys)
+    assert "o:doi:10.26577/ejph-2019-3-p12|no 3|in vestnik kaznu seria filologicheskaia" in blocks(keys)
 
 
 @pytest.mark.parametrize(("kind", "title", "part", "issue"), [
@@ -136,7 +136,7 @@ def test_an_issue_of_a_serial(kind, title, part, issue):
     record = CanonicalRecord(titles=[Title(title, part=part)], kind=kind, identifiers=[Identifier("0378-5955", "issn")])
     keys = work_keys(record)
     assert keys.issue == issue
-    assert keys.issns == ("0378-5955",) and "s:0378-5955" in blocks(keys)
+    assert keys.issns == ("0378-5955",) and f"s:0378-5955|no {issue}" in blocks(keys)
     assert "45" not in keys.title
 
 
@@ -230,6 +230,13 @@ def test_blocks_of_a_book():
                                                     "a:muhtar:aba"]
 
 
+def test_block_names_end_with_the_issue_and_the_host():
+    assert manifestation(WorkKeys(title="abai joli", edition="2", volume="3")) == ""
+    assert manifestation(WorkKeys(issue="5-6", component=True, host="prostor")) == "|no 5-6|in prostor"
+    assert blocks(WorkKeys(title="prostor", issns=("0378-5955",), issue="3")) == ["s:0378-5955|no 3",
+                                                                                  "t:prostor|no 3"]
+
+
 def test_the_cyrillic_and_latin_twins_share_their_blocks():
     marc, dc = blocks(work_keys(kazakh_marc_book())), blocks(work_keys(latin_dc_book()))
     assert marc == dc
@@ -249,4 +256,4 @@ def test_a_typo_in_the_first_title_word_still_meets_by_author():
 
 
 def test_keys_version():
-    assert KEYS_VERSION == 1
+    assert KEYS_VERSION == 2
