@@ -203,7 +203,8 @@ def timed_steps() -> dict[str, float]:
 
     spent: dict[str, float] = {}
     for name in ("refresh_keys", "load_keys", "candidates", "compare", "matches_in_order", "cluster", "_write",
-                 "_neighbourhood", "decided_pairs", "group_by_block"):
+                 "_neighbourhood", "decided_pairs", "group_by_block", "records_in_blocks", "load_pairings",
+                 "_clusters_of"):
         original = getattr(build, name)
 
         def wrapper(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
