@@ -22,13 +22,14 @@ Each measured phase runs in a fresh process (``--phase``), so its peak memory is
    CPU seconds, peak RSS (``ru_maxrss``: with the SQLite pages read through the memory map) and the
    peak of anonymous memory (the process's own heap, sampled every 50 ms), the run's report, and
    where the time went (each step of the run timed by wrapping it).
-2. ``incremental``: the held-back records written through the store (``Store.write_records``: keys,
-   blocks, change log; timed apart), then ``incremental_run``.
-3. ``publish``: ``consolidation.publish.publish_clusters`` (every cluster's merged record rendered
-   and published, the others absorbed).
-4. ``peer``: the bare library in the same run: ``rapidfuzz.fuzz.ratio`` of the two titles of each of
+2. ``peer``: the bare library in the same run: ``rapidfuzz.fuzz.ratio`` of the two titles of each of
    the full run's candidate pairs (the pairs found as the run finds them, untimed), the floor
    under any scoring of those pairs.
+3. ``incremental``: the held-back records written through the store (``Store.write_records``: keys,
+   blocks, change log; timed apart), then ``incremental_run``.
+4. ``publish``: ``consolidation.publish.publish_clusters`` (every cluster's merged record rendered
+   and published, the others absorbed), then ``after-publish``: an incremental run with no new
+   record, which finds every record publishing changed in the change log.
 
 ``--profile N`` instead runs the full run under cProfile on an N-record store and prints the top
 of the profile (and of publishing, with ``--profile-publish``).
@@ -203,7 +204,8 @@ def timed_steps() -> dict[str, float]:
 
     spent: dict[str, float] = {}
     for name in ("refresh_keys", "load_keys", "candidates", "compare", "matches_in_order", "cluster", "_write",
-                 "_neighbourhood", "decided_pairs", "group_by_block"):
+                 "_neighbourhood", "decided_pairs", "group_by_block", "records_in_blocks", "load_pairings",
+                 "_clusters_of"):
         original = getattr(build, name)
 
         def wrapper(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]
@@ -292,7 +294,19 @@ def phase_peer(db: Path) -> dict[str, object]:
     return measure(loop)
 
 
-PHASES = {"full": phase_full, "publish": phase_publish, "peer": phase_peer}
+def phase_after_publishing(db: Path) -> dict[str, object]:
+    """An incremental run right after publishing, with no new record: publishing logged a change
+    for every record it published or absorbed, and the run reads the change log."""
+    from consolidation.build import incremental_run
+
+    store = store_of(db)
+    spent = timed_steps()
+    out = measure(lambda: incremental_run(store.engine).to_dict())
+    out["steps"] = spent
+    return out
+
+
+PHASES = {"full": phase_full, "publish": phase_publish, "peer": phase_peer, "after-publish": phase_after_publishing}
 
 
 def run_phase(phase: str, db: Path, held_file: Path) -> dict[str, object]:
@@ -372,8 +386,8 @@ def main() -> None:
     print("setup: reused the cached store" if setup is None else f"setup: built in {setup:.0f} s", flush=True)
     work = fresh_copy(db)
     results: dict[str, dict[str, object]] = {}
-    for phase in ("full", "peer", "incremental", "publish"):
-        if phase == "publish" and args.skip_publish:
+    for phase in ("full", "peer", "incremental", "publish", "after-publish"):
+        if phase in ("publish", "after-publish") and args.skip_publish:
             continue
         print(f"{phase}: running (load {load()})", flush=True)
         results[phase] = run_phase(phase, work, held_file)
@@ -408,6 +422,10 @@ def table(args: argparse.Namespace, setup: float | None, results: dict[str, dict
         lines.append(row("publish_clusters", results["publish"],
                          f"{pub['clusters']:,} clusters: {pub['published']:,} published, "
                          f"{pub['absorbed']:,} absorbed, {pub['released']:,} released"))
+    if "after-publish" in results:
+        after = results["after-publish"]
+        lines.append(row("incremental run right after publishing, no new record", after,
+                         f"{after['result']['records']:,} records looked at, {after['result']['pairs']:,} pairs"))
     lines.append(row("bare rapidfuzz: fuzz.ratio of the titles of the full run's pairs", peer,
                      f"{peer['result']:,} pairs"))
     lines += ["", f"Full run / bare rapidfuzz: {full['wall'] / peer['wall']:.1f}x wall, "

@@ -85,18 +85,35 @@ def set_isbn(name: str, ids: list[int], pairings: Mapping[int, Pairing]) -> str 
     return None
 
 
+def may_pair(a: Pairing, b: Pairing, books: bool) -> bool:
+    """Whether two records of a block are paired: they have no language in common (a translation is
+    linked to its original whatever its edition and year), or they are of the same edition, of the
+    same volume in a block of books (a serial's is compared pair by pair, since one that states no
+    volume may be any) and published at most a year apart or either in no stated year."""
+    if a.languages and b.languages and set(a.languages).isdisjoint(b.languages):
+        return True
+    return (a.edition == b.edition and (not books or a.volume == b.volume)
+            and (a.year is None or b.year is None or abs(a.year - b.year) <= 1))
+
+
 def pairs_in(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | None = None
              ) -> Iterator[tuple[int, int]]:
-    """The pairs of one block's records that may be one manifestation, or have no language in
-    common; smaller id first, only pairs with a record of ``new`` when given (a pair may come twice).
+    """The pairs of one block's records :func:`may_pair` allows, smaller id first; only pairs with a
+    record of ``new`` when given (a pair may come twice).  The other pairs would be stopped by the
+    edition, volume or year veto.
 
-    Of the vetoes a block's name does not already settle, three are told by grouping: the edition
-    and the volume (records of different editions or of a book's different volumes are not paired;
-    a serial's volume is compared pair by pair, since one that states none may be any) and the
-    year (records more than a year apart are not paired; one without a year is paired with every
-    other)."""
+    A block of two hundred records has twenty thousand pairs: they are found by grouping the
+    records by edition, volume and year, not by trying each; with ``new``, each new record is
+    tried against the others."""
     ordered = sorted(ids)
     books = not any(pairings[i].serial for i in ordered)
+    if new is not None:
+        for a in ordered:
+            if a in new:
+                mine = pairings[a]
+                yield from ((a, b) if a < b else (b, a) for b in ordered
+                            if b != a and (b not in new or a < b) and may_pair(mine, pairings[b], books))
+        return
     alike: dict[tuple[str, str | None, int | None], list[int]] = {}
     languages = set()
     for record_id in ordered:
@@ -104,16 +121,15 @@ def pairs_in(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | No
         alike.setdefault((found.edition, found.volume if books else None, found.year), []).append(record_id)
         languages.add(found.languages)
     for (edition, volume, year), these in alike.items():
-        yield from _pairs(these, these, new)
+        yield from combinations(these, 2)
         if year is not None:
-            yield from _pairs(these, alike.get((edition, volume, year + 1), []), new)
-            yield from _pairs(these, alike.get((edition, volume, None), []), new)
+            for other in ((edition, volume, year + 1), (edition, volume, None)):
+                yield from _across(these, alike.get(other, []))
     if len(languages) > 1:
-        yield from _across_languages(ordered, pairings, new)
+        yield from _across_languages(ordered, pairings)
 
 
-def _across_languages(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | None
-                      ) -> Iterator[tuple[int, int]]:
+def _across_languages(ids: list[int], pairings: Mapping[int, Pairing]) -> Iterator[tuple[int, int]]:
     """Pairs of ``ids`` whose records both state languages, none in common."""
     by_languages: dict[frozenset[str], list[int]] = {}
     for record_id in ids:
@@ -123,23 +139,13 @@ def _across_languages(ids: list[int], pairings: Mapping[int, Pairing], new: set[
     for index, (languages, these) in enumerate(groups):
         for other_languages, others in groups[index + 1:]:
             if not languages & other_languages:
-                yield from _pairs(these, others, new)
+                yield from _across(these, others)
 
 
-def _pairs(left: list[int], right: list[int], new: set[int] | None) -> Iterator[tuple[int, int]]:
-    """Every pair of a record of ``left`` and one of ``right``, smaller id first (each pair once when
-    they are the same sorted list); only those with a record of ``new`` when given."""
-    if left is right:
-        if new is None:
-            yield from combinations(left, 2)
-        else:
-            for a in left:
-                if a in new:
-                    yield from ((a, b) if a < b else (b, a) for b in left if b != a and (b not in new or a < b))
-    else:
-        for a in left:
-            others = right if new is None or a in new else [b for b in right if b in new]
-            yield from ((a, b) if a < b else (b, a) for b in others)
+def _across(left: list[int], right: list[int]) -> Iterator[tuple[int, int]]:
+    """Every pair of a record of ``left`` and one of ``right``, smaller id first."""
+    for a in left:
+        yield from ((a, b) if a < b else (b, a) for b in right)
 
 
 def candidates(groups: Iterable[tuple[str, list[int]]], pairings: Mapping[int, Pairing],

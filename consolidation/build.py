@@ -214,10 +214,11 @@ def _neighbourhood(conn: Connection, changed: set[int], decided: Sequence[tuple[
     are not loaded: at a million records such a block holds thousands, and :func:`candidates`
     skips it."""
     own = load_keys(conn, changed)
-    groups = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)})
-    near = {hub_id for ids in groups.values() if len(ids) <= MAX_BLOCK for hub_id in ids} - own.keys()
+    groups, too_large = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)}, MAX_BLOCK)
+    near = {hub_id for ids in groups.values() for hub_id in ids} - own.keys()
     pairings = {hub_id: pairing(k) for hub_id, k in own.items()} | load_pairings(conn, near)
     found = candidates(groups.items(), pairings, new=set(own))
+    found.skipped_blocks += too_large.items()
     placed = {hub_id for pair in found.pairs for hub_id in pair} | own.keys()
     placed |= {hub_id for pair in decided if placed.intersection(pair) for hub_id in pair}
     clusters = _clusters_of(conn, placed | changed)

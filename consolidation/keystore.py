@@ -8,7 +8,7 @@ from itertools import groupby
 from operator import itemgetter
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from consolidation.blocking import Pairing, stored_pairing
 from crosswalks.model import CanonicalRecord
@@ -76,15 +76,24 @@ def stored_blocks(conn: Connection) -> Iterator[tuple[str, list[int]]]:
         yield name, [hub_id for _, hub_id in members]
 
 
-def records_in_blocks(conn: Connection, names: Iterable[str]) -> dict[str, list[int]]:
-    """Block name -> ids of every record in it, for the blocks named."""
+def records_in_blocks(conn: Connection, names: Iterable[str], largest: int | None = None
+                      ) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Block name -> ids of every record in it, for the blocks named; with ``largest``, the blocks
+    holding more records are left out, and given with their sizes instead (second value): at a
+    million records one can hold thousands."""
     groups: dict[str, list[int]] = {}
+    too_large: dict[str, int] = {}
     for chunk in _chunks(sorted(set(names)), 500):
-        rows = conn.execute(select(RECORD_BLOCKS.c.block, RECORD_BLOCKS.c.record_id)
-                            .where(RECORD_BLOCKS.c.block.in_(chunk)))
-        for name, hub_id in rows:
+        if largest is not None:
+            for name, size in conn.execute(select(RECORD_BLOCKS.c.block, func.count())
+                                           .where(RECORD_BLOCKS.c.block.in_(chunk))
+                                           .group_by(RECORD_BLOCKS.c.block).having(func.count() > largest)):
+                too_large[name] = size
+            chunk = [name for name in chunk if name not in too_large]
+        for name, hub_id in conn.execute(select(RECORD_BLOCKS.c.block, RECORD_BLOCKS.c.record_id)
+                                         .where(RECORD_BLOCKS.c.block.in_(chunk))):
             groups.setdefault(name, []).append(hub_id)
-    return groups
+    return groups, too_large
 
 
 def _chunks(values: list, size: int) -> Iterator[list]:

@@ -77,7 +77,9 @@ def name_likeness(a: str, b: str) -> float:
     if full_a and full_b and (full_a <= full_b or full_b <= full_a) and \
             _initials_agree(words_a, full_b) and _initials_agree(words_b, full_a):
         return 1.0
-    return similarity(a, b)
+    # The words of a name skeleton are sorted already (crosswalks.romanise.name_skeleton): sorting
+    # them again, as similarity() also tries, would give the same likeness.
+    return fuzz.ratio(a, b) / 100.0
 
 
 def _initials_agree(words: list[str], other_full: set[str]) -> bool:

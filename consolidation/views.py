@@ -80,7 +80,7 @@ def comparisons(conn: Connection, hub_id: int, thresholds: Thresholds) -> list[L
     own = load_keys(conn, [hub_id]).get(hub_id)
     if own is None:
         return found
-    groups = {name: ids for name, ids in records_in_blocks(conn, blocks(own)).items() if len(ids) <= MAX_BLOCK}
+    groups, _ = records_in_blocks(conn, blocks(own), MAX_BLOCK)
     keys = load_keys(conn, {other for ids in groups.values() for other in ids} | {hub_id})
     isbns = set_isbns(groups.items(), {hub_id: pairing(k) for hub_id, k in keys.items()})
     stored = {(link.a, link.b) for link in found}
