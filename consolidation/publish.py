@@ -21,9 +21,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, select, update
 
-from consolidation.build import MEMBERS
+from consolidation.build import CHANGES, MEMBERS, RUNS
 from consolidation.merge import Member, merged_record
 from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
@@ -113,7 +113,28 @@ def publish_clusters(store: Store) -> PublishReport:
         report.clusters = len(clusters)
         leaving = [hub_id for hub_id in publishing | absorbed.keys() if hub_id not in keep]
         report.released = store.release(session, _releasable(conn, leaving, keep, absorbed))
+    _skip_own_changes(store, keep | set(leaving), report.published + report.absorbed + report.released)
     return report
+
+
+def _skip_own_changes(store: Store, touched: set[int], logged: int) -> None:
+    """Let the next incremental run pass over the change-log entries publishing has just written:
+    they publish records the last run placed, they change none (the first publishing after a full
+    run at a million records logs some 300,000, which the next run would otherwise place again,
+    for as long as a full run).  Only when nothing else was logged since the last run began, so
+    that no partner's change is passed over: every entry since is one of these ``logged``, of a
+    ``touched`` record.  The last run's ``last_seq`` then moves to the end of the log."""
+    if not logged:
+        return
+    with store.engine.begin() as conn:
+        run = conn.execute(select(RUNS.c.id, RUNS.c.report).order_by(RUNS.c.id.desc()).limit(1)).first()
+        if run is None:
+            return
+        since = int(run.report["last_seq"])
+        entries = conn.execute(select(CHANGES.c.seq, CHANGES.c.record_id).where(CHANGES.c.seq > since)).all()
+        if len(entries) == logged and all(record_id in touched for _, record_id in entries):
+            report = {**run.report, "last_seq": max(seq for seq, _ in entries), "published_entries": logged}
+            conn.execute(update(RUNS).where(RUNS.c.id == run.id).values(report=report))
 
 
 def _releasable(conn: Connection, leaving: list[int], keep: set[int], absorbed: Mapping[int, int]) -> list[int]:

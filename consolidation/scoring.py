@@ -177,10 +177,15 @@ def translation(a: WorkKeys, b: WorkKeys) -> bool:
     return different_language(a, b)
 
 
-def different_isbns(a: WorkKeys, b: WorkKeys) -> bool:
-    """Both records carry ISBNs and share none: two manifestations, unless a cataloguer slipped, so
-    such a pair is left to an operator however alike the rest is."""
-    return bool(a.isbns) and bool(b.isbns) and set(a.isbns).isdisjoint(b.isbns)
+def disjoint_numbers(a: WorkKeys, b: WorkKeys) -> str | None:
+    """"ISBNs" or "ISSNs" when both records carry that kind of number and share none: two
+    manifestations (two series of one journal, two printings), unless a cataloguer slipped, so such
+    a pair is left to an operator however alike the rest is; else None."""
+    if a.isbns and b.isbns and set(a.isbns).isdisjoint(b.isbns):
+        return "ISBNs"
+    if a.issns and b.issns and set(a.issns).isdisjoint(b.issns):
+        return "ISSNs"
+    return None
 
 
 def decide(a: WorkKeys, b: WorkKeys, thresholds: Thresholds = Thresholds(),
@@ -197,8 +202,9 @@ def decide(a: WorkKeys, b: WorkKeys, thresholds: Thresholds = Thresholds(),
     if identifier is not None and parts["title"] >= IDENTIFIER_TITLE_FLOOR:
         return Decision("match", score, f"identifier:{identifier}", parts)
     if score >= thresholds.match and len(parts) - 1 >= MIN_EVIDENCE:
-        if different_isbns(a, b):
-            return Decision("review", score, "score, different ISBNs", parts)
+        disjoint = disjoint_numbers(a, b)
+        if disjoint is not None:
+            return Decision("review", score, f"score, different {disjoint}", parts)
         return Decision("match", score, "score", parts)
     if score >= thresholds.review:
         return Decision("review", score, "score", parts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from lxml import etree
 
-from consolidation.build import full_run
+from consolidation.build import full_run, incremental_run
 from consolidation.decisions import RecordRef, record
 from consolidation.publish import publish_clusters
 from repository.identifiers import local_id_for
@@ -161,3 +161,21 @@ def test_a_copy_level_change_on_a_merged_record_says_it_waits_for_the_next_build
     view = store.find_hub_record(survivor)
     assert view is not None
     assert ("lib-b", "read-only") in {(h.partner, h.access) for h in view.canonical.holdings}
+
+
+def test_the_next_run_does_not_place_again_what_publishing_logged(store: Store) -> None:
+    two_partners(store)
+    cluster_and_publish(store)
+    assert incremental_run(store.engine).records == 0  # publishing changed no record
+    write(store, "lib-c", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
+    report = incremental_run(store.engine)
+    assert report.records == 3 and report.clusters == 1
+
+
+def test_a_change_logged_between_the_run_and_publishing_is_placed_by_the_next_run(store: Store) -> None:
+    two_partners(store)
+    full_run(store.engine)
+    write(store, "lib-c", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
+    publish_clusters(store)
+    report = incremental_run(store.engine)
+    assert report.records == 3 and report.clusters == 1 and report.clustered_records == 3

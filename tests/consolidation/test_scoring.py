@@ -69,3 +69,11 @@ def test_scores_between_the_thresholds_go_to_review() -> None:
 def test_a_title_alone_cannot_make_a_match() -> None:
     bare, other = WorkKeys(title="olender"), WorkKeys(title="olender")
     assert decide(bare, other).outcome == "review"
+
+
+def test_two_series_of_one_journal_with_their_own_issns_go_to_review() -> None:
+    history = WorkKeys(title="kazu habarsisi tarih seriasi", year=2018, issue="4", kind="journal", pages=198,
+                       issns=("1563-0269",), languages=("kaz",))
+    philology = dataclasses.replace(history, title="kazu habarsisi filologia seriasi", issns=("1563-0223",))
+    decision = decide(history, philology, Thresholds(match=0.8, review=0.6))
+    assert decision.outcome == "review" and decision.rule == "score, different ISSNs"
