@@ -44,6 +44,8 @@ class Member:
     level: str
     metadata_prefix: str | None = None
     copy_url: str | None = None
+    #: Its provenance container (``<about>``): where the partner record came from.
+    about: str | None = None
 
 
 def most_open(levels: Iterable[str]) -> str:
