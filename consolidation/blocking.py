@@ -23,9 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from consolidation.vetoes import is_serial, serial
+from consolidation.vetoes import serial
 from crosswalks.workkeys import WorkKeys
 
 #: Blocks with more records than this are skipped (reported as ``skipped_blocks``).
@@ -55,13 +55,6 @@ class Pairing(NamedTuple):
 def pairing(keys: WorkKeys) -> Pairing:
     """A record's :class:`Pairing`; a record that states no edition is a first edition."""
     return Pairing(serial(keys), keys.edition or "1", keys.volume, keys.year, keys.languages)
-
-
-def stored_pairing(data: Mapping[str, Any]) -> Pairing:
-    """:func:`pairing` of keys as stored (:meth:`WorkKeys.to_dict`), without making the keys: an
-    incremental run reads it of every record it may compare a new one with."""
-    return Pairing(is_serial(data.get("issue"), data.get("kind")), data.get("edition") or "1", data.get("volume"),
-                   data.get("year"), tuple(data.get("languages", ())))
 
 
 def group_by_block(blocks_of: Iterable[tuple[int, Iterable[str]]]) -> dict[str, list[int]]:

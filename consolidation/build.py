@@ -20,10 +20,11 @@ from itertools import islice
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
+from consolidation.blockindex import records_in_blocks, refresh_index, stored_blocks
 from consolidation.blocking import MAX_BLOCK, Candidates, candidates, group_by_block, pairing
 from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
-from consolidation.keystore import load_keys, load_pairings, records_in_blocks, refresh_keys, stored_blocks
+from consolidation.keystore import load_keys, refresh_keys
 from consolidation.models import ClusterLink, ClusterMember, ClusterRun
 from consolidation.scoring import Decision, Thresholds, decide, parts_of, weighted
 from consolidation.vetoes import veto
@@ -57,6 +58,8 @@ class RunReport:
     #: Records looked at: all of them in a full run, the changed ones and their neighbours otherwise.
     records: int = 0
     keys_computed: int = 0
+    #: Records whose blocks the run indexed (``consolidation/blockindex.py``).
+    indexed: int = 0
     pairs: int = 0
     outcomes: Counter = field(default_factory=Counter)
     clusters: int = 0
@@ -71,6 +74,7 @@ class RunReport:
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "records": self.records, "keys_computed": self.keys_computed,
+                "indexed": self.indexed,
                 "pairs": self.pairs, "outcomes": dict(self.outcomes), "clusters": self.clusters,
                 "clustered_records": self.clustered_records, "largest": self.largest,
                 "refused": dict(self.refused), "conflicts": self.conflicts,
@@ -165,8 +169,12 @@ def full_run(engine: Engine, options: Options = Options()) -> RunReport:
     started = time.time()
     report = RunReport("full")
     with _without_cycle_collection(), engine.begin() as conn:
+        since = last_run_seq(conn)
         report.last_seq = _last_change(conn)
-        report.keys_computed = refresh_keys(conn)
+        computed = refresh_keys(conn)
+        report.keys_computed = len(computed)
+        changed = None if since is None else _changed_since(conn, since) | set(computed)
+        report.indexed = refresh_index(conn, changed)
         keys = load_keys(conn)
         outcome = _cluster(keys, options, report, decided_pairs(conn), groups=stored_blocks(conn))
         _note(report, keys, outcome)
@@ -189,8 +197,10 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
         report.last_seq = _last_change(conn)
         if report.last_seq == since:  # nothing written since: nothing to place, no run to record
             return report
-        report.keys_computed = refresh_keys(conn)
-        changed = set(conn.execute(select(CHANGES.c.record_id).where(CHANGES.c.seq > since)).scalars())
+        computed = refresh_keys(conn)
+        report.keys_computed = len(computed)
+        changed = _changed_since(conn, since)
+        report.indexed = refresh_index(conn, changed | set(computed))
         decided = decided_pairs(conn)
         keys, found, fixed = _neighbourhood(conn, changed, decided[0] + decided[1])
         outcome = _cluster(keys, options, report, decided, fixed=fixed, found=found)
@@ -214,9 +224,8 @@ def _neighbourhood(conn: Connection, changed: set[int], decided: Sequence[tuple[
     are not loaded: at a million records such a block holds thousands, and :func:`candidates`
     skips it."""
     own = load_keys(conn, changed)
-    groups, too_large = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)}, MAX_BLOCK)
-    near = {hub_id for ids in groups.values() for hub_id in ids} - own.keys()
-    pairings = {hub_id: pairing(k) for hub_id, k in own.items()} | load_pairings(conn, near)
+    groups, pairings, too_large = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)},
+                                                    MAX_BLOCK)
     found = candidates(groups.items(), pairings, new=set(own))
     found.skipped_blocks += too_large.items()
     placed = {hub_id for pair in found.pairs for hub_id in pair} | own.keys()
@@ -293,6 +302,11 @@ def last_run_seq(conn: Connection) -> int | None:
     """The change-log position the last run covered, or None before the first run."""
     report = conn.execute(select(RUNS.c.report).order_by(RUNS.c.id.desc()).limit(1)).scalar()
     return None if report is None else int(report["last_seq"])
+
+
+def _changed_since(conn: Connection, seq: int) -> set[int]:
+    """The records the change log says were written after position ``seq``."""
+    return set(conn.execute(select(CHANGES.c.record_id).where(CHANGES.c.seq > seq)).scalars())
 
 
 def _last_change(conn: Connection) -> int:

@@ -7,10 +7,30 @@ re-harvests, rebuilds of the store and retuned thresholds.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from repository.models import Base
+
+
+class RecordBlock(Base):
+    """A block a record is compared within (``crosswalks.workkeys.blocks``), with what blocking
+    reads of the record (:class:`consolidation.blocking.Pairing`): the index that finds a new
+    record's candidates among a million without loading their keys.
+
+    Kept by the clustering runs (``consolidation/blockindex.py``), not by the store: a harvest
+    writes a record's keys alone, and the next run indexes what the change log says was written."""
+
+    __tablename__ = "record_blocks"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    block: Mapped[str] = mapped_column(String(300), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True, index=True)
+    serial: Mapped[bool] = mapped_column(Boolean)
+    edition: Mapped[str] = mapped_column(Text)
+    volume: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[str] = mapped_column(Text)  # language codes, space-separated
 
 
 class ClusterMember(Base):

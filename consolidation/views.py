@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select
 
-from consolidation.blocking import MAX_BLOCK, pairing, set_isbns
+from consolidation.blockindex import records_in_blocks
+from consolidation.blocking import MAX_BLOCK, set_isbns
 from consolidation.build import LINKS, MEMBERS
 from consolidation.decisions import RecordRef, all_decisions
-from consolidation.keystore import load_keys, records_in_blocks
+from consolidation.keystore import load_keys
 from consolidation.scoring import Thresholds, decide
 from crosswalks.workkeys import WorkKeys, blocks
 from repository.models import HubRecord, SourceRecord
@@ -80,9 +81,9 @@ def comparisons(conn: Connection, hub_id: int, thresholds: Thresholds) -> list[L
     own = load_keys(conn, [hub_id]).get(hub_id)
     if own is None:
         return found
-    groups, _ = records_in_blocks(conn, blocks(own), MAX_BLOCK)
+    groups, pairings, _ = records_in_blocks(conn, blocks(own), MAX_BLOCK)
     keys = load_keys(conn, {other for ids in groups.values() for other in ids} | {hub_id})
-    isbns = set_isbns(groups.items(), {hub_id: pairing(k) for hub_id, k in keys.items()})
+    isbns = set_isbns(groups.items(), pairings)
     stored = {(link.a, link.b) for link in found}
     for other in sorted(keys.keys() - {hub_id}):
         a, b = sorted((hub_id, other))

@@ -1,9 +1,10 @@
-"""Writing a record's matching keys beside it (``record_keys``, ``record_blocks``).
+"""Writing a record's matching keys beside it (``record_keys``).
 
 The store calls these in the transaction that writes the record, so keys are never older than
 the record they describe: consolidation reads them and never transliterates a record again.
 A deleted record loses its keys (it must not match anything); its cluster is mended by the next
-``kazneb cluster build``.
+``kazneb cluster build``.  The blocks the keys put a record in are consolidation's index, kept
+by its runs (``consolidation/blockindex.py``): a harvest pays for the keys alone.
 """
 
 from __future__ import annotations
@@ -13,35 +14,30 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import Connection, Table, delete
 
 from crosswalks.model import CanonicalRecord
-from crosswalks.workkeys import KEYS_VERSION, WorkKeys, blocks, work_keys
+from crosswalks.workkeys import KEYS_VERSION, WorkKeys, work_keys
 from repository.digests import dumps
-from repository.models import RecordBlock, RecordKeys
+from repository.models import RecordKeys
 from repository.rows import insert_rows
 
 RECORD_KEYS: Table = RecordKeys.__table__  # type: ignore[assignment]
-RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
 
 
 def write_keys(conn: Connection, records: Sequence[tuple[int, CanonicalRecord]], replacing: Sequence[int]) -> None:
-    """Store the keys and blocks of ``records`` (hub record id, canonical record); the rows of the
-    ids in ``replacing`` are removed first."""
+    """Store the keys of ``records`` (hub record id, canonical record); the rows of the ids in
+    ``replacing`` are removed first."""
     forget_keys(conn, replacing)
-    computed = [(hub_id, work_keys(record)) for hub_id, record in records]
-    insert_keys(conn, computed)
+    insert_keys(conn, [(hub_id, work_keys(record)) for hub_id, record in records])
 
 
 def insert_keys(conn: Connection, computed: Sequence[tuple[int, WorkKeys]]) -> None:
-    """Insert computed keys and their blocks (the records have none yet)."""
+    """Insert computed keys (the records have none yet)."""
     insert_rows(conn, RECORD_KEYS, ("record_id", "version", "keys_json"),
                 [(hub_id, KEYS_VERSION, dumps(keys.to_dict())) for hub_id, keys in computed])
-    insert_rows(conn, RECORD_BLOCKS, ("block", "record_id"),
-                [(name, hub_id) for hub_id, keys in computed for name in blocks(keys)])
 
 
 def forget_keys(conn: Connection, hub_ids: Sequence[int]) -> None:
-    """Remove the keys and blocks of these records."""
+    """Remove the keys of these records."""
     for chunk in _chunks(list(hub_ids), 500):
-        conn.execute(delete(RECORD_BLOCKS).where(RECORD_BLOCKS.c.record_id.in_(chunk)))
         conn.execute(delete(RECORD_KEYS).where(RECORD_KEYS.c.record_id.in_(chunk)))
 
 

@@ -124,17 +124,6 @@ class RecordKeys(Base):
     keys_json: Mapped[str] = mapped_column(Text)  # compact JSON of WorkKeys.to_dict()
 
 
-class RecordBlock(Base):
-    """A block a record is compared within (``crosswalks.workkeys.blocks``): the index that finds
-    a new record's candidates among a million without loading them all."""
-
-    __tablename__ = "record_blocks"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    block: Mapped[str] = mapped_column(String(300), primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("hub_records.id"), primary_key=True, index=True)
-
-
 class RecordRendering(Base):
     """A hub record pre-rendered as a whole OAI ``<record>`` in one metadata format."""
 

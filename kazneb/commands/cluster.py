@@ -60,6 +60,8 @@ def echo_build(report, published, indent: str = "") -> None:  # type: ignore[no-
              f"{published.released} published on their own again"]
     if report.keys_computed:
         lines.append(f"keys computed for {report.keys_computed} records stored without them")
+    if report.indexed:
+        lines.append(f"blocks indexed for {report.indexed} records")
     lines += [f"refused {count} unions: {reason}" for reason, count in sorted(report.refused.items())]
     if report.skipped_blocks:
         lines.append(f"{report.skipped_blocks} blocks too common to compare within (their records met through "

@@ -116,7 +116,8 @@ def test_the_schedulers_step_places_new_records_and_is_silent_when_nothing_chang
 
 def test_records_stored_before_keys_existed_get_them_at_the_first_build(store: Store) -> None:
     """Records a store held before migration 0014 have no keys: the first build computes them."""
-    from repository.matchkeys import RECORD_BLOCKS, RECORD_KEYS
+    from consolidation.blockindex import RECORD_BLOCKS
+    from repository.matchkeys import RECORD_KEYS
 
     collection(store)
     with store.engine.begin() as conn:
@@ -124,4 +125,5 @@ def test_records_stored_before_keys_existed_get_them_at_the_first_build(store: S
         conn.execute(RECORD_KEYS.delete())
     output = run(store, "build")
     assert "keys computed for 4 records stored without them" in output
+    assert "blocks indexed for 4 records" in output
     assert "cluster of 2 records" in run(store, "show", "lib-a:kk-1")

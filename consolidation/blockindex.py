@@ -1,0 +1,109 @@
+"""The block index (``record_blocks``): which records share a block, and what blocking reads of
+each (:class:`consolidation.blocking.Pairing`).
+
+It is consolidation's index, not record data, so the clustering runs keep it and the store does
+not: a harvest writes each record's keys alone (``repository/matchkeys.py``), and every run
+first indexes the records the change log says were written since the run before.  Writing the
+blocks with each record cost a harvest three to five rows in two b-trees a record, half of what
+matching keys cost it; a run indexes only what changed.
+
+Each row carries the record's pairing, so placing ten thousand new records reads the blocks of
+the four hundred thousand records they share one with, and never those records' keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from itertools import groupby, islice
+from operator import itemgetter
+
+from sqlalchemy import Connection, Table, delete, func, select
+
+from consolidation.blocking import Pairing, pairing
+from consolidation.keystore import all_keys, load_keys
+from consolidation.models import RecordBlock
+from crosswalks.workkeys import WorkKeys, blocks
+from repository.rows import insert_rows
+
+RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
+
+_COLUMNS = ("block", "record_id", "serial", "edition", "volume", "year", "languages")
+
+
+def refresh_index(conn: Connection, changed: Collection[int] | None) -> int:
+    """Bring the index up to date with the stored keys: the ``changed`` records indexed again (those
+    written since the last run, and those whose keys were computed since), or every record when
+    ``changed`` is None (no run before) or the index is empty (a store that has just been
+    migrated).  How many records were indexed."""
+    if changed is None or _is_empty(conn):
+        conn.execute(delete(RECORD_BLOCKS))
+        return index_records(conn, all_keys(conn))
+    forget(conn, changed)
+    return index_records(conn, load_keys(conn, changed).items())
+
+
+def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000) -> int:
+    """Insert the block rows of records that have none; how many records."""
+    iterator = iter(keyed)
+    count = 0
+    while chunk := list(islice(iterator, batch)):
+        insert_rows(conn, RECORD_BLOCKS, _COLUMNS, [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)])
+        count += len(chunk)
+    return count
+
+
+def block_rows(hub_id: int, keys: WorkKeys) -> list[tuple]:  # type: ignore[type-arg]
+    """The index's rows for one record: one a block, each with the record's pairing."""
+    found = pairing(keys)
+    extra = (found.serial, found.edition, found.volume, found.year, " ".join(found.languages))
+    return [(name, hub_id, *extra) for name in blocks(keys)]
+
+
+def forget(conn: Connection, hub_ids: Iterable[int]) -> None:
+    """Remove these records' rows."""
+    ids = sorted(set(hub_ids))
+    for start in range(0, len(ids), 500):
+        conn.execute(delete(RECORD_BLOCKS).where(RECORD_BLOCKS.c.record_id.in_(ids[start:start + 500])))
+
+
+def stored_blocks(conn: Connection) -> Iterator[tuple[str, list[int]]]:
+    """Every block with the ids of its records (sorted), a block at a time: read in the index's own
+    order, never held whole (a million records have some 3.6 million rows)."""
+    rows = conn.execute(select(RECORD_BLOCKS.c.block, RECORD_BLOCKS.c.record_id)
+                        .order_by(RECORD_BLOCKS.c.block, RECORD_BLOCKS.c.record_id)
+                        .execution_options(yield_per=20000))
+    for name, members in groupby(rows, key=itemgetter(0)):
+        yield name, [hub_id for _, hub_id in members]
+
+
+def records_in_blocks(conn: Connection, names: Iterable[str], largest: int | None = None
+                      ) -> tuple[dict[str, list[int]], dict[int, Pairing], dict[str, int]]:
+    """For the blocks named: block name -> ids of every record in it, and those records' pairings.
+    With ``largest``, blocks holding more records are left out and given with their sizes instead
+    (third value): at a million records one can hold thousands."""
+    groups: dict[str, list[int]] = {}
+    pairings: dict[int, Pairing] = {}
+    too_large: dict[str, int] = {}
+    table = RECORD_BLOCKS.c
+    for chunk in _chunks(sorted(set(names)), 500):
+        if largest is not None:
+            too_large.update((name, size) for name, size in conn.execute(
+                select(table.block, func.count()).where(table.block.in_(chunk))
+                .group_by(table.block).having(func.count() > largest)))
+            chunk = [name for name in chunk if name not in too_large]
+        rows = conn.execute(select(table.block, table.record_id, table.serial, table.edition, table.volume,
+                                   table.year, table.languages).where(table.block.in_(chunk)))
+        for name, hub_id, serial, edition, volume, year, languages in rows:
+            groups.setdefault(name, []).append(hub_id)
+            if hub_id not in pairings:
+                pairings[hub_id] = Pairing(bool(serial), edition, volume, year, tuple(languages.split()))
+    return groups, pairings, too_large
+
+
+def _is_empty(conn: Connection) -> bool:
+    return conn.execute(select(RECORD_BLOCKS.c.record_id).limit(1)).first() is None
+
+
+def _chunks(values: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

@@ -1,0 +1,103 @@
+"""The block index (``consolidation/blockindex.py``): kept by the clustering runs, not the store,
+and always what ``blocks()`` and ``pairing()`` say of the stored keys when a run has read it.
+
+Written through the store as a harvest writes, on both databases."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from consolidation.blockindex import RECORD_BLOCKS, block_rows, records_in_blocks
+from consolidation.blocking import pairing
+from consolidation.build import full_run, incremental_run
+from consolidation.keystore import load_keys
+from crosswalks.workkeys import blocks
+from repository.store import Store
+from tests.consolidation.labelled import synthetic_collection
+from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, delete, write
+
+
+def index_of(store: Store) -> set[tuple]:  # type: ignore[type-arg]
+    """The index's rows as the set of (block, record id)."""
+    with store.engine.connect() as conn:
+        return {(name, hub_id) for name, hub_id in conn.execute(select(RECORD_BLOCKS.c.block,
+                                                                       RECORD_BLOCKS.c.record_id))}
+
+
+def expected_index(store: Store) -> set[tuple]:  # type: ignore[type-arg]
+    """What the index must hold: every stored record's blocks, computed from its stored keys."""
+    with store.engine.connect() as conn:
+        return {(name, hub_id) for hub_id, keys in load_keys(conn).items() for name in blocks(keys)}
+
+
+def test_the_store_writes_keys_and_leaves_the_index_to_the_runs(store: Store) -> None:
+    write(store, "lib-a", "kk-1", book(**ABAI_KK))
+    write(store, "lib-b", "lat-1", book(**ABAI_LATIN))
+    assert index_of(store) == set()
+    report = incremental_run(store.engine)  # the first run is a full one: it builds the index
+    assert report.indexed == 2
+    assert index_of(store) == expected_index(store) != set()
+
+
+def test_a_run_indexes_what_was_written_changed_or_deleted_since_the_last_one(store: Store) -> None:
+    write(store, "lib-a", "kk-1", book(**ABAI_KK))
+    write(store, "lib-b", "lat-1", book(**ABAI_LATIN))
+    write(store, "lib-a", "other", book("Қан мен тер", "Нұрпейісов, Әбдіжәміл", "Жазушы", 1976, "kaz"))
+    full_run(store.engine)
+    before = index_of(store)
+    write(store, "lib-a", "other", book("Ақ кеме", "Айтматов, Шыңғыс", "Жалын", 1980, "kaz"))  # re-catalogued
+    delete(store, "lib-b", "lat-1")
+    write(store, "lib-c", "new", book("Абай жолы", "Әуезов, Мұхтар", "Жазушы", 1990, "kaz"))
+    assert index_of(store) == before  # nothing indexed between runs
+    report = incremental_run(store.engine)
+    assert report.indexed == 2  # the changed and the new record; the deleted one only loses its rows
+    after = index_of(store)
+    assert after == expected_index(store)
+    assert not any(name.startswith("t:kan men ter") for name, _ in after)
+    assert any(name.startswith("t:ak keme") for name, _ in after)
+
+
+def test_a_full_run_after_earlier_runs_indexes_only_the_changes(store: Store) -> None:
+    write(store, "lib-a", "kk-1", book(**ABAI_KK))
+    full_run(store.engine)
+    write(store, "lib-b", "lat-1", book(**ABAI_LATIN))
+    report = full_run(store.engine)
+    assert report.indexed == 1
+    assert index_of(store) == expected_index(store)
+    assert report.clusters == 1 and report.clustered_records == 2
+
+
+def test_an_emptied_index_is_built_whole_at_the_next_run(store: Store) -> None:
+    """As after migration 0015, which makes the table again empty."""
+    write(store, "lib-a", "kk-1", book(**ABAI_KK))
+    full_run(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(RECORD_BLOCKS.delete())
+    write(store, "lib-b", "lat-1", book(**ABAI_LATIN))
+    report = incremental_run(store.engine)
+    assert report.indexed == 2
+    assert index_of(store) == expected_index(store)
+    assert report.clustered_records == 2
+
+
+def test_the_pairing_read_from_the_index_is_the_one_computed_from_the_keys(store: Store) -> None:
+    """Incremental runs read their neighbours' pairing from the index instead of their keys: both
+    must agree for every kind of record (serials, volumes, editions, several languages, none)."""
+    from repository.store import IncomingRecord
+
+    records = list(synthetic_collection(400, seed=3))
+    with store.session() as session:
+        store.upsert_partner(session, "lib", names={"en": "lib"})
+        store.write_records(session, [IncomingRecord("lib", f"r{i}", record, raw="<raw/>", metadata_prefix="marcxml")
+                                      for i, record in enumerate(records)])
+    full_run(store.engine)
+    with store.engine.connect() as conn:
+        keys = load_keys(conn)
+        names = {name for k in keys.values() for name in blocks(k)}
+        groups, pairings, _ = records_in_blocks(conn, names)
+    assert set(pairings) == set(keys)
+    assert {hub_id: pairing(k) for hub_id, k in keys.items()} == pairings
+    assert any(p.serial for p in pairings.values()) and any(p.volume for p in pairings.values())
+    assert any(len(p.languages) > 1 for p in pairings.values()) or any(not p.languages for p in pairings.values())
+    assert {(name, hub_id) for name, ids in groups.items() for hub_id in ids} == {
+        row[:2] for hub_id, k in keys.items() for row in block_rows(hub_id, k)}
