@@ -13,7 +13,7 @@ the four hundred thousand records they share one with, and never those records' 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from itertools import groupby, islice
 from operator import itemgetter
 
@@ -30,16 +30,20 @@ RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
 _COLUMNS = ("block", "record_id", "serial", "edition", "volume", "year", "languages")
 
 
-def refresh_index(conn: Connection, changed: Collection[int] | None) -> int:
+def refresh_index(conn: Connection, changed: Collection[int] | None,
+                  keys: Mapping[int, WorkKeys] | None = None) -> int:
     """Bring the index up to date with the stored keys: the ``changed`` records indexed again (those
     written since the last run, and those whose keys were computed since), or every record when
     ``changed`` is None (no run before) or the index is empty (a store that has just been
-    migrated).  How many records were indexed."""
+    migrated).  How many records were indexed.  ``keys``: the stored keys of every record to
+    index, when the caller has read them already (parsing them is a third of the work)."""
     if changed is None or _is_empty(conn):
         conn.execute(delete(RECORD_BLOCKS))
-        return index_records(conn, all_keys(conn))
+        return index_records(conn, keys.items() if keys is not None else all_keys(conn))
     forget(conn, changed)
-    return index_records(conn, load_keys(conn, changed).items())
+    if keys is None:
+        keys = load_keys(conn, changed)
+    return index_records(conn, ((hub_id, keys[hub_id]) for hub_id in changed if hub_id in keys))
 
 
 def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000) -> int:
@@ -85,14 +89,14 @@ def records_in_blocks(conn: Connection, names: Iterable[str], largest: int | Non
     pairings: dict[int, Pairing] = {}
     too_large: dict[str, int] = {}
     table = RECORD_BLOCKS.c
-    for chunk in _chunks(sorted(set(names)), 500):
+    for chunk in _chunks(sorted(set(names)), 2000):
         if largest is not None:
             too_large.update((name, size) for name, size in conn.execute(
                 select(table.block, func.count()).where(table.block.in_(chunk))
-                .group_by(table.block).having(func.count() > largest)))
+                .group_by(table.block).having(func.count() > largest)).all())
             chunk = [name for name in chunk if name not in too_large]
         rows = conn.execute(select(table.block, table.record_id, table.serial, table.edition, table.volume,
-                                   table.year, table.languages).where(table.block.in_(chunk)))
+                                   table.year, table.languages).where(table.block.in_(chunk))).all()
         for name, hub_id, serial, edition, volume, year, languages in rows:
             groups.setdefault(name, []).append(hub_id)
             if hub_id not in pairings:

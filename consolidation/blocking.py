@@ -96,16 +96,12 @@ def pairs_in(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | No
     edition, volume or year veto.
 
     A block of two hundred records has twenty thousand pairs: they are found by grouping the
-    records by edition, volume and year, not by trying each; with ``new``, each new record is
-    tried against the others."""
+    records by edition, volume and year, not by trying each; with ``new``, each new record looks
+    only in the groups it may pair with."""
     ordered = sorted(ids)
     books = not any(pairings[i].serial for i in ordered)
     if new is not None:
-        for a in ordered:
-            if a in new:
-                mine = pairings[a]
-                yield from ((a, b) if a < b else (b, a) for b in ordered
-                            if b != a and (b not in new or a < b) and may_pair(mine, pairings[b], books))
+        yield from _pairs_with_new(ordered, pairings, new, books)
         return
     alike: dict[tuple[str, str | None, int | None], list[int]] = {}
     languages = set()
@@ -120,6 +116,33 @@ def pairs_in(ids: list[int], pairings: Mapping[int, Pairing], new: set[int] | No
                 yield from _across(these, alike.get(other, []))
     if len(languages) > 1:
         yield from _across_languages(ordered, pairings)
+
+
+def _pairs_with_new(ordered: list[int], pairings: Mapping[int, Pairing], new: set[int], books: bool
+                    ) -> Iterator[tuple[int, int]]:
+    """:func:`pairs_in` with ``new``: at a million records ten thousand new records meet four
+    hundred thousand in their blocks, and trying each against each was a third of placing them."""
+    by_years: dict[tuple[str, str | None], dict[int | None, list[int]]] = {}
+    by_languages: dict[frozenset[str], list[int]] = {}
+    for record_id in ordered:
+        found = pairings[record_id]
+        by_years.setdefault((found.edition, found.volume if books else None), {}).setdefault(found.year, []).append(
+            record_id)
+        if found.languages:
+            by_languages.setdefault(frozenset(found.languages), []).append(record_id)
+    for a in ordered:
+        if a not in new:
+            continue
+        mine = pairings[a]
+        years = by_years[(mine.edition, mine.volume if books else None)]
+        if mine.year is None:
+            others = [b for these in years.values() for b in these]
+        else:
+            others = [b for year in (mine.year - 1, mine.year, mine.year + 1, None) for b in years.get(year, ())]
+        if mine.languages:
+            languages = set(mine.languages)
+            others += [b for theirs, these in by_languages.items() if languages.isdisjoint(theirs) for b in these]
+        yield from ((a, b) if a < b else (b, a) for b in others if b != a and (b not in new or a < b))
 
 
 def _across_languages(ids: list[int], pairings: Mapping[int, Pairing]) -> Iterator[tuple[int, int]]:

@@ -174,8 +174,8 @@ def full_run(engine: Engine, options: Options = Options()) -> RunReport:
         computed = refresh_keys(conn)
         report.keys_computed = len(computed)
         changed = None if since is None else _changed_since(conn, since) | set(computed)
-        report.indexed = refresh_index(conn, changed)
         keys = load_keys(conn)
+        report.indexed = refresh_index(conn, changed, keys)
         outcome = _cluster(keys, options, report, decided_pairs(conn), groups=stored_blocks(conn))
         _note(report, keys, outcome)
         conn.execute(delete(MEMBERS))
@@ -200,9 +200,11 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
         computed = refresh_keys(conn)
         report.keys_computed = len(computed)
         changed = _changed_since(conn, since)
-        report.indexed = refresh_index(conn, changed | set(computed))
+        own = load_keys(conn, changed | set(computed))
+        report.indexed = refresh_index(conn, changed | set(computed), own)
         decided = decided_pairs(conn)
-        keys, found, fixed = _neighbourhood(conn, changed, decided[0] + decided[1])
+        keys, found, fixed = _neighbourhood(conn, {i: own[i] for i in changed if i in own}, changed,
+                                            decided[0] + decided[1])
         outcome = _cluster(keys, options, report, decided, fixed=fixed, found=found)
         _note(report, keys, outcome)
         affected = sorted(set(keys) | changed)
@@ -215,15 +217,14 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
     return report
 
 
-def _neighbourhood(conn: Connection, changed: set[int], decided: Sequence[tuple[int, int]]
-                   ) -> tuple[dict[int, WorkKeys], Candidates, list[list[int]]]:
-    """What placing the changed records needs: the keys of the changed records, of the records
+def _neighbourhood(conn: Connection, own: dict[int, WorkKeys], changed: set[int],
+                   decided: Sequence[tuple[int, int]]) -> tuple[dict[int, WorkKeys], Candidates, list[list[int]]]:
+    """What placing the changed records (``own``: the keys of those still live) needs: their keys, those
     they are to be compared with, of those the operators' decisions pair with any of these, and
     of every member of their clusters; the candidate pairs; the existing clusters (changed
     records taken out).  The records of a block too large to compare within (:data:`MAX_BLOCK`)
     are not loaded: at a million records such a block holds thousands, and :func:`candidates`
     skips it."""
-    own = load_keys(conn, changed)
     groups, pairings, too_large = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)},
                                                     MAX_BLOCK)
     found = candidates(groups.items(), pairings, new=set(own))

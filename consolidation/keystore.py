@@ -45,8 +45,8 @@ def load_keys(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, W
     query = select(RECORD_KEYS.c.record_id, RECORD_KEYS.c.keys_json)
     shared: dict = {}  # type: ignore[type-arg]
     found: dict[int, WorkKeys] = {}
-    for chunk in _chunks(sorted(set(ids)), 500):
-        for hub_id, text in conn.execute(query.where(RECORD_KEYS.c.record_id.in_(chunk))):
+    for chunk in _chunks(sorted(set(ids)), 2000):
+        for hub_id, text in conn.execute(query.where(RECORD_KEYS.c.record_id.in_(chunk))).all():
             found[hub_id] = WorkKeys.from_dict(orjson.loads(text), shared)
     return found
 

@@ -8,7 +8,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consolidation.blocking import candidates, pairing, pairs_in
+from consolidation.blocking import candidates, may_pair, pairing, pairs_in
 from consolidation.vetoes import different_language, veto
 from crosswalks.workkeys import WorkKeys
 
@@ -30,6 +30,8 @@ def test_every_pair_left_out_is_one_a_veto_stops_and_not_a_translation(seed: int
     for a, b in combinations(sorted(keys), 2):
         if (a, b) not in found:
             assert veto(keys[a], keys[b]) is not None and not different_language(keys[a], keys[b]), (a, b)
+    books = not any(p.serial for p in pairings.values())
+    assert found == {(a, b) for a, b in combinations(sorted(keys), 2) if may_pair(pairings[a], pairings[b], books)}
     new = set(rng.sample(sorted(keys), rng.randint(1, size)))
     assert set(pairs_in(list(keys), pairings, new)) == {(a, b) for a, b in found if a in new or b in new}
 
