@@ -339,10 +339,7 @@ def blocks(keys: WorkKeys) -> list[str]:
     * "a:<a word of the first creator's name>:<first three letters of the title>", for each word of
       four letters or more (which one is the surname is not known, and one partner adds a
       patronymic the other leaves out): the same author's record with a typo or a variant in the
-      title's first words, which "t:" misses.  A record with a year has it twice instead, with
-      "/<year // 2>" and "/<(year + 1) // 2>": two years at most one apart always share one of
-      these, and a prolific author's works of other decades (three of every four records such
-      a block held at a million records, which the year veto then kept apart) never meet here.
+      title's first words, which "t:" misses.
 
     Every name ends with the record's issue and the host it is a part of (:func:`manifestation`):
     records that differ there are never one manifestation, so they need not meet, and an ISSN block
@@ -357,8 +354,7 @@ def blocks(keys: WorkKeys) -> list[str]:
             found.append("t:" + " ".join(title.split()[:2]))
     if keys.creators and keys.title:
         start = keys.title.replace(" ", "")[:3]
-        years = [""] if keys.year is None else list(dict.fromkeys(f"/{(keys.year + n) // 2}" for n in (0, 1)))
-        found += [f"a:{word}:{start}{year}" for word in keys.creators[0].split() if len(word) >= 4 for year in years]
+        found += [f"a:{word}:{start}" for word in keys.creators[0].split() if len(word) >= 4]
     suffix = manifestation(keys)
     return list(dict.fromkeys(name + suffix for name in found))
 
