@@ -35,11 +35,14 @@ def refresh_index(conn: Connection, changed: Collection[int] | None,
     """Bring the index up to date with the stored keys: the ``changed`` records indexed again (those
     written since the last run, and those whose keys were computed since), or every record when
     ``changed`` is None (no run before) or the index is empty (a store that has just been
-    migrated).  How many records were indexed.  ``keys``: the stored keys of every record to
-    index, when the caller has read them already (parsing them is a third of the work)."""
-    if changed is None or _is_empty(conn):
+    migrated).  How many records were indexed.  ``keys``: stored keys the caller has read already
+    (parsing them is a third of the work): of every record when ``changed`` is None, else of at
+    least the changed records that have keys."""
+    if changed is None:
         conn.execute(delete(RECORD_BLOCKS))
         return index_records(conn, keys.items() if keys is not None else all_keys(conn))
+    if _is_empty(conn):
+        return index_records(conn, all_keys(conn))
     forget(conn, changed)
     if keys is None:
         keys = load_keys(conn, changed)
