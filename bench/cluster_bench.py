@@ -205,7 +205,7 @@ def timed_steps() -> dict[str, float]:
 
     spent: dict[str, float] = {}
     for name in ("refresh_keys", "load_keys", "candidates", "compare", "matches_in_order", "cluster", "_write",
-                 "_neighbourhood", "decided_pairs", "group_by_block", "records_in_blocks", "refresh_index",
+                 "_neighbourhood", "decided_pairs", "group_by_block", "neighbours", "refresh_index",
                  "_clusters_of"):
         original = getattr(build, name)
 

@@ -20,7 +20,7 @@ from itertools import islice
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from consolidation.blockindex import records_in_blocks, refresh_index, stored_blocks
+from consolidation.blockindex import neighbours, refresh_index, stored_blocks
 from consolidation.blocking import MAX_BLOCK, Candidates, candidates, group_by_block, pairing
 from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
@@ -225,8 +225,7 @@ def _neighbourhood(conn: Connection, own: dict[int, WorkKeys], changed: set[int]
     records taken out).  The records of a block too large to compare within (:data:`MAX_BLOCK`)
     are not loaded: at a million records such a block holds thousands, and :func:`candidates`
     skips it."""
-    groups, pairings, too_large = records_in_blocks(conn, {name for k in own.values() for name in blocks(k)},
-                                                    MAX_BLOCK)
+    groups, pairings, too_large = neighbours(conn, own, MAX_BLOCK)
     found = candidates(groups.items(), pairings, new=set(own))
     found.skipped_blocks += too_large.items()
     placed = {hub_id for pair in found.pairs for hub_id in pair} | own.keys()

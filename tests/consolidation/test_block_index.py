@@ -101,3 +101,30 @@ def test_the_pairing_read_from_the_index_is_the_one_computed_from_the_keys(store
     assert any(len(p.languages) > 1 for p in pairings.values()) or any(not p.languages for p in pairings.values())
     assert {(name, hub_id) for name, ids in groups.items() for hub_id in ids} == {
         row[:2] for hub_id, k in keys.items() for row in block_rows(hub_id, k)}
+
+
+def test_placing_reads_only_rows_blocking_may_pair_and_finds_the_same_candidates(store: Store) -> None:
+    """:func:`neighbours` leaves out rows of another edition, volume or year: the candidates of the
+    records being placed must be exactly those every row of their blocks gives."""
+    from consolidation.blockindex import neighbours
+    from consolidation.blocking import MAX_BLOCK, candidates
+    from repository.store import IncomingRecord
+
+    records = list(synthetic_collection(600, seed=11))
+    with store.session() as session:
+        store.upsert_partner(session, "lib", names={"en": "lib"})
+        store.write_records(session, [IncomingRecord("lib", f"r{i}", record, raw="<raw/>", metadata_prefix="marcxml")
+                                      for i, record in enumerate(records)])
+    full_run(store.engine)
+    with store.engine.begin() as conn:
+        keys = load_keys(conn)
+        placing = {hub_id: keys[hub_id] for hub_id in sorted(keys)[::5]}
+        groups, pairings, too_large = neighbours(conn, placing, MAX_BLOCK)
+        every, all_pairings, _ = records_in_blocks(conn, {n for k in placing.values() for n in blocks(k)}, MAX_BLOCK)
+    new = set(placing)
+    read = sum(len(ids) for ids in groups.values())
+    assert read < sum(len(ids) for ids in every.values())  # rows were left out...
+    found = candidates(groups.items(), pairings, new)
+    expected = candidates(every.items(), all_pairings, new)
+    assert found.pairs == expected.pairs and found.pairs  # ...and no pair with them
+    assert found.set_isbns == expected.set_isbns
