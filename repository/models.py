@@ -81,7 +81,7 @@ class HubRecord(Base):
     absorbed_into: Mapped[int | None] = mapped_column(Integer, index=True)
     #: Consolidation: the merged record this hub record publishes for its cluster, with the holdings
     #: (None: it publishes its own ``canonical``).  Pages and the search index read this when set.
-    published: Mapped[dict | None] = mapped_column(JSON)
+    published: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # None is SQL NULL, not JSON null
 
 
 class SourceRecord(Base):

@@ -105,6 +105,42 @@ def test_a_split_gives_the_record_its_own_identifier_back(store: Store, hub_url:
     assert get(hub_url, absorbed).find(f".//{DC}relation") is None
 
 
+def test_a_record_split_off_and_then_deleted_by_its_partner_is_published_as_deleted(store: Store,
+                                                                                   hub_url: str) -> None:
+    """A released record is the store's to publish again: "no cluster" is SQL NULL in
+    ``hub_records.published`` (it was JSON null, which counted as a cluster's record)."""
+    from sqlalchemy import text
+
+    survivor, absorbed = two_partners(store)
+    cluster_and_publish(store)
+    with store.engine.begin() as conn:
+        record(conn, "forbid", RecordRef("lib-a", "kk-1"), RecordRef("lib-b", "lat-1"), "test")
+    assert cluster_and_publish(store).released == 2
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM hub_records WHERE published IS NOT NULL")).scalar() == 0
+    delete(store, "lib-b", "lat-1")
+    assert get(hub_url, absorbed).find(f".//{OAI}header").get("status") == "deleted"
+    assert get(hub_url, survivor).find(f".//{OAI}header").get("status") is None
+    assert cluster_and_publish(store).released == 0
+
+
+def test_0016_turns_json_null_into_sql_null(store: Store) -> None:
+    from sqlalchemy import text
+
+    from tests.conftest import migrate_to
+
+    two_partners(store)
+    cluster_and_publish(store)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE hub_records SET published = 'null' WHERE published IS NULL"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0015_block_index'"))
+        publishing = conn.execute(text("SELECT id FROM hub_records WHERE CAST(published AS TEXT) <> 'null'")).all()
+    migrate_to(store.engine, "0016_published_null")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM hub_records WHERE published IS NOT NULL")).all() == publishing
+        assert len(publishing) == 1
+
+
 def test_the_cluster_keeps_its_identifier_when_its_first_record_is_deleted(store: Store, hub_url: str) -> None:
     survivor, absorbed = two_partners(store)
     write(store, "lib-c", "kk-2", book(**{**ABAI_KK, "publisher": "Жазушы баспасы"}), access="preview-24")
