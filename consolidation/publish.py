@@ -29,7 +29,7 @@ from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
 from repository.models import HubRecord, Partner, SourceRecord
 from repository.publishing import provenance_of
-from repository.store import Store
+from repository.store import ClusterRecord, Store
 
 HUBS: Table = HubRecord.__table__  # type: ignore[assignment]
 SOURCES: Table = SourceRecord.__table__  # type: ignore[assignment]
@@ -101,15 +101,19 @@ def publish_clusters(store: Store) -> PublishReport:
         chosen = survivors(clusters, publishing, absorbed, gone)
         members = _members(conn, store, {hub_id for ids in clusters for hub_id in ids} | set(chosen))
         keep: set[int] = set()
-        for ids, survivor in zip(clusters, chosen, strict=True):
-            others = [hub_id for hub_id in ids if hub_id != survivor]
-            holders = [members[hub_id] for hub_id in ids]
-            record = merged_record(holders, [members[hub_id].oai_identifier for hub_id in others])
-            abouts = [m.about for m in holders if m.about]
-            report.published += store.publish_cluster(session, survivor, record, sorted({m.partner for m in holders}),
-                                                       abouts, any(m.copy_url for m in holders))
-            report.absorbed += store.absorb(session, others, survivor)
-            keep.update(ids, [survivor])
+        for start in range(0, len(clusters), 1000):  # the merged records of a thousand clusters at a time
+            records, into = [], {}
+            for ids, survivor in zip(clusters[start:start + 1000], chosen[start:start + 1000], strict=True):
+                others = [hub_id for hub_id in ids if hub_id != survivor]
+                holders = [members[hub_id] for hub_id in ids]
+                record = merged_record(holders, [members[hub_id].oai_identifier for hub_id in others])
+                records.append(ClusterRecord(survivor, record, tuple(sorted({m.partner for m in holders})),
+                                             tuple(m.about for m in holders if m.about),
+                                             any(m.copy_url for m in holders)))
+                into.update(dict.fromkeys(others, survivor))
+                keep.update(ids, [survivor])
+            report.published += store.publish_clusters(session, records)
+            report.absorbed += store.absorb(session, into)
         report.clusters = len(clusters)
         leaving = [hub_id for hub_id in publishing | absorbed.keys() if hub_id not in keep]
         report.released = store.release(session, _releasable(conn, leaving, keep, absorbed))
