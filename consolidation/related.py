@@ -65,27 +65,24 @@ def _related_to(conn: Connection, own: Collection[int]) -> set[int]:
 
 def _publishers(conn: Connection, linked: Collection[int], own: Collection[int]) -> list[Edition]:
     """The live hub records publishing ``linked`` (each itself, or the survivor it was absorbed
-    into), without those of ``own``'s work.  A record its partner deleted is left out (its link
-    is the last build's), unless it still publishes its cluster's record; so is one whose publisher
-    is deleted or itself absorbed: it publishes nothing a reader could open."""
+    into), without those of ``own``'s work.  A record its partner deleted is left out at once,
+    even one its cluster is still published under: the link was its keys' (the store forgets them),
+    so the next build drops it; the cluster is still listed through its other members' links.  A
+    record whose publisher is deleted or itself absorbed publishes nothing a reader could open."""
     if not linked:
         return []
     record, publisher = HUBS.alias("record"), HUBS.alias("publisher")
     rows = conn.execute(
-        select(SOURCES.c.deleted, record.c.published, publisher.c.id, publisher.c.local_id,
-               publisher.c.published, publisher.c.canonical)
+        select(publisher.c.id, publisher.c.local_id, publisher.c.published, publisher.c.canonical)
         .select_from(record)
         .join(SOURCES, SOURCES.c.hub_record_id == record.c.id)
         .join(publisher, publisher.c.id == func.coalesce(record.c.absorbed_into, record.c.id))
-        .where(record.c.id.in_(sorted(linked)), record.c.deleted.is_(False),
+        .where(record.c.id.in_(sorted(linked)), SOURCES.c.deleted.is_(False),
                publisher.c.deleted.is_(False), publisher.c.absorbed_into.is_(None)))
     found: dict[int, Edition] = {}
-    for source_deleted, publishes, publisher_id, local_id, published, canonical in rows:
-        # ``published`` is read here, not tested in SQL: its JSON column stores a Python None as
-        # JSON null, which is not SQL NULL
-        if (source_deleted and not publishes) or publisher_id in own or publisher_id in found:
-            continue
-        found[publisher_id] = _edition(publisher_id, local_id, published or canonical or {})
+    for publisher_id, local_id, published, canonical in rows:
+        if publisher_id not in own and publisher_id not in found:
+            found[publisher_id] = _edition(publisher_id, local_id, published or canonical or {})
     return sorted(found.values(), key=lambda e: (e.year is None, e.year or 0, e.title, e.local_id))
 
 
