@@ -16,4 +16,8 @@ The modules, in the order the data flows through them:
   pair never ends up in one cluster through a third record;
 * ``decisions``: the operators' forced and forbidden pairs, stored by partners' source keys;
 * ``build``: the whole run over the store, and the incremental one for new records.
+
+And after it: ``merge`` and ``publish`` (a cluster's one record, published as which hub record),
+``views`` (what the operators' commands show) and ``related`` (a record's other-language editions,
+which readers see on its page).
 """

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from search.engine import BadRequest, SearchError
 from web.openapi import openapi_document
 from web.params import search_request
-from web.records import record_json
+from web.records import record_json, related_editions
 from web.services import search_engine, store
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api")
@@ -29,7 +29,7 @@ def record(record_id: str):  # type: ignore[no-untyped-def]
     view = store().find_hub_record(record_id)
     if view is None:
         return _error(404, "not_found", f"no record {record_id!r}", "record_id")
-    return jsonify(record_json(view, request.url_root))
+    return jsonify(record_json(view, request.url_root, related_editions(store(), view)))
 
 
 @api_blueprint.get("/openapi.json")

@@ -62,15 +62,26 @@ _SEARCH_ANSWER = {
         "next_cursor": {"type": "string", "nullable": True},
     },
 }
+_EDITION = {
+    "type": "object",
+    "required": ["id", "title", "languages", "year", "url"],
+    "description": "A record of the same work in other languages (a translation, or the original of one): "
+                   "consolidation relates such records, it never merges them.",
+    "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "languages": _STRINGS,
+                   "year": {"type": "integer", "nullable": True},
+                   "url": {"type": "string", "description": "Its page on the hub."}},
+}
 _RECORD = {
     "type": "object",
     "required": ["id", "oai_identifier", "datestamp", "deleted", "access", "actions", "partners", "holdings",
-                 "record", "links"],
+                 "record", "related", "links"],
     "properties": {
         "id": {"type": "string"}, "oai_identifier": {"type": "string"}, "datestamp": {"type": "string"},
         "deleted": {"type": "boolean"}, "access": {"type": "string"}, "actions": _STRINGS,
         "partners": _STRINGS, "holdings": {"type": "array", "items": _RECORD_HOLDING},
         "record": {"type": "object", "description": "The canonical record."},
+        "related": {"type": "array", "items": _EDITION,
+                    "description": "Its editions in other languages; empty when none is known."},
         "links": {"type": "object"},
     },
 }

@@ -17,7 +17,7 @@ from search.engine import BadRequest, SearchError
 from web import i18n
 from web.offers import Offer, copy_offers, live_copies, partner_offers
 from web.params import search_request
-from web.records import ACTIONS, record_json
+from web.records import ACTIONS, record_json, related_editions
 from web.redirects import local_target
 from web.services import search_engine, store
 
@@ -54,7 +54,7 @@ def record_page(record_id: str):  # type: ignore[no-untyped-def]
         return redirect(url_for("pages.record_page", record_id=view.successor), 301)
     if view is None or view.deleted:
         abort(404)
-    data = record_json(view, request.url_root)
+    data = record_json(view, request.url_root, related_editions(store(), view))
     # a merged record (one work from several partners): no action stands for the whole record, each
     # holding offers its own copy at its own level
     return render_template("record.html", record=data, canonical=without_partner_files(view.canonical, view.access),
