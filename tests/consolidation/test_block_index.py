@@ -30,6 +30,17 @@ def expected_index(store: Store) -> set[tuple]:  # type: ignore[type-arg]
         return {(name, hub_id) for hub_id, keys in load_keys(conn).items() for name in blocks(keys)}
 
 
+def clustered_collection(store: Store, count: int, seed: int) -> None:
+    """``count`` synthetic records of every kind written as a harvest writes them, then clustered."""
+    from repository.store import IncomingRecord
+
+    with store.session() as session:
+        store.upsert_partner(session, "lib", names={"en": "lib"})
+        store.write_records(session, [IncomingRecord("lib", f"r{i}", record, raw="<raw/>", metadata_prefix="marcxml")
+                                      for i, record in enumerate(synthetic_collection(count, seed))])
+    full_run(store.engine)
+
+
 def test_the_store_writes_keys_and_leaves_the_index_to_the_runs(store: Store) -> None:
     write(store, "lib-a", "kk-1", book(**ABAI_KK))
     write(store, "lib-b", "lat-1", book(**ABAI_LATIN))
@@ -83,14 +94,7 @@ def test_an_emptied_index_is_built_whole_at_the_next_run(store: Store) -> None:
 def test_the_pairing_read_from_the_index_is_the_one_computed_from_the_keys(store: Store) -> None:
     """Incremental runs read their neighbours' pairing from the index instead of their keys: both
     must agree for every kind of record (serials, volumes, editions, several languages, none)."""
-    from repository.store import IncomingRecord
-
-    records = list(synthetic_collection(400, seed=3))
-    with store.session() as session:
-        store.upsert_partner(session, "lib", names={"en": "lib"})
-        store.write_records(session, [IncomingRecord("lib", f"r{i}", record, raw="<raw/>", metadata_prefix="marcxml")
-                                      for i, record in enumerate(records)])
-    full_run(store.engine)
+    clustered_collection(store, 400, seed=3)
     with store.engine.connect() as conn:
         keys = load_keys(conn)
         names = {name for k in keys.values() for name in blocks(k)}
@@ -108,14 +112,8 @@ def test_placing_reads_only_rows_blocking_may_pair_and_finds_the_same_candidates
     records being placed must be exactly those every row of their blocks gives."""
     from consolidation.blockindex import neighbours
     from consolidation.blocking import MAX_BLOCK, candidates
-    from repository.store import IncomingRecord
 
-    records = list(synthetic_collection(600, seed=11))
-    with store.session() as session:
-        store.upsert_partner(session, "lib", names={"en": "lib"})
-        store.write_records(session, [IncomingRecord("lib", f"r{i}", record, raw="<raw/>", metadata_prefix="marcxml")
-                                      for i, record in enumerate(records)])
-    full_run(store.engine)
+    clustered_collection(store, 600, seed=11)
     with store.engine.begin() as conn:
         keys = load_keys(conn)
         placing = {hub_id: keys[hub_id] for hub_id in sorted(keys)[::5]}
