@@ -23,7 +23,7 @@ from consolidation.blocking import Pairing, pairing
 from consolidation.keystore import all_keys, load_keys
 from consolidation.models import RecordBlock
 from crosswalks.workkeys import WorkKeys, blocks
-from repository.rows import insert_rows
+from repository.rows import chunks, insert_rows
 
 RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
 
@@ -62,15 +62,18 @@ def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch
 def block_rows(hub_id: int, keys: WorkKeys) -> list[tuple]:  # type: ignore[type-arg]
     """The index's rows for one record: one a block, each with the record's pairing."""
     found = pairing(keys)
-    extra = (found.serial, found.edition, found.volume, found.year, " ".join(found.languages))
-    return [(name, hub_id, *extra) for name in blocks(keys)]
+    return [(name, hub_id, found.serial, *_stored(found)) for name in blocks(keys)]
+
+
+def _stored(found: Pairing) -> tuple[str, str | None, int | None, str]:
+    """A pairing as the index's columns hold it (but ``serial``), the inverse of :func:`_add`'s reading."""
+    return found.edition, found.volume, found.year, " ".join(found.languages)
 
 
 def forget(conn: Connection, hub_ids: Iterable[int]) -> None:
     """Remove these records' rows."""
-    ids = sorted(set(hub_ids))
-    for start in range(0, len(ids), 500):
-        conn.execute(delete(RECORD_BLOCKS).where(RECORD_BLOCKS.c.record_id.in_(ids[start:start + 500])))
+    for chunk in chunks(sorted(set(hub_ids)), 500):
+        conn.execute(delete(RECORD_BLOCKS).where(RECORD_BLOCKS.c.record_id.in_(chunk)))
 
 
 def stored_blocks(conn: Connection) -> Iterator[tuple[str, list[int]]]:
@@ -90,14 +93,10 @@ def records_in_blocks(conn: Connection, names: Iterable[str], largest: int | Non
     (third value): at a million records one can hold thousands."""
     groups: dict[str, list[int]] = {}
     pairings: dict[int, Pairing] = {}
-    too_large: dict[str, int] = {}
+    names = set(names)
+    too_large = _sizes(conn, names, largest)[0] if largest is not None else {}
     table = RECORD_BLOCKS.c
-    for chunk in _chunks(sorted(set(names)), 2000):
-        if largest is not None:
-            too_large.update((name, size) for name, size in conn.execute(
-                select(table.block, func.count()).where(table.block.in_(chunk))
-                .group_by(table.block).having(func.count() > largest)).all())
-            chunk = [name for name in chunk if name not in too_large]
+    for chunk in chunks(sorted(names - too_large.keys()), 2000):
         _add(conn.execute(select(table.block, table.record_id, table.serial, table.edition, table.volume,
                                  table.year, table.languages).where(table.block.in_(chunk))).all(), groups, pairings)
     return groups, pairings, too_large
@@ -120,24 +119,19 @@ def neighbours(conn: Connection, placing: Mapping[int, WorkKeys], largest: int
     (compared pair by pair) or a standard number.  At a million records, ten thousand new
     records share blocks with 576,000 rows, of which 73,000 are of pairs blocking makes: the
     others were another year, edition or volume of an author's work."""
-    names = {name for keys in placing.values() for name in blocks(keys)}
-    too_large, whole = _sizes(conn, names, largest)
+    named = [(blocks(keys), _stored(pairing(keys))) for keys in placing.values()]
+    too_large, whole = _sizes(conn, {name for names, _ in named for name in names}, largest)
     groups, pairings, _ = records_in_blocks(conn, whole)
-    wanted = {(name, *_condition(keys)) for keys in placing.values() for name in blocks(keys)
+    wanted = {(name, *condition) for names, condition in named for name in names
               if name not in too_large and name not in whole}
     _WANTED.create(conn)
     try:
         insert_rows(conn, _WANTED, ("block", "edition", "volume", "year", "languages"), sorted(wanted, key=str))
-        for chunk in _chunks(sorted({name for name, *_ in wanted}), 2000):
+        for chunk in chunks(sorted({name for name, *_ in wanted}), 2000):
             _add(conn.execute(_near_rows(chunk)).all(), groups, pairings)
     finally:
         _WANTED.drop(conn)
     return groups, pairings, too_large
-
-
-def _condition(keys: WorkKeys) -> tuple[str, str | None, int | None, str]:
-    found = pairing(keys)
-    return found.edition, found.volume, found.year, " ".join(found.languages)
 
 
 def _sizes(conn: Connection, names: Iterable[str], largest: int) -> tuple[dict[str, int], set[str]]:
@@ -146,7 +140,7 @@ def _sizes(conn: Connection, names: Iterable[str], largest: int) -> tuple[dict[s
     table = RECORD_BLOCKS.c
     too_large: dict[str, int] = {}
     whole: set[str] = set()
-    for chunk in _chunks(sorted(set(names)), 2000):
+    for chunk in chunks(sorted(set(names)), 2000):
         query = (select(table.block, func.count(), func.max(case((table.serial, 1), else_=0)))
                  .where(table.block.in_(chunk)).group_by(table.block))
         for name, size, serial in conn.execute(query).all():
@@ -179,7 +173,3 @@ def _add(rows: Iterable[tuple], groups: dict[str, list[int]], pairings: dict[int
 def _is_empty(conn: Connection) -> bool:
     return conn.execute(select(RECORD_BLOCKS.c.record_id).limit(1)).first() is None
 
-
-def _chunks(values: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]
-    for start in range(0, len(values), size):
-        yield values[start:start + size]

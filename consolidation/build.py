@@ -30,6 +30,7 @@ from consolidation.scoring import Decision, Thresholds, decide, parts_of, weight
 from consolidation.vetoes import veto
 from crosswalks.workkeys import WorkKeys, blocks
 from repository.models import HubRecord, RecordChange
+from repository.rows import chunks
 
 MEMBERS: Table = ClusterMember.__table__  # type: ignore[assignment]
 LINKS: Table = ClusterLink.__table__  # type: ignore[assignment]
@@ -200,17 +201,18 @@ def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
         computed = refresh_keys(conn)
         report.keys_computed = len(computed)
         changed = _changed_since(conn, since)
-        own = load_keys(conn, changed | set(computed))
-        report.indexed = refresh_index(conn, changed | set(computed), own)
+        indexing = changed | set(computed)
+        own = load_keys(conn, indexing)
+        report.indexed = refresh_index(conn, indexing, own)
         decided = decided_pairs(conn)
         keys, found, fixed = _neighbourhood(conn, {i: own[i] for i in changed if i in own}, changed,
                                             decided[0] + decided[1])
         outcome = _cluster(keys, options, report, decided, fixed=fixed, found=found)
         _note(report, keys, outcome)
         affected = sorted(set(keys) | changed)
-        for chunk in _chunks(affected, 500):
+        for chunk in chunks(affected, 500):
             conn.execute(delete(MEMBERS).where(MEMBERS.c.record_id.in_(chunk)))
-        for chunk in _chunks(sorted(changed), 500):
+        for chunk in chunks(sorted(changed), 500):
             conn.execute(delete(LINKS).where(LINKS.c.a_id.in_(chunk) | LINKS.c.b_id.in_(chunk)))
         _write(conn, outcome.clustering.groups(), outcome.decisions)
         _finish(conn, report, started)
@@ -240,10 +242,10 @@ def _neighbourhood(conn: Connection, own: dict[int, WorkKeys], changed: set[int]
 def _clusters_of(conn: Connection, ids: set[int]) -> dict[int, list[int]]:
     """Cluster id -> members, for the clusters any of ``ids`` is in."""
     cluster_ids: set[int] = set()
-    for chunk in _chunks(sorted(ids), 500):
+    for chunk in chunks(sorted(ids), 500):
         cluster_ids.update(conn.execute(select(MEMBERS.c.cluster_id).where(MEMBERS.c.record_id.in_(chunk))).scalars())
     found: dict[int, list[int]] = {}
-    for chunk in _chunks(sorted(cluster_ids), 500):
+    for chunk in chunks(sorted(cluster_ids), 500):
         for hub_id, cluster_id in conn.execute(select(MEMBERS.c.record_id, MEMBERS.c.cluster_id)
                                                .where(MEMBERS.c.cluster_id.in_(chunk))):
             found.setdefault(cluster_id, []).append(hub_id)
@@ -318,7 +320,3 @@ def _batches(items: Iterable[dict], size: int) -> Iterator[list[dict]]:
     while batch := list(islice(iterator, size)):
         yield batch
 
-
-def _chunks(values: list, size: int) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]

@@ -12,6 +12,7 @@ from crosswalks.model import CanonicalRecord
 from crosswalks.workkeys import KEYS_VERSION, WorkKeys
 from repository.matchkeys import RECORD_KEYS, forget_keys, write_keys
 from repository.models import HubRecord, SourceRecord
+from repository.rows import chunks
 
 HUBS = HubRecord.__table__
 SOURCES = SourceRecord.__table__
@@ -45,7 +46,7 @@ def load_keys(conn: Connection, ids: Iterable[int] | None = None) -> dict[int, W
     query = select(RECORD_KEYS.c.record_id, RECORD_KEYS.c.keys_json)
     shared: dict = {}  # type: ignore[type-arg]
     found: dict[int, WorkKeys] = {}
-    for chunk in _chunks(sorted(set(ids)), 2000):
+    for chunk in chunks(sorted(set(ids)), 2000):
         for hub_id, text in conn.execute(query.where(RECORD_KEYS.c.record_id.in_(chunk))).all():
             found[hub_id] = WorkKeys.from_dict(orjson.loads(text), shared)
     return found
@@ -58,7 +59,3 @@ def all_keys(conn: Connection) -> Iterator[tuple[int, WorkKeys]]:
     for hub_id, text in rows:
         yield hub_id, WorkKeys.from_dict(orjson.loads(text), shared)
 
-
-def _chunks(values: list, size: int) -> Iterator[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]

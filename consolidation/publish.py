@@ -27,6 +27,7 @@ from consolidation.build import CHANGES, MEMBERS, RUNS
 from consolidation.merge import Member, merged_record
 from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
+from repository.levels import record_own_level
 from repository.models import HubRecord, Partner, SourceRecord
 from repository.publishing import provenance_of
 from repository.store import ClusterRecord, Store
@@ -177,7 +178,7 @@ def _members(conn: Connection, store: Store, hub_ids: set[int]) -> dict[int, Mem
             about = provenance_of(row.base_url, row.partner_id, row.source_key, row.source_datestamp,
                                   row.metadata_namespace, row.harvested_at)
             found[row.id] = Member(row.id, store.oai_identifier(row.local_id), row.partner_id, record,
-                                   row.copy_access or record.access or row.access, row.metadata_prefix,
+                                   record_own_level(row.copy_access, record.access, row.access), row.metadata_prefix,
                                    f"{base}/objects/{copy}/view" if copy else None, about)
     return found
 

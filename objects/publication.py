@@ -62,17 +62,12 @@ def follow(store: Store, session: Session, local_id: str) -> RecordLevel:
     before, level = own_level(hub), copy_level(session, local_id)
     rule = rule_level(session, local_id, load_partner(session, hub.partner_id).access_for) if level is None else None
     republished = store.set_copy_level(session, local_id, level, rule)
-    return RecordLevel(local_id, before, own_level(hub), level, bool(hub.deleted), republished, clustered(hub))
-
-
-def clustered(hub: HubRecord) -> bool:
-    """Merged into, or publishing, a record of several partners (consolidation)."""
-    return hub.absorbed_into is not None or hub.published is not None
+    return RecordLevel(local_id, before, own_level(hub), level, bool(hub.deleted), republished, hub.clustered)
 
 
 def own_level(hub: HubRecord) -> str:
     """The record's own level: a merged record's ``access`` is its cluster's, its own record keeps its own."""
-    return str((hub.canonical or {}).get("access") or hub.access) if clustered(hub) else hub.access
+    return str((hub.canonical or {}).get("access") or hub.access) if hub.clustered else hub.access
 
 
 def follow_all(store: Store, session: Session) -> list[RecordLevel]:

@@ -32,6 +32,13 @@ from repository.store import IncomingRecord, check_access
 CHUNK = 500
 
 
+def record_own_level(copy_access: str | None, record_access: str | None, access: str) -> str:
+    """A hub record's own level by rule 0: its live copy's, else its own record's, else the level
+    it publishes.  For a record merged into a cluster (consolidation) ``access`` is the cluster's,
+    so this is the level its holding shows and merging weighs."""
+    return copy_access or record_access or access
+
+
 def own_levels(session: Session, partner_id: str, source_keys: Iterable[str]) -> dict[str, str]:
     """Source key → the level given to that record itself, for the keys that have one."""
     keys = sorted(set(source_keys))

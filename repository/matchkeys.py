@@ -9,7 +9,7 @@ by its runs (``consolidation/blockindex.py``): a harvest pays for the keys alone
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, Table, delete
 
@@ -17,7 +17,7 @@ from crosswalks.model import CanonicalRecord
 from crosswalks.workkeys import KEYS_VERSION, WorkKeys, work_keys
 from repository.digests import dumps
 from repository.models import RecordKeys
-from repository.rows import insert_rows
+from repository.rows import chunks, insert_rows
 
 RECORD_KEYS: Table = RecordKeys.__table__  # type: ignore[assignment]
 
@@ -37,10 +37,6 @@ def insert_keys(conn: Connection, computed: Sequence[tuple[int, WorkKeys]]) -> N
 
 def forget_keys(conn: Connection, hub_ids: Sequence[int]) -> None:
     """Remove the keys of these records."""
-    for chunk in _chunks(list(hub_ids), 500):
+    for chunk in chunks(list(hub_ids), 500):
         conn.execute(delete(RECORD_KEYS).where(RECORD_KEYS.c.record_id.in_(chunk)))
 
-
-def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]

@@ -83,6 +83,11 @@ class HubRecord(Base):
     #: (None: it publishes its own ``canonical``).  Pages and the search index read this when set.
     published: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # None is SQL NULL, not JSON null
 
+    @property
+    def clustered(self) -> bool:
+        """Absorbed into a cluster, or publishing one: consolidation publishes it, not the store."""
+        return self.absorbed_into is not None or self.published is not None
+
 
 class SourceRecord(Base):
     """One partner's record as received, with its provenance."""

@@ -37,7 +37,7 @@ from repository.models import (
 )
 from repository.oai import xml
 from repository.publishing import Publisher, provenance_of, record_page, with_copy_link, without_partner_files
-from repository.rows import insert_rows
+from repository.rows import chunks, insert_rows
 from repository.visibility import CommitFence
 
 #: The Core tables the bulk write path works on (the ORM is for single rows).
@@ -315,7 +315,7 @@ class Store:
         hub = self._hub(session, local_id)
         if hub.copy_access is not None:
             return False
-        if _clustered(hub):
+        if hub.clustered:
             if hub.canonical.get("access") == access:
                 return False
             self._store_own(session, hub, {**hub.canonical, "access": access})
@@ -347,7 +347,7 @@ class Store:
         if hub.deleted:
             hub.copy_access = copy_level
             return False
-        if _clustered(hub):
+        if hub.clustered:
             if hub.copy_access == copy_level and hub.canonical.get("access") == level:
                 return False
             hub.copy_access = copy_level
@@ -391,7 +391,7 @@ class Store:
         if not copies:
             options.append(defer(HubRecord.copy_access, raiseload=True))
         done = 0
-        for chunk in _chunks(sorted(set(hub_ids)), 500):
+        for chunk in chunks(sorted(set(hub_ids)), 500):
             hubs = session.scalars(select(HubRecord).options(*options)
                                    .where(HubRecord.id.in_(chunk), HubRecord.deleted.is_(False)))
             pairs = [(hub, legal_text(dict(hub.canonical or {}))) for hub in hubs]
@@ -455,7 +455,7 @@ class Store:
         for partner_id, key in keys:
             by_partner.setdefault(partner_id, []).append(key)
         for partner_id, partner_keys in by_partner.items():
-            for chunk in _chunks(sorted(set(partner_keys)), 500):
+            for chunk in chunks(sorted(set(partner_keys)), 500):
                 rows = conn.execute(
                     select(sources.c.source_key, sources.c.id, sources.c.content_hash, sources.c.deleted,
                            sources.c.hub_record_id, hubs.c.local_id, hubs.c.copy_access,
@@ -533,7 +533,7 @@ class Store:
         parameter order, which SQLAlchemy runs one row at a time on SQLite."""
         hubs = HUB_RECORDS
         found: dict[str, int] = {}
-        for chunk in _chunks(local_ids, 500):
+        for chunk in chunks(local_ids, 500):
             found.update(conn.execute(select(hubs.c.local_id, hubs.c.id).where(hubs.c.local_id.in_(chunk))).all())
         return found
 
@@ -596,7 +596,7 @@ class Store:
         first publishing has 134,000 clusters."""
         conn = session.connection()
         changed = 0
-        for chunk in _chunks(list(clusters), 500):
+        for chunk in chunks(list(clusters), 500):
             current = _locked_rows(conn, [cluster.hub_id for cluster in chunk])
             rows, items = [], []
             for cluster in chunk:
@@ -626,7 +626,7 @@ class Store:
         changed.  Five hundred at a time, as :meth:`publish_clusters`."""
         conn = session.connection()
         changed = 0
-        for chunk in _chunks(sorted(into), 500):
+        for chunk in chunks(sorted(into), 500):
             current = _locked_rows(conn, list(chunk))
             moving = [hub for hub_id in chunk if (hub := current[hub_id]).absorbed_into != into[hub_id]
                       or hub.publishes]
@@ -684,11 +684,11 @@ class Store:
         old_ids = [hid for hid in ids if hid not in fresh]
         kept_sets: dict[int, list[str]] = {}
         if any(item.deleted for item in items):  # a tombstone stays in the sets it was in
-            for chunk in _chunks(ids, 500):
+            for chunk in chunks(ids, 500):
                 for rid, spec in conn.execute(select(record_sets.c.record_id, record_sets.c.set_spec)
                                               .where(record_sets.c.record_id.in_(chunk))):
                     kept_sets.setdefault(rid, []).append(spec)
-        for chunk in _chunks(old_ids, 500):
+        for chunk in chunks(old_ids, 500):
             conn.execute(delete(renderings).where(renderings.c.record_id.in_(chunk)))
             conn.execute(delete(record_sets).where(record_sets.c.record_id.in_(chunk)))
         rendering_rows, set_rows, all_specs = [], [], set()
@@ -776,7 +776,7 @@ def restamp(conn: Connection, hub_ids: list[int], old: int, new: int) -> None:
         patched = (f"CAST(substr(record_xml, 1, {at} - 1) || :new_xml || substr(record_xml, {at} + length(:old_xml))"
                    " AS BLOB)")
     params = {"old": old, "new": new, "old_xml": old_xml, "new_xml": new_xml}
-    for chunk in _chunks(hub_ids, 500):
+    for chunk in chunks(hub_ids, 500):
         marks = ", ".join(str(int(hid)) for hid in chunk)
         conn.execute(text(f"UPDATE hub_records SET datestamp = :new WHERE id IN ({marks}) AND datestamp = :old"),
                      params)
@@ -862,11 +862,6 @@ def _locked_rows(conn: Connection, hub_ids: Sequence[int]) -> dict[int, Any]:
     return found
 
 
-def _clustered(hub: HubRecord) -> bool:
-    """Absorbed into a cluster, or publishing one: consolidation publishes it, not the store."""
-    return hub.absorbed_into is not None or hub.published is not None
-
-
 def _known(item: _Prepared, existing: dict[tuple[str, str], _Known]) -> _Known:
     return existing[(item.incoming.partner_id, item.incoming.source_key)]
 
@@ -917,10 +912,6 @@ def _insert_ignore(conn: Connection, table: Table):  # type: ignore[no-untyped-d
 
     return sqlite_insert(table).on_conflict_do_nothing()
 
-
-def _chunks(values: Sequence, size: int) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def check_access(level: str, where: str, *names: str) -> None:

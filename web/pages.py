@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from crosswalks.model import CanonicalRecord
+from repository.levels import record_own_level
 from repository.publishing import without_partner_files
 from search.engine import BadRequest, SearchError
 from web import i18n
@@ -149,7 +150,7 @@ def _own_records(session, local_ids: list[str]) -> dict[str, tuple[str, Canonica
     found = {}
     for local_id, canonical, access, copy_access, deleted in rows:
         record = CanonicalRecord.from_dict(canonical or {})
-        found[local_id] = (copy_access or record.access or access, None if deleted else record)
+        found[local_id] = (record_own_level(copy_access, record.access, access), None if deleted else record)
     return found
 
 
