@@ -26,6 +26,7 @@ from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
 from consolidation.keystore import load_keys, refresh_keys
 from consolidation.models import ClusterLink, ClusterMember, ClusterRun
+from consolidation.runlock import clustering_transaction
 from consolidation.scoring import Decision, Thresholds, decide, parts_of, weighted
 from consolidation.vetoes import veto
 from crosswalks.workkeys import WorkKeys, blocks
@@ -166,56 +167,63 @@ def _without_cycle_collection() -> Iterator[None]:
 
 def full_run(engine: Engine, options: Options = Options()) -> RunReport:
     """Cluster the whole collection and write clusters, links and the run's report.  The blocks
-    are read from the store a block at a time, never held all at once."""
-    started = time.time()
-    report = RunReport("full")
-    with _without_cycle_collection(), engine.begin() as conn:
-        since = last_run_seq(conn)
-        report.last_seq = _last_change(conn)
-        computed = refresh_keys(conn)
-        report.keys_computed = len(computed)
-        changed = None if since is None else _changed_since(conn, since) | set(computed)
-        keys = load_keys(conn)
-        report.indexed = refresh_index(conn, changed, keys)
-        outcome = _cluster(keys, options, report, decided_pairs(conn), groups=stored_blocks(conn))
-        _note(report, keys, outcome)
-        conn.execute(delete(MEMBERS))
-        conn.execute(delete(LINKS))
-        _write(conn, outcome.clustering.groups(), outcome.decisions)
-        _finish(conn, report, started)
-    return report
+    are read from the store a block at a time, never held all at once.  One run at a time
+    (:mod:`consolidation.runlock`): a run started while another runs waits for it."""
+    with _without_cycle_collection(), clustering_transaction(engine) as conn:
+        return _full(conn, last_run_seq(conn), options, time.time())
 
 
 def incremental_run(engine: Engine, options: Options = Options()) -> RunReport:
-    """Place the records changed since the last run; a full run when there was none."""
+    """Place the records changed since the last run; a full run when there was none.  A run
+    that waited for another (:mod:`consolidation.runlock`) places what that one left."""
     started = time.time()
-    with engine.begin() as conn:
+    with _without_cycle_collection(), clustering_transaction(engine) as conn:
         since = last_run_seq(conn)
-    if since is None:
-        return full_run(engine, options)
+        if since is None:
+            return _full(conn, since, options, started)
+        return _incremental(conn, since, options, started)
+
+
+def _full(conn: Connection, since: int | None, options: Options, started: float) -> RunReport:
+    report = RunReport("full")
+    report.last_seq = _last_change(conn)
+    computed = refresh_keys(conn)
+    report.keys_computed = len(computed)
+    changed = None if since is None else _changed_since(conn, since) | set(computed)
+    keys = load_keys(conn)
+    report.indexed = refresh_index(conn, changed, keys)
+    outcome = _cluster(keys, options, report, decided_pairs(conn), groups=stored_blocks(conn))
+    _note(report, keys, outcome)
+    conn.execute(delete(MEMBERS))
+    conn.execute(delete(LINKS))
+    _write(conn, outcome.clustering.groups(), outcome.decisions)
+    _finish(conn, report, started)
+    return report
+
+
+def _incremental(conn: Connection, since: int, options: Options, started: float) -> RunReport:
     report = RunReport("incremental")
-    with _without_cycle_collection(), engine.begin() as conn:
-        report.last_seq = _last_change(conn)
-        if report.last_seq == since:  # nothing written since: nothing to place, no run to record
-            return report
-        computed = refresh_keys(conn)
-        report.keys_computed = len(computed)
-        changed = _changed_since(conn, since)
-        indexing = changed | set(computed)
-        own = load_keys(conn, indexing)
-        report.indexed = refresh_index(conn, indexing, own)
-        decided = decided_pairs(conn)
-        keys, found, fixed = _neighbourhood(conn, {i: own[i] for i in changed if i in own}, changed,
-                                            decided[0] + decided[1])
-        outcome = _cluster(keys, options, report, decided, fixed=fixed, found=found)
-        _note(report, keys, outcome)
-        affected = sorted(set(keys) | changed)
-        for chunk in chunks(affected, 500):
-            conn.execute(delete(MEMBERS).where(MEMBERS.c.record_id.in_(chunk)))
-        for chunk in chunks(sorted(changed), 500):
-            conn.execute(delete(LINKS).where(LINKS.c.a_id.in_(chunk) | LINKS.c.b_id.in_(chunk)))
-        _write(conn, outcome.clustering.groups(), outcome.decisions)
-        _finish(conn, report, started)
+    report.last_seq = _last_change(conn)
+    if report.last_seq == since:  # nothing written since: nothing to place, no run to record
+        return report
+    computed = refresh_keys(conn)
+    report.keys_computed = len(computed)
+    changed = _changed_since(conn, since)
+    indexing = changed | set(computed)
+    own = load_keys(conn, indexing)
+    report.indexed = refresh_index(conn, indexing, own)
+    decided = decided_pairs(conn)
+    keys, found, fixed = _neighbourhood(conn, {i: own[i] for i in changed if i in own}, changed,
+                                        decided[0] + decided[1])
+    outcome = _cluster(keys, options, report, decided, fixed=fixed, found=found)
+    _note(report, keys, outcome)
+    affected = sorted(set(keys) | changed)
+    for chunk in chunks(affected, 500):
+        conn.execute(delete(MEMBERS).where(MEMBERS.c.record_id.in_(chunk)))
+    for chunk in chunks(sorted(changed), 500):
+        conn.execute(delete(LINKS).where(LINKS.c.a_id.in_(chunk) | LINKS.c.b_id.in_(chunk)))
+    _write(conn, outcome.clustering.groups(), outcome.decisions)
+    _finish(conn, report, started)
     return report
 
 

@@ -8,9 +8,11 @@ columns with Kazakh and Russian as letters, and passes JSON already serialised t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from repository import pagecache
 
@@ -58,6 +60,17 @@ def make_engine(url: str, cache_trim_mb: int = 256, sqlite_foreign_keys: bool = 
 
         return engine
     return create_engine(url, pool_pre_ping=True, json_serializer=json_column_text)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A Core connection in one write transaction, committed on success, rolled back on error.
+
+    What :meth:`repository.store.Store.session` is to the ORM: on SQLite it takes the write lock
+    at ``BEGIN``, so a transaction that reads before it writes cannot fail at its first write
+    because another process wrote in between (``engine.begin()`` would)."""
+    with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn, conn.begin():
+        yield conn
 
 
 def _trim_cache_behind_writers(engine: Engine, every_mb: int) -> None:

@@ -13,6 +13,7 @@ import click
 
 from kazneb.commands.context import open_store, pass_settings
 from kazneb.config import Settings
+from repository.engine import write_transaction
 
 
 def options_of(settings: Settings):  # type: ignore[no-untyped-def]
@@ -73,20 +74,26 @@ def echo_build(report, published, indent: str = "") -> None:  # type: ignore[no-
         click.echo(f"warning: {line}", err=True)
 
 
-def cluster_step(settings: Settings, store, say) -> None:  # type: ignore[no-untyped-def]
+def cluster_step(settings: Settings, store, say) -> bool:  # type: ignore[no-untyped-def]
     """The scheduler's step after each pass: place the records written since the last build and
-    publish what changed; a line only when something was published."""
+    publish what changed; a line only when something was published or the step failed (False:
+    the scheduler goes on, and places those records at its next pass)."""
     from consolidation.build import incremental_run
     from consolidation.publish import publish_clusters
 
-    report = incremental_run(store.engine, options_of(settings))
-    if not report.records:
-        return
-    published = publish_clusters(store)
-    if not (published.published or published.absorbed or published.released):
-        return  # (publishing logs its own changes: the next step looks at them and finds nothing to do)
-    say(f"clusters: {report.records} records placed, {report.clusters} clusters; published {published.published}, "
-        f"absorbed {published.absorbed}, released {published.released}")
+    try:
+        report = incremental_run(store.engine, options_of(settings))
+        if not report.records:
+            return True
+        published = publish_clusters(store)
+    except Exception as exc:  # noqa: BLE001 - the scheduler goes on; the failure is said
+        say(f"clusters not built: {type(exc).__name__}: {exc}")
+        return False
+    if published.published or published.absorbed or published.released:
+        say(f"clusters: {report.records} records placed, {report.clusters} clusters; published "
+            f"{published.published}, absorbed {published.absorbed}, released {published.released}")
+    # (publishing logs its own changes: the next step looks at them and finds nothing to do)
+    return True
 
 
 def _resolve(store, name: str):  # type: ignore[no-untyped-def]
@@ -155,7 +162,7 @@ def _decide(settings: Settings, action: str, a: str, b: str, note: str | None) -
     store = open_store(settings)
     (ref_a, _), (ref_b, _) = _resolve(store, a), _resolve(store, b)
     try:
-        with store.engine.begin() as conn:
+        with write_transaction(store.engine) as conn:
             warnings = record(conn, action, ref_a, ref_b, getpass.getuser(), note)
     except DecisionError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -170,7 +177,7 @@ def _undo(settings: Settings, action: str, a: str, b: str) -> None:
     store = open_store(settings)
     (ref_a, _), (ref_b, _) = _resolve(store, a), _resolve(store, b)
     try:
-        with store.engine.begin() as conn:
+        with write_transaction(store.engine) as conn:
             done = withdraw(conn, action, ref_a, ref_b)
     except DecisionError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -233,7 +240,7 @@ def split_command(settings: Settings, record: str, note: str | None) -> None:
 
     store = open_store(settings)
     ref, hub_id = _resolve(store, record)
-    with store.engine.begin() as conn:
+    with write_transaction(store.engine) as conn:
         others = [m for m in views.members(conn, views.cluster_of(conn, hub_id)) if m.hub_id != hub_id]
         if not others:
             raise click.ClickException(f"{ref} is alone in its cluster: nothing to split")

@@ -148,8 +148,8 @@ def _held(store: Store, run_id: int) -> int:
 
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="One pass over due partners (and the rolling fixity audit if it is due, and "
-              "the copies' page derivatives still to make), then exit (1 if a harvest failed or a stored file "
-              "failed its fixity check).")
+              "the copies' page derivatives still to make), then exit (1 if a harvest failed, a stored file "
+              "failed its fixity check or the clusters could not be built).")
 @click.option("--interval", type=float, default=60.0, show_default=True, help="Seconds between passes.")
 @pass_settings
 def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
@@ -175,9 +175,9 @@ def scheduler_command(settings: Settings, once: bool, interval: float) -> None:
                 update_search_index(settings, store, _say)
             intact = rolling_audit_step(settings, store, _say)
             derive_step(settings, store, _say)
-            cluster_step(settings, store, _say)
+            clustered = cluster_step(settings, store, _say)
             _say(report.summary())
-            sys.exit(0 if report.ok and intact else 1)
+            sys.exit(0 if report.ok and intact and clustered else 1)
         run_forever(store, interval, lambda: update_search_index(settings, store, _say), _say,
                     each_pass=lambda: (rolling_audit_step(settings, store, _say),
                                        derive_step(settings, store, _say),

@@ -127,3 +127,46 @@ def test_records_stored_before_keys_existed_get_them_at_the_first_build(store: S
     assert "keys computed for 4 records stored without them" in output
     assert "blocks indexed for 4 records" in output
     assert "cluster of 2 records" in run(store, "show", "lib-a:kk-1")
+
+
+def test_a_build_started_while_another_holds_the_clusters_waits_and_places_what_is_left(store: Store) -> None:
+    """Two schedulers (or a scheduler and an operator) build at once: the second waits for the
+    first's transaction, then places the record written meanwhile; neither fails.  On SQLite
+    the waiting run took its snapshot before the other process wrote: without the write lock at
+    BEGIN its first write failed at once with "database is locked"."""
+    import threading
+
+    from consolidation.build import incremental_run
+    from consolidation.runlock import clustering_transaction
+
+    collection(store)
+    run(store, "build")
+    write(store, "lib-b", "cyr-2", book("Абай жолы", "Мұхтар Әуезов", "Жазушы баспасы", 1991, "kaz"))
+    outcome: list[object] = []
+    waiting = threading.Thread(target=lambda: outcome.append(incremental_run(store.engine)))
+    with clustering_transaction(store.engine) as conn:
+        conn.exec_driver_sql("UPDATE cluster_runs SET finished_at = finished_at")
+        waiting.start()
+        waiting.join(1.0)
+        assert waiting.is_alive() and not outcome  # it waits while the lock is held
+    waiting.join(60)
+    assert not waiting.is_alive()
+    assert outcome and outcome[0].kind == "incremental" and outcome[0].records >= 1  # type: ignore[attr-defined]
+    assert "cluster of 3 records" in run(store, "show", "lib-b:cyr-2")
+
+
+def test_the_schedulers_step_says_why_it_could_not_build_and_returns_false(store: Store) -> None:
+    from kazneb.commands.cluster import cluster_step
+    from tests.conftest import make_settings
+
+    settings = make_settings(store.engine.url.render_as_string(hide_password=False))
+    collection(store)
+    with store.engine.begin() as conn:  # a damaged store: the clusters' table is not there
+        conn.exec_driver_sql("ALTER TABLE cluster_members RENAME TO cluster_members_away")
+    said: list[str] = []
+    assert cluster_step(settings, store, said.append) is False
+    assert len(said) == 1 and said[0].startswith("clusters not built:") and "cluster_members" in said[0]
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE cluster_members_away RENAME TO cluster_members")
+    assert cluster_step(settings, store, said.append) is True  # the next pass builds them
+    assert len(said) == 2 and "published 1" in said[1]
