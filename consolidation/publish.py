@@ -120,7 +120,8 @@ def publish_clusters(store: Store) -> PublishReport:
             report.absorbed += store.absorb(session, into)
         report.clusters = len(clusters)
         leaving = [hub_id for hub_id in publishing | absorbed.keys() if hub_id not in keep]
-        report.released = store.release(session, _releasable(conn, leaving, keep, absorbed))
+        stranded = [hub_id for hub_id in _stranded(conn) if hub_id not in keep]
+        report.released = store.release(session, _releasable(conn, leaving, keep, absorbed) + stranded)
     _skip_own_changes(store, keep | set(leaving), report.published + report.absorbed + report.released)
     return report
 
@@ -150,6 +151,16 @@ def _releasable(conn: Connection, leaving: list[int], keep: set[int], absorbed: 
     whose partner deleted it while its survivor still publishes (it keeps pointing there)."""
     deleted = set(_deleted_sources(conn, leaving))
     return [hub_id for hub_id in leaving if not (hub_id in deleted and absorbed.get(hub_id) in keep)]
+
+
+def _stranded(conn: Connection) -> list[int]:
+    """Records still published live, in no cluster's keeping, whose partner has deleted them: what
+    code before migration 0016 left of a record split off a cluster and then deleted (a released
+    record looked like a cluster's, so its deletion was left to publishing, which never made it).
+    They are released again, which publishes them as deleted."""
+    return list(conn.execute(select(HUBS.c.id).join(SOURCES, SOURCES.c.hub_record_id == HUBS.c.id).where(
+        SOURCES.c.deleted.is_(True), HUBS.c.deleted.is_(False), HUBS.c.absorbed_into.is_(None),
+        HUBS.c.published.is_(None))).scalars())
 
 
 def _deleted_sources(conn: Connection, hub_ids: Iterable[int]) -> Iterable[int]:

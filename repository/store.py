@@ -642,14 +642,15 @@ class Store:
 
     def release(self, session: Session, hub_ids: Sequence[int]) -> int:
         """Publish these records on their own again (split off, or their cluster dissolved): each
-        its own record at its own level, or a tombstone when its partner has deleted it."""
+        its own record at its own level, or a tombstone when its partner has deleted it (also for
+        a record already on its own that is still published live after that deletion)."""
         released = 0
         for hub_id in sorted(set(hub_ids)):
             hub = self._locked(session, hub_id)
-            if hub.absorbed_into is None and hub.published is None:
-                continue
             source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
             assert source is not None
+            if hub.absorbed_into is None and hub.published is None and hub.deleted == bool(source.deleted):
+                continue
             hub.absorbed_into, hub.published = None, None
             hub.deleted = bool(source.deleted)
             hub.access = hub.copy_access or hub.canonical.get("access") or hub.access

@@ -124,6 +124,29 @@ def test_a_record_split_off_and_then_deleted_by_its_partner_is_published_as_dele
     assert cluster_and_publish(store).released == 0
 
 
+def test_a_record_left_live_after_its_partner_deleted_it_is_published_as_deleted(store: Store,
+                                                                                    hub_url: str) -> None:
+    """What the code before migration 0016 left of a record split off and then deleted: its
+    partner's deletion stored, the record still published live.  The next publishing mends it."""
+    from sqlalchemy import text
+
+    survivor, absorbed = two_partners(store)
+    cluster_and_publish(store)
+    with store.engine.begin() as conn:
+        record(conn, "forbid", RecordRef("lib-a", "kk-1"), RecordRef("lib-b", "lat-1"), "test")
+    assert cluster_and_publish(store).released == 2
+    with store.engine.begin() as conn:  # the partner's deletion as that code stored it: no keys, no blocks
+        conn.execute(text("UPDATE source_records SET deleted = :yes WHERE partner_id = 'lib-b'"), {"yes": True})
+        gone = "SELECT hub_record_id FROM source_records WHERE partner_id = 'lib-b'"
+        conn.execute(text(f"DELETE FROM record_keys WHERE record_id IN ({gone})"))
+        conn.execute(text(f"DELETE FROM record_blocks WHERE record_id IN ({gone})"))
+    assert get(hub_url, absorbed).find(f".//{OAI}header").get("status") is None  # the state left behind
+    assert cluster_and_publish(store).released == 1
+    assert get(hub_url, absorbed).find(f".//{OAI}header").get("status") == "deleted"
+    assert get(hub_url, survivor).find(f".//{OAI}header").get("status") is None
+    assert cluster_and_publish(store).released == 0
+
+
 def test_0016_turns_json_null_into_sql_null(store: Store) -> None:
     from sqlalchemy import text
 
