@@ -28,6 +28,11 @@ from repository.rows import chunks, insert_rows
 RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
 
 _COLUMNS = ("block", "record_id", "serial", "edition", "volume", "year", "languages")
+#: The index by record (migration 0015), which :func:`forget` searches.
+_BY_RECORD = "ix_record_blocks_record_id"
+#: Where :func:`rebuild` stages the index's rows: the same columns, no key, no index.
+_STAGED = Table("staged_blocks", MetaData(), *(Column(column.name, column.type) for column in RECORD_BLOCKS.columns),
+                prefixes=["TEMPORARY"])
 
 
 def refresh_index(conn: Connection, changed: Collection[int] | None,
@@ -39,22 +44,42 @@ def refresh_index(conn: Connection, changed: Collection[int] | None,
     (parsing them is a third of the work): of every record when ``changed`` is None, else of at
     least the changed records that have keys."""
     if changed is None:
-        conn.execute(delete(RECORD_BLOCKS))
-        return index_records(conn, keys.items() if keys is not None else all_keys(conn))
+        return rebuild(conn, keys.items() if keys is not None else all_keys(conn))
     if _is_empty(conn):
-        return index_records(conn, all_keys(conn))
+        return rebuild(conn, all_keys(conn))
     forget(conn, changed)
     if keys is None:
         keys = load_keys(conn, changed)
     return index_records(conn, ((hub_id, keys[hub_id]) for hub_id in changed if hub_id in keys))
 
 
-def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000) -> int:
-    """Insert the block rows of records that have none; how many records."""
+def rebuild(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]]) -> int:
+    """Index every record anew (how many), as a bulk load: the rows are staged in a temporary
+    table, go into the index in its own order, and the index by record is built after them.
+    Inserted as the records come, each of a million records' 3.6 million rows lands in a random
+    place of two b-trees; sorted, the index grows at its end, and an index built at once is one
+    sort."""
+    conn.execute(delete(RECORD_BLOCKS))
+    _STAGED.create(conn)
+    try:
+        count = index_records(conn, keyed, into=_STAGED)
+        conn.exec_driver_sql(f"DROP INDEX {_BY_RECORD}")
+        staged = select(*(_STAGED.c[name] for name in _COLUMNS)).order_by(_STAGED.c.block, _STAGED.c.record_id)
+        conn.execute(RECORD_BLOCKS.insert().from_select(_COLUMNS, staged))
+        conn.exec_driver_sql(f"CREATE INDEX {_BY_RECORD} ON {RECORD_BLOCKS.name} (record_id)")
+    finally:
+        _STAGED.drop(conn)
+    return count
+
+
+def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000,
+                  into: Table = RECORD_BLOCKS) -> int:
+    """Insert the block rows of records that have none (``into`` the index, or a table staging
+    its rows); how many records."""
     iterator = iter(keyed)
     count = 0
     while chunk := list(islice(iterator, batch)):
-        insert_rows(conn, RECORD_BLOCKS, _COLUMNS, [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)])
+        insert_rows(conn, into, _COLUMNS, [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)])
         count += len(chunk)
     return count
 
