@@ -27,8 +27,10 @@ Kazakh Cyrillic to:
     ``lc-plain`` is the same without diacritics and ties (the common "practical" form).
 ``iso9`` / ``gost-b``
     GOST 7.79-2000 System A (= ISO 9:1995) and System B.  Russian letters as in KAZAKH.md 3a.
-    Kazakh letters in System A (from memory, VERIFY): ә a̋, ғ ġ, қ k̦, ң ṇ, ө ô, ұ u̇, ү ù, һ ḥ,
-    і ì; in System B: ә a`, ғ g`, қ k`, ң n`, ө o`, ұ u`, ү u``, һ h`, і i`.
+    Kazakh letters in System A: ә a̋, ғ ġ, қ ķ, ң ņ, ө ô, ү ù as T. T. Pedersen's chart of
+    Karakalpak (ISO 9:1995 column) gives them (ң n̦, ө ô, ү ù in the ISO 9 column of Wikipedia's
+    "Romanization of Kyrgyz" too); ұ u̇, һ ḥ, і ì still from memory (VERIFY: no table found
+    with those three).  In System B: ә a`, ғ g`, қ k`, ң n`, ө o`, ұ u`, ү u``, һ h`, і i`.
 ``informal``
     What English-language catalogues and people type: ш sh, ж zh, х kh (or h), ң ng (or n),
     қ q or k, ғ g or gh, ы y or i, і i, ә a, ө o, ү/ұ u, й y, ю yu, я ya, and "қазақ" as
@@ -202,7 +204,7 @@ ISO9_RU = {
     "ъ": "ʺ", "ь": "ʹ", "э": "è", "ю": "û", "я": "â",
 }
 ISO9_KK = {
-    **ISO9_RU, "ә": "a̋", "ғ": "ġ", "қ": "k̦", "ң": "ṇ", "ө": "ô", "ұ": "u̇", "ү": "ù", "һ": "ḥ", "і": "ì",
+    **ISO9_RU, "ә": "a̋", "ғ": "ġ", "қ": "ķ", "ң": "ņ", "ө": "ô", "ұ": "u̇", "ү": "ù", "һ": "ḥ", "і": "ì",
 }
 
 GOST_B_RU = {
