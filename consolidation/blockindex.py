@@ -17,7 +17,23 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from itertools import groupby, islice
 from operator import itemgetter
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, and_, case, delete, func, or_, select
+from sqlalchemy import (
+    Column,
+    CompoundSelect,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    union,
+)
 
 from consolidation.blocking import Pairing, pairing
 from consolidation.keystore import all_keys, load_keys
@@ -152,8 +168,7 @@ def neighbours(conn: Connection, placing: Mapping[int, WorkKeys], largest: int
     _WANTED.create(conn)
     try:
         insert_rows(conn, _WANTED, ("block", "edition", "volume", "year", "languages"), sorted(wanted, key=str))
-        for chunk in chunks(sorted({name for name, *_ in wanted}), 2000):
-            _add(conn.execute(_near_rows(chunk)).all(), groups, pairings)
+        _add(conn.execute(_NEAR_ROWS).all(), groups, pairings)
     finally:
         _WANTED.drop(conn)
     return groups, pairings, too_large
@@ -176,15 +191,23 @@ def _sizes(conn: Connection, names: Iterable[str], largest: int) -> tuple[dict[s
     return too_large, whole
 
 
-def _near_rows(names: list[str]):  # type: ignore[no-untyped-def]
-    """The index's rows of the blocks named that a placed record may pair with (a wanted row says
-    so).  The blocks are named, so that the index is searched by block, never scanned."""
+def _near_rows() -> CompoundSelect:
+    """The index's rows a placed record may pair with, by what a wanted row says of it: the rows of
+    its block alike in edition, volume and year, with those in another language.  Two joins from
+    the wanted rows, each searching the index by block; not a test of every row of the blocks
+    named (ten thousand new records at a million read their neighbours in 1.6-1.9 s instead of 1.9-2.8)."""
     b, w = RECORD_BLOCKS.c, _WANTED.c
-    alike = and_(b.edition == w.edition, b.volume.is_not_distinct_from(w.volume),
-                 or_(w.year.is_(None), b.year.is_(None), b.year.between(w.year - 1, w.year + 1)))
-    wanted = select(w.block).where(w.block == b.block, or_(alike, b.languages != w.languages)).exists()
-    return (select(b.block, b.record_id, b.serial, b.edition, b.volume, b.year, b.languages)
-            .where(b.block.in_(names), wanted))
+    columns = (b.block, b.record_id, b.serial, b.edition, b.volume, b.year, b.languages)
+    alike = (select(*columns)
+             .join_from(_WANTED, RECORD_BLOCKS, and_(b.block == w.block, b.edition == w.edition,
+                                                     b.volume.is_not_distinct_from(w.volume)))
+             .where(or_(w.year.is_(None), b.year.is_(None), b.year.between(w.year - 1, w.year + 1))))
+    translated = select(*columns).join_from(_WANTED, RECORD_BLOCKS, and_(b.block == w.block,
+                                                                         b.languages != w.languages))
+    return union(alike, translated)
+
+
+_NEAR_ROWS = _near_rows()
 
 
 def _add(rows: Iterable[tuple], groups: dict[str, list[int]], pairings: dict[int, Pairing]) -> None:  # type: ignore[type-arg]
