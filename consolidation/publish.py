@@ -26,7 +26,6 @@ from sqlalchemy import Connection, Table, select, update
 from consolidation import runlock
 from consolidation.build import CHANGES, MEMBERS, RUNS
 from consolidation.merge import Member, merged_record
-from consolidation.runlock import clustering_transaction
 from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
 from repository.levels import record_own_level
@@ -135,7 +134,7 @@ def _skip_own_changes(store: Store, touched: set[int], logged: int) -> None:
     ``touched`` record.  The last run's ``last_seq`` then moves to the end of the log."""
     if not logged:
         return
-    with clustering_transaction(store.engine) as conn:
+    with runlock.clustering_transaction(store.engine) as conn:
         run = conn.execute(select(RUNS.c.id, RUNS.c.report).order_by(RUNS.c.id.desc()).limit(1)).first()
         if run is None:
             return
