@@ -46,7 +46,7 @@ RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
 _COLUMNS = ("block", "record_id", "serial", "edition", "volume", "year", "languages")
 #: The index by record (migration 0015), which :func:`forget` searches.
 _BY_RECORD = "ix_record_blocks_record_id"
-#: Where :func:`rebuild` stages the index's rows: the same columns, no key, no index.
+#: Where :func:`stage` puts the index's rows: the same columns, no key, no index.
 _STAGED = Table("staged_blocks", MetaData(), *(Column(column.name, column.type) for column in RECORD_BLOCKS.columns),
                 prefixes=["TEMPORARY"])
 
@@ -70,22 +70,35 @@ def refresh_index(conn: Connection, changed: Collection[int] | None,
 
 
 def rebuild(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]]) -> int:
-    """Index every record anew (how many), as a bulk load: the rows are staged in a temporary
-    table, go into the index in its own order, and the index by record is built after them.
-    Inserted as the records come, each of a million records' 3.6 million rows lands in a random
-    place of two b-trees; sorted, the index grows at its end, and an index built at once is one
-    sort."""
+    """Index every record anew (how many), as a bulk load: :func:`stage`, then :func:`load_staged`."""
+    count = stage(conn, keyed)
+    load_staged(conn)
+    return count
+
+
+def must_rebuild(conn: Connection, changed: Collection[int] | None) -> bool:
+    """Whether :func:`refresh_index` would index every record: no run before, or an empty index."""
+    return changed is None or _is_empty(conn)
+
+
+def stage(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]]) -> int:
+    """The first half of a rebuild: the index emptied, every record's rows staged in a temporary
+    table (how many records).  Inserted as the records come, each of a million records' 3.6
+    million rows would land in a random place of two b-trees; staged, they go in sorted."""
     conn.execute(delete(RECORD_BLOCKS))
     _STAGED.create(conn)
-    try:
-        count = index_records(conn, keyed, into=_STAGED)
-        conn.exec_driver_sql(f"DROP INDEX {_BY_RECORD}")
-        staged = select(*(_STAGED.c[name] for name in _COLUMNS)).order_by(_STAGED.c.block, _STAGED.c.record_id)
-        conn.execute(RECORD_BLOCKS.insert().from_select(_COLUMNS, staged))
-        conn.exec_driver_sql(f"CREATE INDEX {_BY_RECORD} ON {RECORD_BLOCKS.name} (record_id)")
-    finally:
-        _STAGED.drop(conn)
-    return count
+    return index_records(conn, keyed, into=_STAGED)
+
+
+def load_staged(conn: Connection) -> None:
+    """The second half of a rebuild: the staged rows go into the index in its own order, and the
+    index by record is built after them (one sort).  Database work alone, no Python between
+    rows: a first full run does it in a thread while it scores (``consolidation.build``)."""
+    conn.exec_driver_sql(f"DROP INDEX {_BY_RECORD}")
+    staged = select(*(_STAGED.c[name] for name in _COLUMNS)).order_by(_STAGED.c.block, _STAGED.c.record_id)
+    conn.execute(RECORD_BLOCKS.insert().from_select(_COLUMNS, staged))
+    conn.exec_driver_sql(f"CREATE INDEX {_BY_RECORD} ON {RECORD_BLOCKS.name} (record_id)")
+    _STAGED.drop(conn)
 
 
 def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000,

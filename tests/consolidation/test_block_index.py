@@ -91,6 +91,29 @@ def test_an_emptied_index_is_built_whole_at_the_next_run(store: Store) -> None:
     assert report.clustered_records == 2
 
 
+def test_a_first_run_clustering_while_the_index_loads_decides_as_a_run_reading_the_index(store: Store) -> None:
+    """A first run groups the blocks in memory while a thread loads the index it staged; a later
+    full run reads the blocks from that index.  Both find the same pairs, links and clusters,
+    and the index the thread loaded is the one the keys give."""
+    from consolidation.build import LINKS, MEMBERS
+
+    def outcome() -> tuple[set[tuple], set[frozenset[int]]]:  # type: ignore[type-arg]
+        with store.engine.connect() as conn:
+            links = set(conn.execute(select(LINKS.c.a_id, LINKS.c.b_id, LINKS.c.outcome)).all())
+            groups: dict[int, set[int]] = {}
+            for hub_id, cluster_id in conn.execute(select(MEMBERS.c.record_id, MEMBERS.c.cluster_id)):
+                groups.setdefault(cluster_id, set()).add(hub_id)
+        return links, {frozenset(ids) for ids in groups.values()}
+
+    clustered_collection(store, 400, seed=7)
+    first = outcome()
+    assert index_of(store) == expected_index(store)
+    report = full_run(store.engine)
+    assert report.indexed == 0  # the index was up to date: this run read it
+    assert outcome() == first
+    assert len(first[1]) > 10 and any(len(ids) > 2 for ids in first[1])
+
+
 def test_the_pairing_read_from_the_index_is_the_one_computed_from_the_keys(store: Store) -> None:
     """Incremental runs read their neighbours' pairing from the index instead of their keys: both
     must agree for every kind of record (serials, volumes, editions, several languages, none)."""
