@@ -81,13 +81,14 @@ def must_rebuild(conn: Connection, changed: Collection[int] | None) -> bool:
     return changed is None or _is_empty(conn)
 
 
-def stage(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]]) -> int:
+def stage(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], groups: dict[str, list[int]] | None = None) -> int:
     """The first half of a rebuild: the index emptied, every record's rows staged in a temporary
     table (how many records).  Inserted as the records come, each of a million records' 3.6
-    million rows would land in a random place of two b-trees; staged, they go in sorted."""
+    million rows would land in a random place of two b-trees; staged, they go in sorted.
+    ``groups``: filled with the blocks' record ids meanwhile (see :func:`index_records`)."""
     conn.execute(delete(RECORD_BLOCKS))
     _STAGED.create(conn)
-    return index_records(conn, keyed, into=_STAGED)
+    return index_records(conn, keyed, into=_STAGED, groups=groups)
 
 
 def load_staged(conn: Connection) -> None:
@@ -102,13 +103,18 @@ def load_staged(conn: Connection) -> None:
 
 
 def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000,
-                  into: Table = RECORD_BLOCKS) -> int:
+                  into: Table = RECORD_BLOCKS, groups: dict[str, list[int]] | None = None) -> int:
     """Insert the block rows of records that have none (``into`` the index, or a table staging
-    its rows); how many records."""
+    its rows); how many records.  ``groups``: filled with each block's record ids, as
+    :func:`consolidation.blocking.group_by_block` gives them, from the rows as they are made."""
     iterator = iter(keyed)
     count = 0
     while chunk := list(islice(iterator, batch)):
-        insert_rows(conn, into, _COLUMNS, [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)])
+        rows = [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)]
+        insert_rows(conn, into, _COLUMNS, rows)
+        if groups is not None:
+            for name, hub_id, *_ in rows:
+                groups.setdefault(name, []).append(hub_id)
         count += len(chunk)
     return count
 

@@ -194,8 +194,7 @@ def _full(conn: Connection, since: int | None, options: Options, started: float)
     keys = load_keys(conn)
     decided = decided_pairs(conn)
     if must_rebuild(conn, changed):
-        report.indexed = stage(conn, keys.items())
-        outcome = _cluster_while_loading(conn, keys, options, report, decided)
+        outcome = _index_and_cluster(conn, keys, options, report, decided)
     else:
         report.indexed = refresh_index(conn, changed, keys)
         outcome = _cluster(keys, options, report, decided, groups=stored_blocks(conn))
@@ -207,16 +206,19 @@ def _full(conn: Connection, since: int | None, options: Options, started: float)
     return report
 
 
-def _cluster_while_loading(conn: Connection, keys: Mapping[int, WorkKeys], options: Options, report: RunReport,
-                           decided: tuple[list[tuple[int, int]], list[tuple[int, int]], list[str]]) -> Outcome:
-    """A first run's clustering, from blocks grouped in memory, while a thread loads the staged
-    index (:func:`consolidation.blockindex.load_staged`): the database sorts and inserts with
-    Python's lock released, so on a second core the index is built for nothing (10-15 s of a
-    first run at a million records).  The connection is the thread's until it is done; the
-    clustering uses none, and the ``with`` waits for the thread whatever happens."""
+def _index_and_cluster(conn: Connection, keys: Mapping[int, WorkKeys], options: Options, report: RunReport,
+                       decided: tuple[list[tuple[int, int]], list[tuple[int, int]], list[str]]) -> Outcome:
+    """A first run (or one after the index was emptied): every record's block rows staged, grouped
+    by block as they are made, and clustered from those groups while a thread loads the staged
+    rows into the index (:func:`consolidation.blockindex.load_staged`).  The database sorts and
+    inserts with Python's lock released, so on a second core the index costs the run little.
+    The connection is the thread's until it is done (the clustering uses none), and the ``with``
+    waits for the thread whatever happens."""
+    groups: dict[str, list[int]] = {}
+    report.indexed = stage(conn, keys.items(), groups)
     with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(load_staged, conn)
-        outcome = _cluster(keys, options, report, decided)  # (no groups given: grouped in memory)
+        outcome = _cluster(keys, options, report, decided, groups=groups.items())
         loading.result()
     return outcome
 
