@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 
 from consolidation.blocking import Pairing, pairing
-from consolidation.keystore import all_keys, load_keys
+from consolidation.keystore import all_keys
 from consolidation.models import RecordBlock
 from crosswalks.workkeys import WorkKeys, blocks
 from repository.rows import chunks, insert_rows
@@ -51,21 +51,21 @@ _STAGED = Table("staged_blocks", MetaData(), *(Column(column.name, column.type) 
                 prefixes=["TEMPORARY"])
 
 
-def refresh_index(conn: Connection, changed: Collection[int] | None,
-                  keys: Mapping[int, WorkKeys] | None = None) -> int:
-    """Bring the index up to date with the stored keys: the ``changed`` records indexed again (those
-    written since the last run, and those whose keys were computed since), or every record when
-    ``changed`` is None (no run before) or the index is empty (a store that has just been
-    migrated).  How many records were indexed.  ``keys``: stored keys the caller has read already
-    (parsing them is a third of the work): of every record when ``changed`` is None, else of at
-    least the changed records that have keys."""
-    if changed is None:
-        return rebuild(conn, keys.items() if keys is not None else all_keys(conn))
-    if _is_empty(conn):
+def refresh_index(conn: Connection, changed: Collection[int], keys: Mapping[int, WorkKeys]) -> int:
+    """An incremental run's indexing: the ``changed`` records indexed again (those written since the
+    last run, and those whose keys were computed since), or every record when the index is empty
+    (a store that has just been migrated).  How many records were indexed.  ``keys``: stored keys
+    the caller has read already (parsing them is a third of the work), of at least the changed
+    records that have keys."""
+    if is_empty(conn):
         return rebuild(conn, all_keys(conn))
+    return reindex(conn, changed, keys)
+
+
+def reindex(conn: Connection, changed: Collection[int], keys: Mapping[int, WorkKeys]) -> int:
+    """The ``changed`` records' rows replaced by those their ``keys`` give (none for a record
+    without keys: deleted); how many records were indexed."""
     forget(conn, changed)
-    if keys is None:
-        keys = load_keys(conn, changed)
     return index_records(conn, ((hub_id, keys[hub_id]) for hub_id in changed if hub_id in keys))
 
 
@@ -74,11 +74,6 @@ def rebuild(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]]) -> int:
     count = stage(conn, keyed)
     load_staged(conn)
     return count
-
-
-def must_rebuild(conn: Connection, changed: Collection[int] | None) -> bool:
-    """Whether :func:`refresh_index` would index every record: no run before, or an empty index."""
-    return changed is None or _is_empty(conn)
 
 
 def stage(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], groups: dict[str, list[int]] | None = None) -> int:
@@ -237,6 +232,7 @@ def _add(rows: Iterable[tuple], groups: dict[str, list[int]], pairings: dict[int
             pairings[hub_id] = Pairing(bool(serial), edition, volume, year, tuple(languages.split()))
 
 
-def _is_empty(conn: Connection) -> bool:
+def is_empty(conn: Connection) -> bool:
+    """Whether the index holds no row (never built, or emptied by a migration such as 0015)."""
     return conn.execute(select(RECORD_BLOCKS.c.record_id).limit(1)).first() is None
 

@@ -21,7 +21,7 @@ from itertools import islice
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from consolidation.blockindex import load_staged, must_rebuild, neighbours, refresh_index, stage, stored_blocks
+from consolidation.blockindex import is_empty, load_staged, neighbours, refresh_index, reindex, stage, stored_blocks
 from consolidation.blocking import MAX_BLOCK, Candidates, candidates, group_by_block, pairing
 from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
@@ -193,10 +193,10 @@ def _full(conn: Connection, since: int | None, options: Options, started: float)
     changed = None if since is None else _changed_since(conn, since) | set(computed)
     keys = load_keys(conn)
     decided = decided_pairs(conn)
-    if must_rebuild(conn, changed):
+    if changed is None or is_empty(conn):  # no run before, or an index a migration emptied
         outcome = _index_and_cluster(conn, keys, options, report, decided)
     else:
-        report.indexed = refresh_index(conn, changed, keys)
+        report.indexed = reindex(conn, changed, keys)
         outcome = _cluster(keys, options, report, decided, groups=stored_blocks(conn))
     _note(report, keys, outcome)
     conn.execute(delete(MEMBERS))
