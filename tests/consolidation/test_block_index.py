@@ -92,7 +92,7 @@ def test_an_emptied_index_is_built_whole_at_the_next_run(store: Store) -> None:
 
 
 def test_a_first_run_clustering_while_the_index_loads_decides_as_a_run_reading_the_index(store: Store) -> None:
-    """A first run groups the blocks in memory while a thread loads the index it staged; a later
+    """A first run groups the blocks as it stages them and clusters while a thread loads the index; a later
     full run reads the blocks from that index.  Both find the same pairs, links and clusters,
     and the index the thread loaded is the one the keys give."""
     from consolidation.build import LINKS, MEMBERS
