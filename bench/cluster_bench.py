@@ -206,7 +206,7 @@ def timed_steps() -> dict[str, float]:
     spent: dict[str, float] = {}
     for name in ("refresh_keys", "load_keys", "candidates", "compare", "matches_in_order", "cluster", "_write",
                  "_neighbourhood", "decided_pairs", "group_by_block", "neighbours", "refresh_index",
-                 "_clusters_of", "stage", "load_staged", "reindex"):
+                 "_clusters_of", "load", "reindex"):
         original = getattr(build, name)
 
         def wrapper(*args, _original=original, _name=name, **kwargs):  # type: ignore[no-untyped-def]

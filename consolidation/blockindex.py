@@ -39,14 +39,14 @@ from consolidation.blocking import Pairing, pairing
 from consolidation.keystore import all_keys
 from consolidation.models import RecordBlock
 from crosswalks.workkeys import WorkKeys, blocks
-from repository.rows import chunks, insert_rows
+from repository.rows import chunks, insert_json_rows, insert_rows, json_rows
 
 RECORD_BLOCKS: Table = RecordBlock.__table__  # type: ignore[assignment]
 
 _COLUMNS = ("block", "record_id", "serial", "edition", "volume", "year", "languages")
 #: The index by record (migration 0015), which :func:`forget` searches.
 _BY_RECORD = "ix_record_blocks_record_id"
-#: Where :func:`stage` puts the index's rows: the same columns, no key, no index.
+#: Where :func:`load` stages the index's rows: the same columns, no key, no index.
 _STAGED = Table("staged_blocks", MetaData(), *(Column(column.name, column.type) for column in RECORD_BLOCKS.columns),
                 prefixes=["TEMPORARY"])
 
@@ -70,46 +70,63 @@ def reindex(conn: Connection, changed: Collection[int], keys: Mapping[int, WorkK
 
 
 def rebuild(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]]) -> int:
-    """Index every record anew (how many), as a bulk load: :func:`stage`, then :func:`load_staged`."""
-    count = stage(conn, keyed)
-    load_staged(conn)
+    """Index every record anew (how many), as a bulk load: :func:`staged_batches` into :func:`load`."""
+    count = 0
+
+    def documents() -> Iterator[bytes]:
+        nonlocal count
+        for records, document in staged_batches(keyed):
+            count += records
+            yield document
+    load(conn, documents())
     return count
 
 
-def stage(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], groups: dict[str, list[int]] | None = None) -> int:
-    """The first half of a rebuild: the index emptied, every record's rows staged in a temporary
-    table (how many records).  Inserted as the records come, each of a million records' 3.6
-    million rows would land in a random place of two b-trees; staged, they go in sorted.
-    ``groups``: filled with the blocks' record ids meanwhile (see :func:`index_records`)."""
-    conn.execute(delete(RECORD_BLOCKS))
-    _STAGED.create(conn)
-    return index_records(conn, keyed, into=_STAGED, groups=groups)
-
-
-def load_staged(conn: Connection) -> None:
-    """The second half of a rebuild: the staged rows go into the index in its own order, and the
-    index by record is built after them (one sort).  Database work alone, no Python between
-    rows: a first full run does it in a thread while it scores (``consolidation.build``)."""
-    conn.exec_driver_sql(f"DROP INDEX {_BY_RECORD}")
-    staged = select(*(_STAGED.c[name] for name in _COLUMNS)).order_by(_STAGED.c.block, _STAGED.c.record_id)
-    conn.execute(RECORD_BLOCKS.insert().from_select(_COLUMNS, staged))
-    conn.exec_driver_sql(f"CREATE INDEX {_BY_RECORD} ON {RECORD_BLOCKS.name} (record_id)")
-    _STAGED.drop(conn)
-
-
-def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000,
-                  into: Table = RECORD_BLOCKS, groups: dict[str, list[int]] | None = None) -> int:
-    """Insert the block rows of records that have none (``into`` the index, or a table staging
-    its rows); how many records.  ``groups``: filled with each block's record ids, as
-    :func:`consolidation.blocking.group_by_block` gives them, from the rows as they are made."""
+def staged_batches(keyed: Iterable[tuple[int, WorkKeys]], groups: dict[str, list[int]] | None = None,
+                   batch: int = 5000) -> Iterator[tuple[int, bytes]]:
+    """Every record's index rows, ``batch`` records at a time: how many records, and their rows as
+    one JSON document (:func:`repository.rows.json_rows`), which :func:`load` hands to the
+    database whole.  ``groups``: filled with each block's record ids meanwhile, as
+    :func:`consolidation.blocking.group_by_block` gives them."""
     iterator = iter(keyed)
-    count = 0
     while chunk := list(islice(iterator, batch)):
         rows = [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)]
-        insert_rows(conn, into, _COLUMNS, rows)
         if groups is not None:
             for name, hub_id, *_ in rows:
                 groups.setdefault(name, []).append(hub_id)
+        yield len(chunk), json_rows(rows)
+
+
+def load(conn: Connection, documents: Iterator[bytes]) -> None:
+    """The index emptied and built again from :func:`staged_batches`' documents: staged in a temporary
+    table as they come, then put into the index in its own order and the index by record built
+    after them (one sort).  Inserted as the records come, each of a million records' 3.6 million
+    rows would land in a random place of two b-trees; staged, they go in sorted.
+
+    Database work alone, with Python's lock released: a first full run calls it in a thread, fed
+    from the run's own thread (``consolidation.build``).  It reads ``documents`` to their end even
+    when it fails, so the thread that feeds it never waits on it."""
+    try:
+        conn.execute(delete(RECORD_BLOCKS))
+        _STAGED.create(conn)
+        for document in documents:
+            insert_json_rows(conn, _STAGED, _COLUMNS, document)
+        conn.exec_driver_sql(f"DROP INDEX {_BY_RECORD}")
+        staged = select(*(_STAGED.c[name] for name in _COLUMNS)).order_by(_STAGED.c.block, _STAGED.c.record_id)
+        conn.execute(RECORD_BLOCKS.insert().from_select(_COLUMNS, staged))
+        conn.exec_driver_sql(f"CREATE INDEX {_BY_RECORD} ON {RECORD_BLOCKS.name} (record_id)")
+        _STAGED.drop(conn)
+    finally:
+        for _ in documents:
+            pass
+
+
+def index_records(conn: Connection, keyed: Iterable[tuple[int, WorkKeys]], batch: int = 5000) -> int:
+    """Insert the block rows of records that have none; how many records."""
+    iterator = iter(keyed)
+    count = 0
+    while chunk := list(islice(iterator, batch)):
+        insert_rows(conn, RECORD_BLOCKS, _COLUMNS, [row for hub_id, keys in chunk for row in block_rows(hub_id, keys)])
         count += len(chunk)
     return count
 

@@ -18,10 +18,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from queue import Queue
 
 from sqlalchemy import Connection, Engine, Table, delete, func, insert, select
 
-from consolidation.blockindex import is_empty, load_staged, neighbours, refresh_index, reindex, stage, stored_blocks
+from consolidation.blockindex import is_empty, load, neighbours, refresh_index, reindex, staged_batches, stored_blocks
 from consolidation.blocking import MAX_BLOCK, Candidates, candidates, group_by_block, pairing
 from consolidation.clusters import Clustering, Joinable, cluster
 from consolidation.decisions import decided_pairs
@@ -208,16 +209,23 @@ def _full(conn: Connection, since: int | None, options: Options, started: float)
 
 def _index_and_cluster(conn: Connection, keys: Mapping[int, WorkKeys], options: Options, report: RunReport,
                        decided: tuple[list[tuple[int, int]], list[tuple[int, int]], list[str]]) -> Outcome:
-    """A first run (or one after the index was emptied): every record's block rows staged, grouped
-    by block as they are made, and clustered from those groups while a thread loads the staged
-    rows into the index (:func:`consolidation.blockindex.load_staged`).  The database sorts and
-    inserts with Python's lock released, so on a second core the index costs the run little.
-    The connection is the thread's until it is done (the clustering uses none), and the ``with``
-    waits for the thread whatever happens."""
+    """A first run (or one after the index was emptied): every record's block rows made and grouped
+    by block here, and clustered from those groups, while a thread has the database stage them and
+    load them into the index (:func:`consolidation.blockindex.load`).  The rows cross to it as
+    JSON documents, which the database takes apart with Python's lock released, so on a second
+    core the index costs the run little.  The connection is the thread's until it is done (the
+    clustering uses none); the queue is bounded, so at most a few batches wait in memory; and
+    the ``with`` waits for the thread whatever happens."""
     groups: dict[str, list[int]] = {}
-    report.indexed = stage(conn, keys.items(), groups)
+    documents: Queue[bytes | None] = Queue(maxsize=8)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(load_staged, conn)
+        loading = pool.submit(load, conn, iter(documents.get, None))
+        try:
+            for records, document in staged_batches(keys.items(), groups):
+                documents.put(document)
+                report.indexed += records
+        finally:
+            documents.put(None)
         outcome = _cluster(keys, options, report, decided, groups=groups.items())
         loading.result()
     return outcome
