@@ -2,7 +2,7 @@
 
     python3.11 -m venv --system-site-packages /tmp/splink-venv
     /tmp/splink-venv/bin/pip install splink duckdb          # splink 5.0.0 (MIT), duckdb 2.0.1 (MIT)
-    cd /work/main && /tmp/splink-venv/bin/python bench/splink_trial.py [--seeds 21 5] [--threads 2]
+    /tmp/splink-venv/bin/python bench/splink_trial.py [--seeds 21 5] [--threads 2]   # from the checkout
 
 Issue 21 suggests ``splink`` on DuckDB "if it beats your own scoring on the labelled set, but the
 vetoes and the cannot-link clustering are needed either way".  This script measures exactly that,
