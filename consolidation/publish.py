@@ -102,11 +102,12 @@ def publish_clusters(store: Store) -> PublishReport:
         publishing, absorbed = published_state(conn)
         gone = set(_deleted_sources(conn, publishing | set(absorbed.values())))
         chosen = survivors(clusters, publishing, absorbed, gone)
-        members = _members(conn, store, {hub_id for ids in clusters for hub_id in ids} | set(chosen))
         keep: set[int] = set()
         for start in range(0, len(clusters), 1000):  # the merged records of a thousand clusters at a time
+            batch = list(zip(clusters[start:start + 1000], chosen[start:start + 1000], strict=True))
+            members = _members(conn, store, {hub_id for ids, survivor in batch for hub_id in (*ids, survivor)})
             records, into = [], {}
-            for ids, survivor in zip(clusters[start:start + 1000], chosen[start:start + 1000], strict=True):
+            for ids, survivor in batch:
                 others = [hub_id for hub_id in ids if hub_id != survivor]
                 holders = [members[hub_id] for hub_id in ids]
                 record = merged_record(holders, [members[hub_id].oai_identifier for hub_id in others])
