@@ -226,6 +226,8 @@ def _index_and_cluster(conn: Connection, keys: Mapping[int, WorkKeys], options: 
                 report.indexed += records
         finally:
             documents.put(None)
+        if loading.done():  # a load that has failed already fails the run now, not after the clustering
+            loading.result()
         outcome = _cluster(keys, options, report, decided, groups=groups.items())
         loading.result()
     return outcome

@@ -5,6 +5,7 @@ Written through the store as a harvest writes, on both databases."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from consolidation.blockindex import RECORD_BLOCKS, block_rows, records_in_blocks
@@ -12,7 +13,7 @@ from consolidation.blocking import pairing
 from consolidation.build import full_run, incremental_run
 from consolidation.keystore import load_keys
 from crosswalks.workkeys import blocks
-from repository.store import Store
+from repository.store import IncomingRecord, Store
 from tests.consolidation.labelled import synthetic_collection
 from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, delete, write
 
@@ -112,6 +113,50 @@ def test_a_first_run_clustering_while_the_index_loads_decides_as_a_run_reading_t
     assert report.indexed == 0  # the index was up to date: this run read it
     assert outcome() == first
     assert len(first[1]) > 10 and any(len(ids) > 2 for ids in first[1])
+
+
+def test_a_first_run_whose_index_load_fails_says_why_changes_nothing_and_never_hangs(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loading thread fails (here: the database refuses the second batch of rows) while the run's
+    own thread still has more batches than the queue holds: the run ends with that error, within a
+    minute, and its transaction leaves the index and the clusters as they were (none)."""
+    import functools
+    import threading
+
+    import consolidation.blockindex as blockindex
+    import consolidation.build as build
+    from consolidation.build import MEMBERS
+
+    with store.session() as session:
+        store.upsert_partner(session, "lib", names={"en": "lib"})
+        store.write_records(session, [IncomingRecord("lib", f"r{i}", record, raw="<raw/>", metadata_prefix="marcxml")
+                                      for i, record in enumerate(synthetic_collection(60, 5))])
+    inserted, insert = [], blockindex.insert_json_rows
+
+    def refusing(*args: object) -> None:
+        inserted.append(args)
+        if len(inserted) == 2:
+            raise RuntimeError("database or disk is full")
+        insert(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(blockindex, "insert_json_rows", refusing)
+    monkeypatch.setattr(build, "staged_batches", functools.partial(blockindex.staged_batches, batch=1))
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            full_run(store.engine)
+        except BaseException as error:  # noqa: BLE001 - what the run raised is the test's subject
+            failures.append(error)
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "the run hung"
+    assert len(failures) == 1 and "database or disk is full" in str(failures[0])
+    assert len(inserted) == 2  # the thread stopped inserting at the failure, and read the rest through
+    assert index_of(store) == set()
+    with store.engine.connect() as conn:
+        assert conn.execute(select(MEMBERS.c.record_id)).first() is None
 
 
 def test_the_pairing_read_from_the_index_is_the_one_computed_from_the_keys(store: Store) -> None:
