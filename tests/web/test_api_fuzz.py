@@ -25,6 +25,10 @@ def test_api_conforms_to_its_openapi_document(site_url: str) -> None:
             # q and cursor have a syntax JSON Schema cannot state (year:1990-2000, opaque cursors), and
             # year_to before year_from is refused: such schema-valid requests rightly get a 400 naming
             # the parameter, so "schema-valid data is accepted" is the one check left out.
-            case.call_and_validate(excluded_checks=[positive_data_acceptance])
+            response = case.call()
+            if response.status_code == 414:  # the HTTP server's limit on a request line: the app never ran
+                assert len(response.request.url) > 60_000  # its line limit is 64 KiB
+                return
+            case.validate_response(response, excluded_checks=[positive_data_acceptance])
 
         call()
