@@ -22,10 +22,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Table, select, update
+from sqlalchemy.orm import Session
 
 from consolidation import runlock
-from consolidation.build import CHANGES, MEMBERS, RUNS
+from consolidation.build import CHANGES, LINKS, MEMBERS, RUNS
 from consolidation.merge import Member, merged_record
+from consolidation.related import other_language_editions
 from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
 from repository.levels import record_own_level
@@ -41,12 +43,14 @@ OBJECTS: Table = DigitalObject.__table__  # type: ignore[assignment]
 
 @dataclass
 class PublishReport:
-    """What publishing changed: clusters published anew, records absorbed, records released."""
+    """What publishing changed: clusters published anew, records absorbed, records released,
+    records published again because their other-language editions changed."""
 
     clusters: int = 0
     published: int = 0
     absorbed: int = 0
     released: int = 0
+    editions: int = 0
 
 
 def current_clusters(conn: Connection) -> list[list[int]]:
@@ -105,25 +109,82 @@ def publish_clusters(store: Store) -> PublishReport:
         keep: set[int] = set()
         for start in range(0, len(clusters), 1000):  # the merged records of a thousand clusters at a time
             batch = list(zip(clusters[start:start + 1000], chosen[start:start + 1000], strict=True))
-            members = _members(conn, store, {hub_id for ids, survivor in batch for hub_id in (*ids, survivor)})
-            records, into = [], {}
-            for ids, survivor in batch:
-                others = [hub_id for hub_id in ids if hub_id != survivor]
-                holders = [members[hub_id] for hub_id in ids]
-                record = merged_record(holders, [members[hub_id].oai_identifier for hub_id in others])
-                records.append(ClusterRecord(survivor, record, tuple(sorted({m.partner for m in holders})),
-                                             tuple(m.about for m in holders if m.about),
-                                             any(m.copy_url for m in holders)))
-                into.update(dict.fromkeys(others, survivor))
-                keep.update(ids, [survivor])
+            records, into = _cluster_records(conn, store, batch)
+            keep.update(hub_id for ids, survivor in batch for hub_id in (*ids, survivor))
             report.published += store.publish_clusters(session, records)
             report.absorbed += store.absorb(session, into)
         report.clusters = len(clusters)
         leaving = [hub_id for hub_id in publishing | absorbed.keys() if hub_id not in keep]
         stranded = [hub_id for hub_id in _stranded(conn) if hub_id not in keep]
         report.released = store.release(session, _releasable(conn, leaving, keep, absorbed) + stranded)
-    _skip_own_changes(store, keep | set(leaving), report.published + report.absorbed + report.released)
+        listing, report.editions = _publish_editions(conn, session, store, dict(zip(chosen, clusters, strict=True)))
+    _skip_own_changes(store, keep | set(leaving) | listing,
+                      report.published + report.absorbed + report.released + report.editions)
     return report
+
+
+def _cluster_records(conn: Connection, store: Store, batch: list[tuple[list[int], int]]
+                     ) -> tuple[list[ClusterRecord], dict[int, int]]:
+    """The merged records of a batch of (cluster, survivor), and the records each absorbs."""
+    members = _members(conn, store, {hub_id for ids, survivor in batch for hub_id in (*ids, survivor)})
+    records, into = [], {}
+    for ids, survivor in batch:
+        others = [hub_id for hub_id in ids if hub_id != survivor]
+        holders = [members[hub_id] for hub_id in ids]
+        record = merged_record(holders, [members[hub_id].oai_identifier for hub_id in others])
+        records.append(ClusterRecord(survivor, record, tuple(sorted({m.partner for m in holders})),
+                                     tuple(m.about for m in holders if m.about), any(m.copy_url for m in holders)))
+        into.update(dict.fromkeys(others, survivor))
+    return records, into
+
+
+def _publish_editions(conn: Connection, session: Session, store: Store,
+                      clusters: Mapping[int, list[int]]) -> tuple[set[int], int]:
+    """Each live record's other-language editions stored as a page shows them
+    (:func:`consolidation.related.other_language_editions`, followed once the clusters are
+    published), and the records whose list changed published again (``clusters``: each cluster's
+    members by its survivor, whose merged record only publishing can make).  The records whose
+    list changed, and how many of them were published again (not those absorbed or deleted).
+
+    Only records a ``related`` link can reach are asked (its two records, the records they were
+    absorbed into, their clusters' members), and those that list editions now."""
+    wanted = {hub_id: [{"id": edition.local_id, "title": edition.title}
+                       for edition in other_language_editions(conn, hub_id)] or None
+              for hub_id in _live(conn, _reachable(conn))}
+    listed = dict(conn.execute(select(HUBS.c.id, HUBS.c.editions).where(HUBS.c.editions.isnot(None))).all())
+    changed = {hub_id: wanted.get(hub_id) for hub_id in wanted.keys() | listed.keys()
+               if wanted.get(hub_id) != listed.get(hub_id)}
+    published = store.set_editions(session, changed)
+    again = [(clusters[hub_id], hub_id) for hub_id in sorted(changed) if hub_id in clusters]
+    for start in range(0, len(again), 1000):
+        records, _ = _cluster_records(conn, store, again[start:start + 1000])
+        published += store.publish_clusters(session, records, again=True)
+    return set(changed), published
+
+
+def _reachable(conn: Connection) -> set[int]:
+    """The records of every ``related`` link, the records they were absorbed into, and the other
+    members of their clusters: every record whose page may list an edition."""
+    linked = {hub_id for pair in conn.execute(select(LINKS.c.a_id, LINKS.c.b_id).where(LINKS.c.outcome == "related"))
+              for hub_id in pair}
+    reachable = set(linked)
+    ids = sorted(linked)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        reachable.update(conn.execute(select(HUBS.c.absorbed_into).where(
+            HUBS.c.id.in_(chunk), HUBS.c.absorbed_into.isnot(None))).scalars())
+        clusters = select(MEMBERS.c.cluster_id).where(MEMBERS.c.record_id.in_(chunk))
+        reachable.update(conn.execute(select(MEMBERS.c.record_id).where(MEMBERS.c.cluster_id.in_(clusters))).scalars())
+    return reachable
+
+
+def _live(conn: Connection, hub_ids: set[int]) -> list[int]:
+    """Of these records, those published live (not deleted, not absorbed into another)."""
+    ids, live = sorted(hub_ids), []
+    for start in range(0, len(ids), 500):
+        live += conn.execute(select(HUBS.c.id).where(HUBS.c.id.in_(ids[start:start + 500]), HUBS.c.deleted.is_(False),
+                                                     HUBS.c.absorbed_into.is_(None))).scalars()
+    return live
 
 
 def _skip_own_changes(store: Store, touched: set[int], logged: int) -> None:

@@ -132,7 +132,9 @@ class Identifier:
 
 @dataclass
 class Relation:
-    """A link to another work; ``kind`` is series, host, preceding, succeeding, other."""
+    """A link to another work; ``kind`` is series, host, preceding, succeeding, other, or version
+    (the same work in another edition or language: the hub's own related records, never read from
+    a partner's record)."""
 
     title: str
     kind: str = "series"

@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
@@ -61,6 +62,9 @@ class HubRecord(Base):
     """A record the hub publishes (``oai:<namespace>:<local_id>``)."""
 
     __tablename__ = "hub_records"
+    #: The few records that list editions, found without reading the million that do not.
+    __table_args__ = (Index("ix_hub_records_with_editions", "id", sqlite_where=text("editions IS NOT NULL"),
+                            postgresql_where=text("editions IS NOT NULL")),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     local_id: Mapped[str] = mapped_column(String(200), unique=True)
@@ -82,6 +86,10 @@ class HubRecord(Base):
     #: Consolidation: the merged record this hub record publishes for its cluster, with the holdings
     #: (None: it publishes its own ``canonical``).  Pages and the search index read this when set.
     published: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # None is SQL NULL, not JSON null
+    #: Consolidation: the hub's records of this work in other languages (its ``related`` links, as
+    #: ``consolidation/related.py`` follows them), each ``{"id": local id, "title": ...}``, which the
+    #: renderings list as other versions; set by publishing (None: none).
+    editions: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
 
     @property
     def clustered(self) -> bool:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from urllib.parse import quote
 
 from crosswalks.formats import FORMATS
-from crosswalks.model import CanonicalRecord, DigitalObject
+from crosswalks.model import CanonicalRecord, DigitalObject, Relation
 from repository.oai import xml
 
 
@@ -78,6 +78,15 @@ def with_copy_link(record: CanonicalRecord, page_url: str) -> CanonicalRecord:
     of the stored record)."""
     link = DigitalObject(page_url, label=COPY_LINK_LABEL, in_context=True)
     return dataclasses.replace(record, objects=[link, *record.objects])
+
+
+def with_editions(record: CanonicalRecord, editions: list[dict[str, str]],
+                  identifier: Callable[[str], str]) -> CanonicalRecord:
+    """``record`` with the hub's records of its work in other languages (``hub_records.editions``)
+    listed after its own relations as other versions, each by title and OAI ``identifier`` (a
+    copy, not a change of the stored record)."""
+    versions = [Relation(edition["title"], "version", identifier=identifier(edition["id"])) for edition in editions]
+    return dataclasses.replace(record, relations=[*record.relations, *versions])
 
 
 #: The only level at which the partner's links to its files are republished.

@@ -36,7 +36,14 @@ from repository.models import (
     SourceRecord,
 )
 from repository.oai import xml
-from repository.publishing import Publisher, provenance_of, record_page, with_copy_link, without_partner_files
+from repository.publishing import (
+    Publisher,
+    provenance_of,
+    record_page,
+    with_copy_link,
+    with_editions,
+    without_partner_files,
+)
 from repository.rows import chunks, insert_rows
 from repository.visibility import CommitFence
 
@@ -378,31 +385,51 @@ class Store:
             raise StoreError(f"no hub record {local_id!r}")
         return hub
 
-    def republish(self, session: Session, hub_ids: Sequence[int], copies: bool = True) -> int:
+    def republish(self, session: Session, hub_ids: Sequence[int], copies: bool = True, editions: bool = True) -> int:
         """Publish these records again from what is stored, under today's rules (a new datestamp,
-        new renderings): for a migration whose rule changes what some records publish.  Returns
-        how many were republished (tombstones are left alone: they publish a header only).
+        new renderings): for a migration whose rule changes what some records publish, and for
+        records whose other-language editions changed (:meth:`set_editions`).  Returns how many
+        were republished (tombstones are left alone: they publish a header only).
 
         ``copies=False``: for a migration older than 0012, whose schema has no ``copy_access``
-        yet (the column is then neither read nor written; no record had a copy)."""
+        yet (the column is then neither read nor written; no record had a copy).
+        ``editions=False``: likewise for one older than 0017 and ``editions``."""
         # 0014's consolidation columns are never read here: migrations older than it call this.  A
         # migration after it must leave clustered records (absorbed_into, published) to consolidation.
         options = [defer(HubRecord.absorbed_into, raiseload=True), defer(HubRecord.published, raiseload=True)]
         if not copies:
             options.append(defer(HubRecord.copy_access, raiseload=True))
+        if not editions:
+            options.append(defer(HubRecord.editions, raiseload=True))
         done = 0
         for chunk in chunks(sorted(set(hub_ids)), 500):
             hubs = session.scalars(select(HubRecord).options(*options)
                                    .where(HubRecord.id.in_(chunk), HubRecord.deleted.is_(False)))
             pairs = [(hub, legal_text(dict(hub.canonical or {}))) for hub in hubs]
-            self._republish(session, pairs, copies)
+            self._republish(session, pairs, copies, editions)
             done += len(pairs)
         return done
 
+    def set_editions(self, session: Session, editions: Mapping[int, list[dict[str, str]] | None]) -> int:
+        """Store each record's other-language editions (None: it has none), and publish again those
+        that publish their own record; how many.  A cluster's record, whose holdings the store
+        does not know, is published again by consolidation (``consolidation/publish.py``)."""
+        if not editions:
+            return 0
+        conn = session.connection()
+        conn.execute(update(HUB_RECORDS).where(HUB_RECORDS.c.id == bindparam("hid")).values(editions=bindparam("v")),
+                     [{"hid": hub_id, "v": listed} for hub_id, listed in editions.items()])
+        own = []
+        for chunk in chunks(sorted(editions), 500):
+            own += conn.execute(select(HUB_RECORDS.c.id).where(
+                HUB_RECORDS.c.id.in_(chunk), HUB_RECORDS.c.published.is_(None),
+                HUB_RECORDS.c.absorbed_into.is_(None))).scalars()
+        return self.republish(session, own)
+
     def _republish(self, session: Session, changes: list[tuple[HubRecord, dict[str, Any]]],
-                   copies: bool = True) -> None:
+                   copies: bool = True, editions: bool = True) -> None:
         """Store each hub record's new canonical dict (and content hash) and publish it again
-        (``copies``: see :meth:`republish`)."""
+        (``copies``, ``editions``: see :meth:`republish`)."""
         items = []
         for hub, canonical in changes:
             source = session.scalars(select(SourceRecord).where(SourceRecord.hub_record_id == hub.id)).first()
@@ -420,7 +447,7 @@ class Store:
         session.flush()
         conn = session.connection()
         partners = self._partners(conn, {hub.partner_id for hub, _ in changes})
-        self._publish(conn, self._batch(session), items, partners)
+        self._publish(conn, self._batch(session), items, partners, editions=editions)
 
     def _prepare(self, incoming: IncomingRecord, partners: dict[str, Partner], known: _Known | None) -> _Prepared:
         """The record as it will be stored: at its live copy's level if it has one, else at the
@@ -588,12 +615,12 @@ class Store:
         )
 
     # -- consolidation: a cluster published as one record ------------------------------------
-    def publish_clusters(self, session: Session, clusters: Sequence[ClusterRecord]) -> int:
+    def publish_clusters(self, session: Session, clusters: Sequence[ClusterRecord], again: bool = False) -> int:
         """Publish each cluster's merged record (its level in ``record.access``, its holdings) as its
         hub record, in the sets of every holding's partner, with one provenance container per
-        holding; how many changed (one already publishing exactly that keeps its datestamp).
-        Five hundred at a time, a statement of each kind for all of them: at a million records a
-        first publishing has 134,000 clusters."""
+        holding; how many changed (one already publishing exactly that keeps its datestamp, unless
+        ``again``: its other-language editions changed).  Five hundred at a time, a statement of
+        each kind for all of them: at a million records a first publishing has 134,000 clusters."""
         conn = session.connection()
         changed = 0
         for chunk in chunks(list(clusters), 500):
@@ -604,7 +631,7 @@ class Store:
                 hub = current[cluster.hub_id]
                 text = canonical_json_bytes(cluster.record)
                 digest = content_hash(text, sorted({*cluster.partner_ids, *cluster.abouts}), deleted=False)
-                if hub.publishes and hub.content_hash == digest and not hub.deleted:
+                if hub.publishes and hub.content_hash == digest and not hub.deleted and not again:
                     continue
                 access = cluster.record.access or hub.access
                 rows.append({"hid": hub.id, "v_published": json.loads(text), "v_hash": digest, "v_access": access})
@@ -670,13 +697,13 @@ class Store:
     # -- publishing ----------------------------------------------------------------------
     def _publish(self, conn: Connection, batch: _Batch, items: list[_Publication],
                  partners: dict[str, Partner] | None, fresh: set[int] = frozenset(),  # type: ignore[assignment]
-                 stamped: bool = False) -> None:
+                 stamped: bool = False, editions: bool = True) -> None:
         """New datestamp, renderings and sets for each item, and its place in the batch.
 
         The batch's commit writes the change-log entries (see :meth:`_commit`).  ``fresh``
         are hub records inserted in this very transaction: they have no old renderings or
-        set rows to delete.  ``stamped``: the caller already gave every hub record the
-        batch's datestamp.
+        set rows to delete, nor editions.  ``stamped``: the caller already gave every hub record
+        the batch's datestamp.  ``editions=False``: see :meth:`republish`.
         """
         partners = partners or {}
         stamp = batch.stamp
@@ -692,6 +719,8 @@ class Store:
         for chunk in chunks(old_ids, 500):
             conn.execute(delete(renderings).where(renderings.c.record_id.in_(chunk)))
             conn.execute(delete(record_sets).where(record_sets.c.record_id.in_(chunk)))
+        listed = self._editions(conn, [i.hub_id for i in items if not i.deleted and i.hub_id not in fresh]) \
+            if editions else {}
         rendering_rows, set_rows, all_specs = [], [], set()
         for item in items:
             if item.deleted:
@@ -710,6 +739,8 @@ class Store:
                 record = without_partner_files(record, item.access)
             if item.has_copy and record is not None and not item.deleted:
                 record = with_copy_link(record, record_page(self.base_url, item.local_id))
+            if item.hub_id in listed and record is not None:
+                record = with_editions(record, listed[item.hub_id], self.oai_identifier)
             for prefix, record_xml, header_length in self.publisher.render(
                     self.oai_identifier(item.local_id), stamp, specs, item.deleted, record, about):
                 rendering_rows.append((item.hub_id, prefix, stamp, record_xml, header_length))
@@ -724,6 +755,15 @@ class Store:
         insert_rows(conn, record_sets, ("set_spec", "record_id", "datestamp"), set_rows)
         batch.hub_ids.update(dict.fromkeys(ids))
         self._ensure_sets(conn, all_specs, partners)
+
+    @staticmethod
+    def _editions(conn: Connection, hub_ids: list[int]) -> dict[int, list[dict[str, str]]]:
+        """The other-language editions stored for those of these records that have some."""
+        found: dict[int, list[dict[str, str]]] = {}
+        for chunk in chunks(hub_ids, 500):
+            found.update(conn.execute(select(HUB_RECORDS.c.id, HUB_RECORDS.c.editions).where(
+                HUB_RECORDS.c.id.in_(chunk), HUB_RECORDS.c.editions.isnot(None))).all())
+        return found
 
     def _ensure_sets(self, conn: Connection, specs: Iterable[str], partners: dict[str, Partner]) -> None:
         """Add the sets not yet listed (remembered per process: sets are never removed)."""

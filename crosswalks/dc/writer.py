@@ -114,7 +114,9 @@ def oai_dc_parts(record: CanonicalRecord) -> list[str]:
     for language in record.languages:
         out.append(_element("language", language))
     for relation in record.relations:
-        if relation.kind != "source":
+        if relation.kind == "version" and relation.identifier:  # a record harvesters can follow
+            out.append(_element("relation", relation.identifier))
+        elif relation.kind != "source":
             text = relation.title + (f" ; {relation.number}" if relation.number else "")
             out.append(_element("relation", text))
     for value in record.coverage:

@@ -23,7 +23,8 @@ from crosswalks.transliterate import detect_script
 _ARTICLES: Final = re.compile(r"^(the |a |an |der |die |das |le |la |les |l')", re.IGNORECASE)
 _AGENT_TAGS: Final = {"personal": ("100", "700"), "corporate": ("110", "710"), "meeting": ("111", "711")}
 _SUBJECT_NAME_TAGS: Final = {"personal": "600", "corporate": "610", "meeting": "611"}
-_RELATION_KIND_TAG: Final = {"host": "773", "preceding": "780", "succeeding": "785", "source": "786", "other": "787"}
+_RELATION_KIND_TAG: Final = {"host": "773", "preceding": "780", "succeeding": "785", "version": "775", "source": "786",
+                             "other": "787"}
 _LINKAGE: Final = re.compile(r"\d{3}-(\d{2})")
 _CONTROL_TAG: Final = re.compile(r"^00[1-9A-Za-z]$")
 _DATA_TAG: Final = re.compile(r"^(0[1-9A-Z][0-9A-Z]|0[1-9a-z][0-9a-z]|[1-9A-Z][0-9A-Z]{2}|[1-9a-z][0-9a-z]{2})$")

@@ -27,7 +27,7 @@ _OPEN: Final = (f'<mods:mods xmlns:mods="{MODS_NS}" xmlns:xlink="{XLINK_NS}" '
 _TITLE_TYPES: Final = {"parallel": "translated", "uniform": "uniform", "alternative": "alternative"}
 _AGENT_TYPES: Final = {"personal": "personal", "corporate": "corporate", "meeting": "conference"}
 _RELATED_TYPES: Final = {"series": "series", "host": "host", "preceding": "preceding", "succeeding": "succeeding",
-                  "source": "original"}
+                  "source": "original", "version": "otherVersion"}
 _IDENTIFIER_TYPES: Final = {"isbn": "isbn", "isbn10": "isbn", "issn": "issn", "doi": "doi", "url": "uri",
                      "handle": "hdl", "local": "local"}
 _SUBJECT_CHILD: Final = {"topic": "topic", "geographic": "geographic", "temporal": "temporal", "genre": "genre",

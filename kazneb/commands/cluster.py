@@ -58,7 +58,8 @@ def echo_build(report, published, indent: str = "") -> None:  # type: ignore[no-
              f"{report.clusters} clusters of {report.clustered_records} records (largest {report.largest}), "
              f"{report.seconds:.1f} s",
              f"published: {published.published} cluster records anew, {published.absorbed} records absorbed, "
-             f"{published.released} published on their own again"]
+             f"{published.released} published on their own again"
+             + (f", {published.editions} with their other-language editions changed" if published.editions else "")]
     if report.keys_computed:
         lines.append(f"keys computed for {report.keys_computed} records stored without them")
     if report.indexed:
@@ -89,9 +90,10 @@ def cluster_step(settings: Settings, store, say) -> bool:  # type: ignore[no-unt
     except Exception as exc:  # noqa: BLE001 - the scheduler goes on; the failure is said
         say(f"clusters not built: {type(exc).__name__}: {exc}")
         return False
-    if published.published or published.absorbed or published.released:
+    if published.published or published.absorbed or published.released or published.editions:
         say(f"clusters: {report.records} records placed, {report.clusters} clusters; published "
-            f"{published.published}, absorbed {published.absorbed}, released {published.released}")
+            f"{published.published}, absorbed {published.absorbed}, released {published.released}, "
+            f"editions changed {published.editions}")
     # (publishing logs its own changes: the next step looks at them and finds nothing to do)
     return True
 

@@ -12,8 +12,10 @@ import pytest
 from consolidation.build import full_run, incremental_run
 from consolidation.decisions import RecordRef, record, withdraw
 from consolidation.publish import publish_clusters
+from repository.identifiers import local_id_for
 from repository.store import Store
 from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, delete, write
+from tests.consolidation.test_related_editions import russian
 
 #: identifier -> None for a deleted record, else (sorted titles, sorted relations)
 State = dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None]
@@ -78,6 +80,7 @@ def collection(store: Store) -> None:
     write(store, "lib-c", "kk-2", book(**{**ABAI_KK, "publisher": "Жазушы баспасы"}), access="preview-24")
     write(store, "lib-a", "other", book("Қан мен тер", "Нұрпейісов, Әбдіжәміл", "Жазушы", 1985, "kaz"))
     write(store, "lib-b", "other-lat", book("Qan men ter", "Nurpeiısov, Äbdıjämıl", "Jazuşy", 1985, "kaz"))
+    write(store, "lib-c", "ru-1", russian())  # a translation of the first work: related, never merged
 
 
 def steps(store: Store) -> list[Callable[[], None]]:
@@ -97,6 +100,7 @@ def steps(store: Store) -> list[Callable[[], None]]:
                        access="open"), build(store)),  # a member re-harvested with a change
         lambda: (delete(store, "lib-a", "kk-1"), build(store)),  # the cluster's first record deleted
         lambda: decide("forbid", b, c),
+        lambda: (delete(store, "lib-c", "ru-1"), build(store)),  # the translation leaves every record
     ]
 
 
@@ -104,11 +108,15 @@ def steps(store: Store) -> list[Callable[[], None]]:
 def test_incremental_harvests_rebuild_exactly_the_hubs_records(store: Store, hub_url: str, harvest: Harvest) -> None:
     collection(store)
     copy, since = harvest(hub_url, None)
-    for step in steps(store):
+    translation = store.oai_identifier(local_id_for("lib-c", "ru-1"))
+    for number, step in enumerate(steps(store)):
         step()
         changed, since = harvest(hub_url, since)
         copy.update(changed)
         fresh, _ = harvest(hub_url, None)
         assert copy == fresh
+        if number == 0:  # the merged work and its translation list each other
+            assert any(translation in state[1] for state in copy.values() if state is not None)
+    assert not any(translation in state[1] for state in copy.values() if state is not None)
     live = [identifier for identifier, state in copy.items() if state is not None]
     assert 2 <= len(live) < len(copy)  # merged works are fewer records than partners' records

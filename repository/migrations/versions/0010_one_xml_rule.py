@@ -17,7 +17,8 @@ The store publishes the records with the OAI identifiers they already have: the 
 namespace is read from one of their stored headers.  Run it while nothing else writes (as
 every migration): the records are stamped under the commit fence, committed with the
 migration.  The store's code is today's, its schema this revision's: columns added later
-(0012's ``hub_records.copy_access``) are left out (``Store.republish(copies=False)``).
+(0012's ``hub_records.copy_access``, 0017's ``editions``) are left out
+(``Store.republish(copies=False, editions=False)``).
 """
 
 import json
@@ -71,7 +72,7 @@ def upgrade() -> None:
 
     store = Store(conn.engine, hub_namespace(conn, hub_ids[0]))
     with store.session(connection=conn) as session:
-        store.republish(session, hub_ids, copies=False)  # no copies before 0012
+        store.republish(session, hub_ids, copies=False, editions=False)  # no copies before 0012, editions 0017
 
 
 def downgrade() -> None:

@@ -97,7 +97,7 @@ def upgrade() -> None:
     for base_url, ids in sorted(by_base.items()):
         store = Store(conn.engine, namespace, base_url)
         with store.session(connection=conn) as session:
-            store.republish(session, ids)
+            store.republish(session, ids, editions=False)  # no editions before 0017
 
 
 def downgrade() -> None:
