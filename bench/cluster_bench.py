@@ -351,10 +351,17 @@ def profile(size: int, seed: int, incremental: int, publish: bool) -> None:
 
 
 def fresh_copy(db: Path) -> Path:
+    """A copy of the cached store to run on, at the current schema (the cache may be older)."""
+    from repository.db import migrate
+    from repository.engine import make_engine
+
     work = db.with_name("work-" + db.name)
     for stale in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
         stale.unlink(missing_ok=True)
     shutil.copyfile(db, work)
+    engine = make_engine(f"sqlite:///{work}")
+    migrate(engine)
+    engine.dispose()
     return work
 
 
