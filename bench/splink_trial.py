@@ -141,47 +141,23 @@ def splink_row(index: int, keys: WorkKeys) -> dict[str, Any]:
     }
 
 
+def comparison(name: str, *levels: Any) -> Any:
+    """A splink comparison named ``name``: ``levels`` in order, then "anything else"."""
+    return cl.CustomComparison(output_column_name=name, comparison_levels=[*levels, cll.ElseLevel()])
+
+
 def settings() -> SettingsCreator:
     """The model: one comparison per field of the keys, blocking on the hub's three kinds of block."""
-    title = cl.CustomComparison(
-        output_column_name="title",
-        comparison_levels=[
-            cll.NullLevel("title"),
-            cll.ExactMatchLevel("title"),
-            cll.ArrayIntersectLevel("all_titles", 1),
-            cll.LevenshteinLevel("title", 2),
-            cll.JaroWinklerLevel("title", 0.92),
-            cll.JaroWinklerLevel("title", 0.8),
-            cll.ElseLevel(),
-        ])
-    creators = cl.CustomComparison(
-        output_column_name="creators",
-        comparison_levels=[
-            cll.NullLevel("creator"),
-            cll.ArrayIntersectLevel("creators", 1),
-            cll.JaroWinklerLevel("creator", 0.92),
-            cll.ArrayIntersectLevel("creator_words", 1),
-            cll.JaroWinklerLevel("creator", 0.8),
-            cll.ElseLevel(),
-        ])
-    year = cl.CustomComparison(
-        output_column_name="year",
-        comparison_levels=[
-            cll.NullLevel("year"),
-            cll.ExactMatchLevel("year"),
-            cll.AbsoluteDifferenceLevel("year", 1),
-            cll.AbsoluteDifferenceLevel("year", 3),
-            cll.ElseLevel(),
-        ])
-    pages = cl.CustomComparison(
-        output_column_name="pages",
-        comparison_levels=[
-            cll.NullLevel("pages"),
-            cll.ExactMatchLevel("pages"),
-            cll.PercentageDifferenceLevel("pages", 0.03),
-            cll.PercentageDifferenceLevel("pages", 0.1),
-            cll.ElseLevel(),
-        ])
+    title = comparison("title", cll.NullLevel("title"), cll.ExactMatchLevel("title"),
+                       cll.ArrayIntersectLevel("all_titles", 1), cll.LevenshteinLevel("title", 2),
+                       cll.JaroWinklerLevel("title", 0.92), cll.JaroWinklerLevel("title", 0.8))
+    creators = comparison("creators", cll.NullLevel("creator"), cll.ArrayIntersectLevel("creators", 1),
+                          cll.JaroWinklerLevel("creator", 0.92), cll.ArrayIntersectLevel("creator_words", 1),
+                          cll.JaroWinklerLevel("creator", 0.8))
+    year = comparison("year", cll.NullLevel("year"), cll.ExactMatchLevel("year"),
+                      cll.AbsoluteDifferenceLevel("year", 1), cll.AbsoluteDifferenceLevel("year", 3))
+    pages = comparison("pages", cll.NullLevel("pages"), cll.ExactMatchLevel("pages"),
+                       cll.PercentageDifferenceLevel("pages", 0.03), cll.PercentageDifferenceLevel("pages", 0.1))
     # EM drives the m of "different kind" to exactly 0 (no pair of one kind's records with another
     # kind is a match in its training pairs), which splink 5 refuses (m must be >= 1e-300): fixed
     # here at one cataloguing slip in a thousand.
