@@ -30,8 +30,11 @@ Kazakh Cyrillic to:
     Kazakh letters in System A: ә a̋, ғ ġ, қ ķ, ң ņ, ө ô, ү ù as T. T. Pedersen's chart of
     Karakalpak (ISO 9:1995 column) gives them (ң n̦, ө ô, ү ù in the ISO 9 column of Wikipedia's
     "Romanization of Kyrgyz" too); і ì as the ISO 9:1995 tables of Ukrainian and Belarusian give it
-    (one Cyrillic letter has one Latin form in ISO 9, whatever the language); ұ u̇, һ ḥ still from
-    memory (VERIFY: no table found with those two).  In System B: ә a`, ғ g`, қ k`, ң n`, ө o`, ұ u`, ү u``, һ h`, і i`.
+    (one Cyrillic letter has one Latin form in ISO 9, whatever the language).  The UNGEGN Working
+    Group on Romanization Systems' Kazakh page (eki.ee/wgrs/rom2_kk.htm, 2016) lists ISO 9:1995's
+    Kazakh forms and agrees on ғ ġ, қ ķ, ң ņ, ө ô, ү ù, і ì; its forms of ә, ұ and һ were lost
+    from the copy read (combining marks), so ұ u̇, һ ḥ are still from memory (VERIFY).
+    In System B: ә a`, ғ g`, қ k`, ң n`, ө o`, ұ u`, ү u``, һ h`, і i`.
 ``informal``
     What English-language catalogues and people type: ш sh, ж zh, х kh (or h), ң ng (or n),
     қ q or k, ғ g or gh, ы y or i, і i, ә a, ө o, ү/ұ u, й y, ю yu, я ya, and "қазақ" as
