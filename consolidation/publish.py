@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from consolidation import runlock
 from consolidation.build import CHANGES, LINKS, MEMBERS, RUNS
 from consolidation.merge import Member, merged_record
-from consolidation.related import other_language_editions
+from consolidation.related import editions_of
 from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
 from repository.levels import record_own_level
@@ -141,16 +141,15 @@ def _cluster_records(conn: Connection, store: Store, batch: list[tuple[list[int]
 def _publish_editions(conn: Connection, session: Session, store: Store,
                       clusters: Mapping[int, list[int]]) -> tuple[set[int], int]:
     """Each live record's other-language editions stored as a page shows them
-    (:func:`consolidation.related.other_language_editions`, followed once the clusters are
-    published), and the records whose list changed published again (``clusters``: each cluster's
-    members by its survivor, whose merged record only publishing can make).  The records whose
-    list changed, and how many of them were published again (not those absorbed or deleted).
+    (:func:`consolidation.related.editions_of`, followed once the clusters are published), and
+    the records whose list changed published again (``clusters``: each cluster's members by its
+    survivor, whose merged record only publishing can make).  The records whose list changed, and
+    how many of them were published again (not those absorbed or deleted).
 
     Only records a ``related`` link can reach are asked (its two records, the records they were
-    absorbed into, their clusters' members), and those that list editions now."""
-    wanted = {hub_id: [{"id": edition.local_id, "title": edition.title}
-                       for edition in other_language_editions(conn, hub_id)] or None
-              for hub_id in _live(conn, _reachable(conn))}
+    absorbed into, their clusters' members), all at once, and those that list editions now."""
+    wanted = {hub_id: [{"id": edition.local_id, "title": edition.title} for edition in editions] or None
+              for hub_id, editions in editions_of(conn, _live(conn, _reachable(conn))).items()}
     listed = dict(conn.execute(select(HUBS.c.id, HUBS.c.editions).where(HUBS.c.editions.isnot(None))).all())
     changed = {hub_id: wanted.get(hub_id) for hub_id in wanted.keys() | listed.keys()
                if wanted.get(hub_id) != listed.get(hub_id)}

@@ -193,3 +193,29 @@ def test_a_cluster_keeps_its_translations_when_the_partner_of_its_record_deletes
     assert editions(page(hub_url, record_path(local(KK))).text) == [
         (record_path(local(RU)), "Путь Абая", "Russian", "1961")]
     assert [e["id"] for e in record_json(hub_url, RU)["related"]] == [local(KK)]
+
+
+def test_the_editions_publishing_lists_for_many_records_are_those_each_page_lists(store: Store) -> None:
+    """Publishing asks :func:`editions_of` for every record a link can reach at once; a page asks for
+    its one record.  On a labelled collection (its translations among merged works) both give every
+    record the same list."""
+    from consolidation.build import full_run
+    from consolidation.publish import _live, _reachable, publish_clusters
+    from consolidation.related import editions_of, other_language_editions
+    from repository.store import IncomingRecord
+    from tests.consolidation.labelled import labelled_set
+
+    _, records, _ = labelled_set(seed=5, size=1200)
+    with store.session() as session:
+        for partner in sorted({r.source.partner for r in records}):
+            store.upsert_partner(session, partner, names={"en": partner})
+        store.write_records(session, [IncomingRecord(r.source.partner, r.source.identifier, r, raw="<raw/>",
+                                                     metadata_prefix="marcxml") for r in records])
+    full_run(store.engine)
+    publish_clusters(store)
+    with store.engine.connect() as conn:
+        reachable = _live(conn, _reachable(conn))
+        together = editions_of(conn, reachable)
+        one_by_one = {hub_id: other_language_editions(conn, hub_id) for hub_id in reachable}
+    assert together == one_by_one
+    assert sum(1 for editions in together.values() if editions) >= 10
