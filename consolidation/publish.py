@@ -25,9 +25,9 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.orm import Session
 
 from consolidation import runlock
-from consolidation.build import CHANGES, LINKS, MEMBERS, RUNS
+from consolidation.build import CHANGES, MEMBERS, RUNS
 from consolidation.merge import Member, merged_record
-from consolidation.related import editions_of
+from consolidation.related import editions_of, records_a_link_reaches
 from crosswalks.model import CanonicalRecord
 from objects.models import DigitalObject
 from repository.levels import record_own_level
@@ -146,10 +146,10 @@ def _publish_editions(conn: Connection, session: Session, store: Store,
     survivor, whose merged record only publishing can make).  The records whose list changed, and
     how many of them were published again (not those absorbed or deleted).
 
-    Only records a ``related`` link can reach are asked (its two records, the records they were
-    absorbed into, their clusters' members), all at once, and those that list editions now."""
+    Only the records a ``related`` link can reach are asked, all at once, and those that list
+    editions now."""
     wanted = {hub_id: [{"id": edition.local_id, "title": edition.title} for edition in editions] or None
-              for hub_id, editions in editions_of(conn, _live(conn, _reachable(conn))).items()}
+              for hub_id, editions in editions_of(conn, records_a_link_reaches(conn)).items()}
     listed = dict(conn.execute(select(HUBS.c.id, HUBS.c.editions).where(HUBS.c.editions.isnot(None))).all())
     changed = {hub_id: wanted.get(hub_id) for hub_id in wanted.keys() | listed.keys()
                if wanted.get(hub_id) != listed.get(hub_id)}
@@ -159,31 +159,6 @@ def _publish_editions(conn: Connection, session: Session, store: Store,
         records, _ = _cluster_records(conn, store, again[start:start + 1000])
         published += store.publish_clusters(session, records, again=True)
     return set(changed), published
-
-
-def _reachable(conn: Connection) -> set[int]:
-    """The records of every ``related`` link, the records they were absorbed into, and the other
-    members of their clusters: every record whose page may list an edition."""
-    linked = {hub_id for pair in conn.execute(select(LINKS.c.a_id, LINKS.c.b_id).where(LINKS.c.outcome == "related"))
-              for hub_id in pair}
-    reachable = set(linked)
-    ids = sorted(linked)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        reachable.update(conn.execute(select(HUBS.c.absorbed_into).where(
-            HUBS.c.id.in_(chunk), HUBS.c.absorbed_into.isnot(None))).scalars())
-        clusters = select(MEMBERS.c.cluster_id).where(MEMBERS.c.record_id.in_(chunk))
-        reachable.update(conn.execute(select(MEMBERS.c.record_id).where(MEMBERS.c.cluster_id.in_(clusters))).scalars())
-    return reachable
-
-
-def _live(conn: Connection, hub_ids: set[int]) -> list[int]:
-    """Of these records, those published live (not deleted, not absorbed into another)."""
-    ids, live = sorted(hub_ids), []
-    for start in range(0, len(ids), 500):
-        live += conn.execute(select(HUBS.c.id).where(HUBS.c.id.in_(ids[start:start + 500]), HUBS.c.deleted.is_(False),
-                                                     HUBS.c.absorbed_into.is_(None))).scalars()
-    return live
 
 
 def _skip_own_changes(store: Store, touched: set[int], logged: int) -> None:

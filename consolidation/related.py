@@ -67,6 +67,25 @@ def editions_of(conn: Connection, hub_ids: Collection[int]) -> dict[int, list[Ed
     return found
 
 
+def records_a_link_reaches(conn: Connection) -> list[int]:
+    """The live records (not deleted, not absorbed) whose list of editions may not be empty: those of
+    every ``related`` link, the records they were absorbed into, and their clusters' members (the
+    records whose :func:`own_records` hold one of a link's two records)."""
+    linked = {record_id for pair in conn.execute(select(LINKS.c.a_id, LINKS.c.b_id).where(LINKS.c.outcome == "related"))
+              for record_id in pair}
+    reachable = set(linked)
+    for chunk in chunks(sorted(linked), 500):
+        reachable.update(conn.execute(select(HUBS.c.absorbed_into).where(
+            HUBS.c.id.in_(chunk), HUBS.c.absorbed_into.isnot(None))).scalars())
+        clusters = select(MEMBERS.c.cluster_id).where(MEMBERS.c.record_id.in_(chunk))
+        reachable.update(conn.execute(select(MEMBERS.c.record_id).where(MEMBERS.c.cluster_id.in_(clusters))).scalars())
+    live: list[int] = []
+    for chunk in chunks(sorted(reachable), 500):
+        live += conn.execute(select(HUBS.c.id).where(HUBS.c.id.in_(chunk), HUBS.c.deleted.is_(False),
+                                                     HUBS.c.absorbed_into.is_(None))).scalars()
+    return live
+
+
 def own_records(conn: Connection, hub_ids: Collection[int]) -> dict[int, set[int]]:
     """Each record and the records of its work: the members of its cluster, and the records absorbed
     into it (a survivor whose own partner record was deleted still publishes its cluster but is no

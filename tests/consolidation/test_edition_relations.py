@@ -17,13 +17,9 @@ from repository.models import HubRecord, RecordChange
 from repository.store import Store
 from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, delete, write
 from tests.consolidation.test_cluster_commands import run
-from tests.consolidation.test_publishing import DC, MARC, MODS, get
+from tests.consolidation.test_publishing import DC, MARC, MODS, get, oai_id
 from tests.consolidation.test_related_editions import ALONE, KK, LATIN, RU, original_and_translation, russian
 from tests.oai_helpers import OAI
-
-
-def oai(store: Store, record: tuple[str, str]) -> str:
-    return store.oai_identifier(local_id_for(*record))
 
 
 def versions(hub_url: str, identifier: str) -> dict[str, list[tuple[str, ...]]]:
@@ -63,22 +59,22 @@ def test_an_original_and_its_translation_list_each_other_in_every_format(store: 
     before = last_seq(store)
     output = run(store, "build")
     assert "2 with their other-language editions changed" in output, output
-    kk, ru = oai(store, KK), oai(store, RU)
+    kk, ru = oai_id(store, *KK), oai_id(store, *RU)
     assert versions(hub_url, kk) == listing("Путь Абая", ru)
     assert versions(hub_url, ru) == listing("Абай жолы", kk)
-    assert versions(hub_url, oai(store, ALONE)) == {"dc": [], "mods": [], "marc": []}
+    assert versions(hub_url, oai_id(store, *ALONE)) == {"dc": [], "mods": [], "marc": []}
     assert republished_since(store, before) == {local_id_for(*KK), local_id_for(*RU)}  # new datestamps
 
 
 def test_building_again_publishes_nothing_anew(store: Store, hub_url: str) -> None:
     original_and_translation(store)
     run(store, "build")
-    stamps = {r: get(hub_url, oai(store, r)).findtext(f".//{OAI}datestamp") for r in (KK, RU)}
+    stamps = {r: get(hub_url, oai_id(store, *r)).findtext(f".//{OAI}datestamp") for r in (KK, RU)}
     before = last_seq(store)
     assert "editions changed" not in run(store, "build", "--full")
     assert publish_clusters(store).editions == 0
     assert republished_since(store, before) == set()
-    assert {r: get(hub_url, oai(store, r)).findtext(f".//{OAI}datestamp") for r in (KK, RU)} == stamps
+    assert {r: get(hub_url, oai_id(store, *r)).findtext(f".//{OAI}datestamp") for r in (KK, RU)} == stamps
 
 
 def test_a_deleted_translation_leaves_the_originals_renderings_at_the_next_build(store: Store, hub_url: str) -> None:
@@ -87,7 +83,7 @@ def test_a_deleted_translation_leaves_the_originals_renderings_at_the_next_build
     delete(store, *RU)
     before = last_seq(store)
     assert "1 with their other-language editions changed" in run(store, "build")
-    assert versions(hub_url, oai(store, KK)) == {"dc": [], "mods": [], "marc": []}
+    assert versions(hub_url, oai_id(store, *KK)) == {"dc": [], "mods": [], "marc": []}
     assert local_id_for(*KK) in republished_since(store, before)
     with store.engine.connect() as conn:
         assert conn.execute(select(HubRecord.editions).where(HubRecord.local_id == local_id_for(*KK))).scalar() is None
@@ -102,12 +98,12 @@ def test_a_translation_of_a_merged_work_lists_the_record_the_work_is_published_a
     write(store, *LATIN, book(**ABAI_LATIN))
     write(store, *RU, russian())
     run(store, "build")
-    kk, ru = oai(store, KK), oai(store, RU)
+    kk, ru = oai_id(store, *KK), oai_id(store, *RU)
     assert versions(hub_url, ru) == listing("Абай жолы", kk)  # the cluster's record's title
     survivor = versions(hub_url, kk)
     assert survivor["mods"] == survivor["marc"] == [("Путь Абая", ru)]
-    assert sorted(survivor["dc"]) == sorted([(oai(store, LATIN),), (ru,)])  # the absorbed identifier, the edition
-    absorbed = get(hub_url, oai(store, LATIN)).find(f".//{OAI}header")
+    assert sorted(survivor["dc"]) == sorted([(oai_id(store, *LATIN),), (ru,)])  # the absorbed identifier, the edition
+    absorbed = get(hub_url, oai_id(store, *LATIN)).find(f".//{OAI}header")
     assert absorbed.get("status") == "deleted"
 
 
@@ -121,7 +117,7 @@ def test_a_split_moves_the_translation_from_the_cluster_to_both_records(store: S
     with store.engine.begin() as conn:
         record(conn, "forbid", RecordRef(*KK), RecordRef(*LATIN), "test")
     run(store, "build")
-    kk, latin, ru = oai(store, KK), oai(store, LATIN), oai(store, RU)
+    kk, latin, ru = oai_id(store, *KK), oai_id(store, *LATIN), oai_id(store, *RU)
     assert sorted(versions(hub_url, ru)["dc"]) == sorted([(kk,), (latin,)])
     assert versions(hub_url, latin) == listing("Путь Абая", ru)
     assert versions(hub_url, kk) == listing("Путь Абая", ru)
@@ -136,7 +132,7 @@ def test_a_reharvested_record_keeps_its_editions_and_its_new_title_reaches_the_o
     renamed = russian()
     renamed.titles[0].value = "Путь Абая: роман"
     write(store, *RU, renamed)
-    kk, ru = oai(store, KK), oai(store, RU)
+    kk, ru = oai_id(store, *KK), oai_id(store, *RU)
     assert versions(hub_url, ru) == listing("Абай жолы", kk)  # at once, before any build
     run(store, "build")
     assert versions(hub_url, kk) == listing("Путь Абая: роман", ru)
@@ -147,7 +143,7 @@ def test_the_renderings_with_editions_are_valid_marcxml_mods_and_oai_dc(store: S
     and asserts the MODS item is one a MODS reader takes as another version."""
     original_and_translation(store)
     run(store, "build")
-    mods = get(hub_url, oai(store, KK), "mods")
+    mods = get(hub_url, oai_id(store, *KK), "mods")
     items = [e for e in mods.iter(f"{MODS}relatedItem") if e.get("type") == "otherVersion"]
     assert len(items) == 1
     assert etree.QName(items[0].getparent()).localname == "mods"
@@ -169,5 +165,5 @@ def test_after_migration_0017_the_next_build_lists_the_editions_once(store: Stor
     before = last_seq(store)
     assert "2 with their other-language editions changed" in run(store, "build")
     assert republished_since(store, before) == {local_id_for(*KK), local_id_for(*RU)}
-    assert versions(hub_url, oai(store, KK)) == listing("Путь Абая", oai(store, RU))
+    assert versions(hub_url, oai_id(store, *KK)) == listing("Путь Абая", oai_id(store, *RU))
     assert "editions changed" not in run(store, "build")

@@ -200,8 +200,8 @@ def test_the_editions_publishing_lists_for_many_records_are_those_each_page_list
     its one record.  On a labelled collection (its translations among merged works) both give every
     record the same list."""
     from consolidation.build import full_run
-    from consolidation.publish import _live, _reachable, publish_clusters
-    from consolidation.related import editions_of, other_language_editions
+    from consolidation.publish import publish_clusters
+    from consolidation.related import editions_of, other_language_editions, records_a_link_reaches
     from repository.store import IncomingRecord
     from tests.consolidation.labelled import labelled_set
 
@@ -214,7 +214,7 @@ def test_the_editions_publishing_lists_for_many_records_are_those_each_page_list
     full_run(store.engine)
     publish_clusters(store)
     with store.engine.connect() as conn:
-        reachable = _live(conn, _reachable(conn))
+        reachable = records_a_link_reaches(conn)
         together = editions_of(conn, reachable)
         one_by_one = {hub_id: other_language_editions(conn, hub_id) for hub_id in reachable}
     assert together == one_by_one
