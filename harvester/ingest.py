@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from harvester import locks
 from harvester.context import Outcomes, RunContext
@@ -206,8 +205,8 @@ class _Delivery:
         outcomes = Outcomes()
         with self.store.session() as session:
             if source is not None and batch:
-                store_results(self.store, session, self.partner, self.run_id, source, batch, outcomes, self.report,
-                              self.access)
+                store_results(RunContext(self.store, session, self.partner, self.run_id, outcomes), source, batch,
+                              self.report, self.access)
             if event is not None:
                 outcomes.add(*event)
                 self.report(event[1])
@@ -228,13 +227,12 @@ def _unidentified_warning(name: str, positions: list[int]) -> str:
             f"content (a corrected one will be a new record): record(s) {listed}")
 
 
-def store_results(store: Store, session: Session, partner: PartnerConfig, run_id: int | None, source: FileSource,
-                  results: Iterable, outcomes: Outcomes, report: Report = print,
+def store_results(run: RunContext, source: FileSource, results: Iterable, report: Report = print,
                   access: str | None = None) -> list[str]:
     """Store read records with the store's bulk write; a record that cannot be read or stored
     is quarantined alone.  The outcome of each record, in order.  ``access``: a level given to
     these records themselves (see ``ingest_path``)."""
-    run = RunContext(store, session, partner, run_id, outcomes)
+    store, session, partner, outcomes = run.store, run.session, run.partner, run.outcomes
     statuses: list[str] = []
     pending: list[tuple[IncomingRecord, Any]] = []
     for result in results:

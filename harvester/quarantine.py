@@ -12,10 +12,10 @@ import io
 from lxml import etree
 from sqlalchemy import Select, select
 
-from harvester.context import Outcomes
+from harvester.context import Outcomes, RunContext
 from harvester.models import QuarantinedRecord
 from harvester.pages import read_record
-from harvester.partners import PartnerConfig, load_partner
+from harvester.partners import load_partner
 from harvester.records import store_record
 from harvester.xmlclean import clean_text, safe_parser
 from repository.store import Store
@@ -72,14 +72,17 @@ def retry_quarantined(store: Store, entry_ids: list[int], partner_id: str | None
             retry = _retry_file if entry.file_format else _retry_oai
             entry.status = "retrying"  # quarantined again, the entry itself is updated and open again
             session.flush()
-            stored = retry(store, session, partner, entry, outcomes)
+            run = RunContext(store, session, partner, entry.run_id, outcomes, entry.metadata_prefix or "",
+                             entry.metadata_namespace or "")
+            stored = retry(run, entry)
             if entry.status == "retrying":
                 entry.status = stored or "open"
     return outcomes
 
 
-def _retry_oai(store: Store, session, partner: PartnerConfig, entry: QuarantinedRecord,  # type: ignore[no-untyped-def]
-               outcomes: Outcomes) -> str | None:
+def _retry_oai(run: RunContext, entry: QuarantinedRecord) -> str | None:
+    """An OAI record read again from its raw text, in the format it was harvested in."""
+    outcomes = run.outcomes
     try:
         text, _ = clean_text(entry.raw or "")
         record = read_record(etree.fromstring(text.encode(), safe_parser()))
@@ -90,18 +93,17 @@ def _retry_oai(store: Store, session, partner: PartnerConfig, entry: Quarantined
         outcomes.add("still unreadable", f"{entry.id}: no OAI record header")
         return None
     before = outcomes.counts["quarantined"]
-    if store_record(store, session, partner, record, entry.metadata_prefix or "",
-                    entry.metadata_namespace or "", entry.run_id, outcomes):
+    if store_record(run, record):
         return "resolved"
     return "superseded" if outcomes.counts["quarantined"] > before else None
 
 
-def _retry_file(store: Store, session, partner: PartnerConfig, entry: QuarantinedRecord,  # type: ignore[no-untyped-def]
-                outcomes: Outcomes) -> str | None:
+def _retry_file(run: RunContext, entry: QuarantinedRecord) -> str | None:
     """A delivered file's record (or, position 0, the whole file) read again from its exact bytes."""
     from harvester.delivery import RawRecord, RawRecords, xml_document, xml_encoding
     from harvester.ingest import FileSource, read_quarantined, store_results
 
+    outcomes = run.outcomes
     if entry.raw_bytes is None:
         outcomes.add("still unreadable", f"{entry.id}: its bytes were not kept")
         return None
@@ -125,7 +127,7 @@ def _retry_file(store: Store, session, partner: PartnerConfig, entry: Quarantine
         return None
     before = outcomes.counts["quarantined"]
     try:
-        store_results(store, session, partner, entry.run_id, source, results, outcomes, report=lambda m: None)
+        store_results(run, source, results, report=lambda m: None)
     finally:
         if source.raw is not None:
             source.raw.close()

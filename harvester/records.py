@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from crosswalks.model import CanonicalRecord
 from crosswalks.readers import namespace_of, read_metadata
-from harvester.context import Outcomes, RunContext
+from harvester.context import RunContext
 from harvester.models import QuarantinedRecord
 from harvester.pages import HarvestedRecord
 from harvester.partners import PartnerConfig
 from repository.errors import StoreError
 from repository.levels import apply_own_levels
-from repository.store import IncomingRecord, Store
+from repository.store import IncomingRecord
 
 _IDENTIFIER = re.compile(r"<(?:[\w.-]+:)?identifier>\s*([^<]+?)\s*</(?:[\w.-]+:)?identifier>")
 
@@ -85,12 +85,9 @@ def write_all(run: RunContext, incomings: list[IncomingRecord], records: dict[st
     return stored
 
 
-def store_record(store: Store, session: Session, partner: PartnerConfig, record: HarvestedRecord,
-                 prefix: str, namespace: str, run_id: int | None, outcomes: Outcomes) -> bool:
-    """Crosswalk and write one record; on failure quarantine it. True when it was stored.
-
-    (``kazneb quarantine retry``'s entry point, with the arguments its command passes.)"""
-    run = RunContext(store, session, partner, run_id, outcomes, prefix, namespace)
+def store_record(run: RunContext, record: HarvestedRecord) -> bool:
+    """Crosswalk and write one record in ``run``'s format; on failure quarantine it. True when it
+    was stored (``kazneb quarantine retry``'s entry point)."""
     incoming = prepare(run, record)
     if incoming is None:
         return False
