@@ -118,9 +118,6 @@ def _links_touching(conn: Connection, record_ids: Collection[int]) -> set[tuple[
     return found
 
 
-_RECORD, _PUBLISHER = HUBS.alias("record"), HUBS.alias("publisher")
-
-
 def _publishers(conn: Connection, linked: Collection[int]) -> dict[int, Edition]:
     """Each of ``linked`` that a live hub record publishes (itself, or the survivor it was absorbed
     into), with what a reader sees of that record.  A record its partner deleted is left out at
@@ -128,7 +125,7 @@ def _publishers(conn: Connection, linked: Collection[int]) -> dict[int, Edition]
     them), so the next build drops it; the cluster is still listed through its other members'
     links.  A record whose publisher is deleted or itself absorbed publishes nothing a reader
     could open."""
-    record, publisher = _RECORD, _PUBLISHER
+    record, publisher = HUBS.alias("record"), HUBS.alias("publisher")
     found: dict[int, Edition] = {}
     for chunk in chunks(sorted(linked), 500):
         rows = conn.execute(

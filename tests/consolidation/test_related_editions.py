@@ -12,12 +12,16 @@ import requests
 from lxml import html as lxml_html
 from sqlalchemy import select
 
+from consolidation.build import full_run
 from consolidation.models import ClusterLink
+from consolidation.publish import publish_clusters
+from consolidation.related import editions_of, other_language_editions, records_a_link_reaches
 from crosswalks.model import CanonicalRecord, Title
 from repository.identifiers import local_id_for
 from repository.models import HubRecord
 from repository.publishing import record_path
-from repository.store import Store
+from repository.store import IncomingRecord, Store
+from tests.consolidation.labelled import labelled_set
 from tests.consolidation.records import ABAI_KK, ABAI_LATIN, book, delete, write
 from tests.consolidation.test_cluster_commands import run
 from tests.consolidation.test_cluster_pages import having, page
@@ -199,12 +203,6 @@ def test_the_editions_publishing_lists_for_many_records_are_those_each_page_list
     """Publishing asks :func:`editions_of` for every record a link can reach at once; a page asks for
     its one record.  On a labelled collection (its translations among merged works) both give every
     record the same list."""
-    from consolidation.build import full_run
-    from consolidation.publish import publish_clusters
-    from consolidation.related import editions_of, other_language_editions, records_a_link_reaches
-    from repository.store import IncomingRecord
-    from tests.consolidation.labelled import labelled_set
-
     _, records, _ = labelled_set(seed=5, size=1200)
     with store.session() as session:
         for partner in sorted({r.source.partner for r in records}):
